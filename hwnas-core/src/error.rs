@@ -1,0 +1,83 @@
+//! The one error type of `hwnas-core`.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in `hwnas-core`.
+///
+/// Each message says what was wrong and, where there is one, how to fix it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A fixed-point type string could not be parsed.
+    #[error("cannot parse fixed-point type `{input}`: {reason}")]
+    ParseFixedType {
+        /// The text as given.
+        input: String,
+        /// What is wrong with it and how to write it instead.
+        reason: String,
+    },
+
+    /// A fixed-point type that cannot exist (zero width, too wide, ...).
+    #[error("invalid fixed-point type {spec}: {reason}")]
+    InvalidFixedType {
+        /// The type as the user wrote it (or as far as it was understood).
+        spec: String,
+        /// Why it cannot exist and what to use instead.
+        reason: String,
+    },
+
+    /// A value that a fixed-point conversion cannot take (NaN).
+    #[error("cannot convert {value} to {ty}: {reason}")]
+    FixedConversion {
+        /// The offending value, as printed by Rust.
+        value: String,
+        /// The target type.
+        ty: String,
+        /// Why the conversion is refused.
+        reason: String,
+    },
+
+    /// A network document (JSON) is not valid JSON or does not follow the schema.
+    #[error("{path}: {reason}")]
+    NetworkFormat {
+        /// Where the document came from.
+        path: String,
+        /// serde's description of the problem (it names line and column).
+        reason: String,
+    },
+
+    /// A network that is well-formed JSON but cannot exist as described.
+    #[error("layer {index} `{layer}` ({kind}): {reason}")]
+    InvalidLayer {
+        /// Position of the layer (0-based).
+        index: usize,
+        /// Name of the layer.
+        layer: String,
+        /// Kind of the layer (`Dense`, `Conv2D`, ...).
+        kind: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
+    /// A network-level problem (empty network, duplicate names, bad input shape...).
+    #[error("invalid network: {0}")]
+    InvalidNetwork(String),
+
+    /// A weight tensor is missing, unexpected, or of the wrong shape or dtype.
+    #[error("weights: {0}")]
+    Weights(String),
+
+    /// Reading or writing a file failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done (`reading`, `writing`, ...).
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

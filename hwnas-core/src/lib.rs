@@ -1,0 +1,27 @@
+//! # hwnas-core
+//!
+//! The hardware-independent half of hwnas:
+//!
+//! * [`fixed`]: fixed-point types with the exact semantics of Xilinx `ap_fixed<W,I,Q,O,N>`
+//!   (every quantisation and overflow mode), conversion from `f64` and between types, and the
+//!   type rules hls4ml uses for products and lossless accumulators.
+//! * [`ir`]: the network IR, the contract between the search and the hardware side: ordered
+//!   concrete layers in channels-last layout, shape inference and validation, parameter and MAC
+//!   counts, per-tensor fixed-point types and per-layer HLS knobs, saved as a documented JSON
+//!   document plus a safetensors file of weights.
+//!
+//! ```
+//! use hwnas_core::fixed::FixedType;
+//!
+//! let t: FixedType = "ap_fixed<8,3,AP_RND_CONV,AP_SAT>".parse()?;
+//! assert_eq!(t.frac_bits(), 5);
+//! assert_eq!(t.to_string(), "ap_fixed<8,3,AP_RND_CONV,AP_SAT,0>");
+//! # Ok::<(), hwnas_core::Error>(())
+//! ```
+
+mod error;
+pub mod fixed;
+pub mod fs;
+pub mod ir;
+
+pub use error::{Error, Result};

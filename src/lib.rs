@@ -1,0 +1,27 @@
+//! # hwnas
+//!
+//! Gradient-based, hardware-aware neural architecture search for FPGAs. This facade re-exports
+//! the member crates:
+//!
+//! * [`core`] (`hwnas-core`): the network IR ([`ir`]) and exact `ap_fixed` types ([`fixed`]);
+//! * [`hls`] (`hwnas-hls`): the hardware side (so far: locating the `ap_types` headers);
+//! * [`backend`]: the burn backends hwnas runs on (CPU by default, CUDA behind the `cuda` feature).
+//!
+//! ```
+//! use hwnas::prelude::*;
+//!
+//! let t: FixedType = "ap_fixed<10,6>".parse()?;
+//! assert_eq!(t.lsb(), 1.0 / 16.0);
+//! # Ok::<(), hwnas::core::Error>(())
+//! ```
+
+pub mod backend;
+
+pub use hwnas_core as core;
+pub use hwnas_core::{fixed, ir};
+pub use hwnas_hls as hls;
+
+/// The types most programs need, in one import.
+pub mod prelude {
+    pub use hwnas_core::fixed::{FixedType, Overflow, Rounding};
+}
