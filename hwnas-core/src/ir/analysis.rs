@@ -1,0 +1,470 @@
+//! Validation and inference: shapes, weight shapes, fixed-point types, parameter and MAC counts.
+
+use super::layer::Layer;
+use super::network::Network;
+use super::op::{AxisWindow, Op, Padding};
+use crate::fixed::FixedType;
+use crate::{Error, Result};
+
+/// The resolved fixed-point types of one layer.
+///
+/// Rules for types the document leaves unset (those of hls4ml, `specs/hls4ml-reference.md` 3.4):
+/// * `weight`, `bias` (Dense, Conv, BatchNorm) and `result` of computing layers: the network's
+///   `default_precision`;
+/// * `accum` of Dense/Conv: the lossless accumulator (`W = Wi + Ww + ceil(log2 n)`, same for `I`,
+///   widened for the bias), so sums are exact; of average pooling: input widened by the pool size;
+/// * `result` of layers that only move data (max pooling, flatten, padding, upsampling): the
+///   input type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerTypes {
+    /// Type of the incoming values (the previous layer's result, or `input_t`).
+    pub input: FixedType,
+    /// Weights (Dense/Conv) or the BatchNorm scale.
+    pub weight: Option<FixedType>,
+    /// Biases (Dense/Conv with bias, BatchNorm).
+    pub bias: Option<FixedType>,
+    /// Accumulator (Dense, Conv, average pooling).
+    pub accum: Option<FixedType>,
+    /// Output.
+    pub result: FixedType,
+}
+
+/// What [`Network::analyze`] found out about one layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerInfo {
+    /// Input shape (channels-last).
+    pub input_shape: Vec<usize>,
+    /// Output shape (channels-last).
+    pub output_shape: Vec<usize>,
+    /// Stored numbers (weights, biases, BatchNorm statistics).
+    pub params: usize,
+    /// Multiplications per inference (Dense, Conv, BatchNorm).
+    pub macs: usize,
+    /// Resolved fixed-point types.
+    pub types: LayerTypes,
+    /// Per spatial axis, the output length and padding of conv/pool windows (empty otherwise).
+    pub windows: Vec<AxisWindow>,
+    /// The weight tensors the layer needs: `(parameter, shape)`.
+    pub weight_shapes: Vec<(&'static str, Vec<usize>)>,
+}
+
+/// The validated view of a whole network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// One entry per layer, in order.
+    pub layers: Vec<LayerInfo>,
+    /// The network's input shape.
+    pub input_shape: Vec<usize>,
+    /// The network's input type.
+    pub input_type: FixedType,
+}
+
+impl Analysis {
+    /// Shape of the network's output.
+    pub fn output_shape(&self) -> &[usize] {
+        self.layers
+            .last()
+            .map_or(&self.input_shape, |l| &l.output_shape)
+    }
+
+    /// Type of the network's output (`result_t`).
+    pub fn output_type(&self) -> FixedType {
+        self.layers
+            .last()
+            .map_or(self.input_type, |l| l.types.result)
+    }
+
+    /// Sum of the layers' parameters.
+    pub fn total_params(&self) -> usize {
+        self.layers.iter().map(|l| l.params).sum()
+    }
+
+    /// Sum of the layers' multiplications per inference.
+    pub fn total_macs(&self) -> usize {
+        self.layers.iter().map(|l| l.macs).sum()
+    }
+}
+
+impl Network {
+    /// Validates the network and infers every layer's shapes, types and counts.
+    ///
+    /// # Errors
+    /// * [`Error::InvalidNetwork`]: empty network, bad input shape, bad network name;
+    /// * [`Error::InvalidLayer`] naming the layer: a shape that cannot flow (and why), zero sizes,
+    ///   duplicate or non-C names, a type set on a tensor the layer does not have, an
+    ///   accumulator wider than 64 bits, a zero reuse factor;
+    /// * [`Error::Weights`]: a weight tensor that is missing, unexpected or of the wrong shape
+    ///   (only when the network carries weights).
+    pub fn analyze(&self) -> Result<Analysis> {
+        self.check_names_and_input()?;
+        let mut shape = self.input_shape.clone();
+        let mut ty = self.input_type;
+        let mut layers = Vec::with_capacity(self.layers.len());
+        for (index, layer) in self.layers.iter().enumerate() {
+            let fail = |reason: String| Error::InvalidLayer {
+                index,
+                layer: layer.name.clone(),
+                kind: layer.op.kind().into(),
+                reason,
+            };
+            if layer.hls.reuse_factor == 0 {
+                return Err(fail(
+                    "reuse_factor must be at least 1 (1 = fully parallel)".into(),
+                ));
+            }
+            let (output_shape, windows) = infer_shape(&layer.op, &shape).map_err(fail)?;
+            let weight_shapes = weight_shapes(&layer.op, &shape);
+            let params = weight_shapes
+                .iter()
+                .map(|(_, s)| s.iter().product::<usize>())
+                .sum();
+            let macs = count_macs(&layer.op, &shape, &output_shape);
+            let types = self.resolve_types(layer, ty, &shape).map_err(fail)?;
+            let input_shape = std::mem::replace(&mut shape, output_shape.clone());
+            ty = types.result;
+            layers.push(LayerInfo {
+                input_shape,
+                output_shape,
+                params,
+                macs,
+                types,
+                windows,
+                weight_shapes,
+            });
+        }
+        let analysis = Analysis {
+            layers,
+            input_shape: self.input_shape.clone(),
+            input_type: self.input_type,
+        };
+        if self.has_weights() {
+            self.check_weights(&analysis)?;
+        }
+        Ok(analysis)
+    }
+
+    /// Resolves the layer's types, or says why its `precision` object cannot apply.
+    fn resolve_types(
+        &self,
+        layer: &Layer,
+        input: FixedType,
+        in_shape: &[usize],
+    ) -> std::result::Result<LayerTypes, String> {
+        let p = &layer.precision;
+        let d = self.default_precision;
+        let unused =
+            |field: &str, why: &str| format!("`precision.{field}` is set but {why}; remove it");
+        let types = match &layer.op {
+            Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => {
+                let use_bias = match &layer.op {
+                    Op::Dense(x) => x.use_bias,
+                    Op::Conv1D(x) => x.use_bias,
+                    Op::Conv2D(x) => x.use_bias,
+                    _ => unreachable!("matched above"),
+                };
+                if !use_bias && p.bias.is_some() {
+                    return Err(unused("bias", "the layer has `use_bias: false`"));
+                }
+                let weight = p.weight.unwrap_or(d);
+                let bias = use_bias.then(|| p.bias.unwrap_or(d));
+                let n_terms = kernel_terms(&layer.op, in_shape);
+                let accum = match p.accum {
+                    Some(a) => a,
+                    None => {
+                        FixedType::lossless_accumulator(&input, &weight, bias.as_ref(), n_terms)
+                            .map_err(|e| e.to_string())?
+                    }
+                };
+                LayerTypes {
+                    input,
+                    weight: Some(weight),
+                    bias,
+                    accum: Some(accum),
+                    result: p.result.unwrap_or(d),
+                }
+            }
+            Op::BatchNorm(_) => {
+                if p.accum.is_some() {
+                    return Err(unused("accum", "BatchNorm has no accumulator"));
+                }
+                LayerTypes {
+                    input,
+                    weight: Some(p.weight.unwrap_or(d)),
+                    bias: Some(p.bias.unwrap_or(d)),
+                    accum: None,
+                    result: p.result.unwrap_or(d),
+                }
+            }
+            Op::AvgPool1D(_) | Op::AvgPool2D(_) => {
+                if p.weight.is_some() || p.bias.is_some() {
+                    return Err(unused("weight/bias", "average pooling has no weights"));
+                }
+                let pool = match &layer.op {
+                    Op::AvgPool1D(x) => x.pool,
+                    Op::AvgPool2D(x) => x.pool[0] * x.pool[1],
+                    _ => unreachable!("matched above"),
+                };
+                let accum = match p.accum {
+                    Some(a) => a,
+                    None => {
+                        FixedType::avg_pool_accumulator(&input, pool).map_err(|e| e.to_string())?
+                    }
+                };
+                LayerTypes {
+                    input,
+                    weight: None,
+                    bias: None,
+                    accum: Some(accum),
+                    result: p.result.unwrap_or(input),
+                }
+            }
+            Op::ReLU(_) | Op::LeakyReLU(_) => {
+                if p.weight.is_some() || p.bias.is_some() || p.accum.is_some() {
+                    return Err(unused(
+                        "weight/bias/accum",
+                        "an activation only has a result type",
+                    ));
+                }
+                LayerTypes {
+                    input,
+                    weight: None,
+                    bias: None,
+                    accum: None,
+                    result: p.result.unwrap_or(d),
+                }
+            }
+            op => {
+                debug_assert!(op.is_data_movement());
+                if p.weight.is_some() || p.bias.is_some() || p.accum.is_some() {
+                    return Err(unused(
+                        "weight/bias/accum",
+                        "this layer only moves data and has only a result type",
+                    ));
+                }
+                if matches!(op, Op::Flatten(_)) && p.result.is_some_and(|r| r != input) {
+                    return Err(format!(
+                        "Flatten cannot change the type (its output is an alias of its input \
+                         {input}); remove `precision.result` or set the type on the layer before"
+                    ));
+                }
+                LayerTypes {
+                    input,
+                    weight: None,
+                    bias: None,
+                    accum: None,
+                    result: p.result.unwrap_or(input),
+                }
+            }
+        };
+        Ok(types)
+    }
+
+    fn check_weights(&self, analysis: &Analysis) -> Result<()> {
+        let mut expected = std::collections::BTreeSet::new();
+        for (layer, info) in self.layers.iter().zip(&analysis.layers) {
+            for (param, shape) in &info.weight_shapes {
+                let key = format!("{}.{}", layer.name, param);
+                match self.weights.get(&key) {
+                    None => {
+                        return Err(Error::Weights(format!(
+                            "layer `{}` ({}) needs tensor `{key}` of shape {shape:?}, which is \
+                             missing",
+                            layer.name,
+                            layer.op.kind()
+                        )));
+                    }
+                    Some(t) if &t.shape != shape => {
+                        return Err(Error::Weights(format!(
+                            "tensor `{key}` has shape {:?} but layer `{}` ({}) with input {:?} \
+                             needs {shape:?} (channels-last layout, see docs/ir.md)",
+                            t.shape,
+                            layer.name,
+                            layer.op.kind(),
+                            info.input_shape
+                        )));
+                    }
+                    Some(_) => {}
+                }
+                expected.insert(key);
+            }
+        }
+        if let Some(extra) = self.weights.keys().find(|k| !expected.contains(*k)) {
+            return Err(Error::Weights(format!(
+                "tensor `{extra}` belongs to no layer parameter; expected names are \
+                 `<layer>.weight`, `<layer>.bias` and, for BatchNorm, `<layer>.gamma`, `.beta`, \
+                 `.mean`, `.variance`"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Terms summed per output of a Dense/Conv layer (`n_in`, `k * c_in`, `kh * kw * c_in`).
+fn kernel_terms(op: &Op, in_shape: &[usize]) -> usize {
+    match op {
+        Op::Dense(_) => in_shape[0],
+        Op::Conv1D(c) => c.kernel * in_shape[1],
+        Op::Conv2D(c) => c.kernel[0] * c.kernel[1] * in_shape[2],
+        _ => 0,
+    }
+}
+
+/// The weight tensors a layer needs, given an input shape that already passed [`infer_shape`].
+fn weight_shapes(op: &Op, in_shape: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+    let channels = in_shape.last().copied().unwrap_or(0);
+    let with_bias = |w: Vec<usize>, out: usize, bias: bool| {
+        let mut v = vec![("weight", w)];
+        if bias {
+            v.push(("bias", vec![out]));
+        }
+        v
+    };
+    match op {
+        Op::Dense(d) => with_bias(vec![in_shape[0], d.units], d.units, d.use_bias),
+        Op::Conv1D(c) => with_bias(vec![c.kernel, channels, c.filters], c.filters, c.use_bias),
+        Op::Conv2D(c) => with_bias(
+            vec![c.kernel[0], c.kernel[1], channels, c.filters],
+            c.filters,
+            c.use_bias,
+        ),
+        Op::BatchNorm(_) => ["gamma", "beta", "mean", "variance"]
+            .into_iter()
+            .map(|p| (p, vec![channels]))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn count_macs(op: &Op, in_shape: &[usize], out_shape: &[usize]) -> usize {
+    let out: usize = out_shape.iter().product();
+    match op {
+        Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => out * kernel_terms(op, in_shape),
+        Op::BatchNorm(_) => out,
+        _ => 0,
+    }
+}
+
+fn need_rank(shape: &[usize], rank: usize, what: &str) -> std::result::Result<(), String> {
+    if shape.len() == rank {
+        return Ok(());
+    }
+    let fix = match (rank, shape.len()) {
+        (1, _) => " add a Flatten before it",
+        (2, 1) | (3, 1) => " its input is already flat; move the Flatten after it",
+        (3, 2) => " use the 1-D variant of the layer",
+        (2, 3) => " use the 2-D variant of the layer",
+        _ => "",
+    };
+    Err(format!(
+        "needs a {what} input but gets shape {shape:?} (rank {});{fix}",
+        shape.len()
+    ))
+}
+
+fn positive(values: &[(&str, usize)]) -> std::result::Result<(), String> {
+    match values.iter().find(|(_, v)| *v == 0) {
+        Some((name, _)) => Err(format!("`{name}` must be at least 1")),
+        None => Ok(()),
+    }
+}
+
+fn window(
+    axis: &str,
+    input: usize,
+    kernel: usize,
+    stride: usize,
+    padding: Padding,
+) -> std::result::Result<AxisWindow, String> {
+    padding.resolve(input, kernel, stride).ok_or_else(|| {
+        format!(
+            "the window of {kernel} does not fit the {axis} of {input} with `valid` padding; \
+             use a smaller window, `same` padding or a ZeroPadding layer before it"
+        )
+    })
+}
+
+/// Output shape and window geometry, or why the input shape cannot flow through the layer.
+fn infer_shape(op: &Op, s: &[usize]) -> std::result::Result<(Vec<usize>, Vec<AxisWindow>), String> {
+    let out = match op {
+        Op::Dense(d) => {
+            positive(&[("units", d.units)])?;
+            need_rank(s, 1, "1-D [n]")?;
+            (vec![d.units], vec![])
+        }
+        Op::Conv1D(c) => {
+            positive(&[
+                ("filters", c.filters),
+                ("kernel", c.kernel),
+                ("stride", c.stride),
+            ])?;
+            need_rank(s, 2, "2-D [length, channels]")?;
+            let w = window("length", s[0], c.kernel, c.stride, c.padding)?;
+            (vec![w.out, c.filters], vec![w])
+        }
+        Op::Conv2D(c) => {
+            positive(&[
+                ("filters", c.filters),
+                ("kernel", c.kernel[0].min(c.kernel[1])),
+                ("stride", c.stride[0].min(c.stride[1])),
+            ])?;
+            need_rank(s, 3, "3-D [height, width, channels]")?;
+            let h = window("height", s[0], c.kernel[0], c.stride[0], c.padding)?;
+            let w = window("width", s[1], c.kernel[1], c.stride[1], c.padding)?;
+            (vec![h.out, w.out, c.filters], vec![h, w])
+        }
+        Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
+            let stride = p.stride.unwrap_or(p.pool);
+            positive(&[("pool", p.pool), ("stride", stride)])?;
+            need_rank(s, 2, "2-D [length, channels]")?;
+            let w = window("length", s[0], p.pool, stride, p.padding)?;
+            (vec![w.out, s[1]], vec![w])
+        }
+        Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
+            let stride = p.stride.unwrap_or(p.pool);
+            positive(&[
+                ("pool", p.pool[0].min(p.pool[1])),
+                ("stride", stride[0].min(stride[1])),
+            ])?;
+            need_rank(s, 3, "3-D [height, width, channels]")?;
+            let h = window("height", s[0], p.pool[0], stride[0], p.padding)?;
+            let w = window("width", s[1], p.pool[1], stride[1], p.padding)?;
+            (vec![h.out, w.out, s[2]], vec![h, w])
+        }
+        Op::BatchNorm(b) => {
+            if !(b.epsilon.is_finite() && b.epsilon > 0.0) {
+                return Err(format!("`epsilon` must be positive, got {}", b.epsilon));
+            }
+            (s.to_vec(), vec![])
+        }
+        Op::LeakyReLU(l) => {
+            if !l.alpha.is_finite() {
+                return Err(format!("`alpha` must be a finite number, got {}", l.alpha));
+            }
+            (s.to_vec(), vec![])
+        }
+        Op::ReLU(_) => (s.to_vec(), vec![]),
+        Op::Flatten(_) => (vec![s.iter().product()], vec![]),
+        Op::UpSampling1D(u) => {
+            positive(&[("size", u.size)])?;
+            need_rank(s, 2, "2-D [length, channels]")?;
+            (vec![s[0] * u.size, s[1]], vec![])
+        }
+        Op::UpSampling2D(u) => {
+            positive(&[("size", u.size[0].min(u.size[1]))])?;
+            need_rank(s, 3, "3-D [height, width, channels]")?;
+            (vec![s[0] * u.size[0], s[1] * u.size[1], s[2]], vec![])
+        }
+        Op::ZeroPadding1D(z) => {
+            need_rank(s, 2, "2-D [length, channels]")?;
+            (vec![s[0] + z.left + z.right, s[1]], vec![])
+        }
+        Op::ZeroPadding2D(z) => {
+            need_rank(s, 3, "3-D [height, width, channels]")?;
+            (
+                vec![s[0] + z.top + z.bottom, s[1] + z.left + z.right, s[2]],
+                vec![],
+            )
+        }
+    };
+    Ok(out)
+}
