@@ -9,6 +9,8 @@
 //!   concrete layers in channels-last layout, shape inference and validation, parameter and MAC
 //!   counts, per-tensor fixed-point types and per-layer HLS knobs, saved as a documented JSON
 //!   document plus a safetensors file of weights.
+//! * [`cost`]: [`Resources`](cost::Resources), the [`CostModel`](cost::CostModel) trait and the
+//!   [`LayerConfig`](cost::LayerConfig) a model prices.
 //!
 //! ```
 //! use hwnas_core::fixed::FixedType;
@@ -19,6 +21,7 @@
 //! # Ok::<(), hwnas_core::Error>(())
 //! ```
 
+pub mod cost;
 mod error;
 pub mod fixed;
 pub mod fs;

@@ -81,9 +81,11 @@ impl FromStr for Overflow {
             "SAT_ZERO" => Overflow::SatZero,
             "SAT_SYM" => Overflow::SatSym,
             "WRAP_SM" => {
-                return Err("AP_WRAP_SM (sign-magnitude wrap) is not supported by hwnas; \
+                return Err(
+                    "AP_WRAP_SM (sign-magnitude wrap) is not supported by hwnas; \
                             use AP_WRAP or one of the saturating modes"
-                    .into());
+                        .into(),
+                );
             }
             _ => {
                 return Err(format!(
@@ -271,10 +273,19 @@ mod tests {
             ("ap_fixed<-3,2>", "width must be at least 1 bit"),
             ("ap_fixed<65,2>", "at most 64 bits"),
             ("ap_fixed<16>", "expected 2 to 5 parameters"),
-            ("ap_fixed<16,6,AP_RND,AP_SAT,0,1>", "expected 2 to 5 parameters"),
+            (
+                "ap_fixed<16,6,AP_RND,AP_SAT,0,1>",
+                "expected 2 to 5 parameters",
+            ),
             ("ap_fixed<16,six>", "`six` is not an integer"),
-            ("ap_fixed<16,6,AP_ROUND>", "unknown quantisation mode `AP_ROUND`"),
-            ("ap_fixed<16,6,AP_RND,AP_CLAMP>", "unknown overflow mode `AP_CLAMP`"),
+            (
+                "ap_fixed<16,6,AP_ROUND>",
+                "unknown quantisation mode `AP_ROUND`",
+            ),
+            (
+                "ap_fixed<16,6,AP_RND,AP_CLAMP>",
+                "unknown overflow mode `AP_CLAMP`",
+            ),
             ("ap_fixed<16,6,AP_RND,AP_WRAP_SM>", "AP_WRAP_SM"),
             ("ap_fixed<8,3,AP_TRN,AP_WRAP,9>", "9 saturation bits exceed"),
             ("ap_fixed<8,3,AP_TRN,AP_WRAP,-1>", "must be 0 or more"),

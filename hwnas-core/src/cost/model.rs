@@ -1,0 +1,79 @@
+//! The cost-model contract between the search (this crate) and the hardware side.
+
+use serde::{Deserialize, Serialize};
+
+use super::resources::Resources;
+use crate::Result;
+use crate::ir::{HlsKnobs, LayerTypes, Network, Op};
+
+/// How layers exchange data in the generated HLS design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IoType {
+    /// Arrays, fully partitioned (`io_parallel`).
+    #[default]
+    IoParallel,
+    /// AXI-stream FIFOs, one pixel per transfer (`io_stream`).
+    IoStream,
+}
+
+/// One concrete layer as a cost model sees it: what it computes, on what shapes, with which
+/// types and knobs. A layer's cost depends on its own choices and on its input (the upstream
+/// width decides `n_in`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerConfig {
+    /// The operation and its hyper-parameters.
+    pub op: Op,
+    /// Input shape, channels-last.
+    pub input_shape: Vec<usize>,
+    /// Output shape, channels-last.
+    pub output_shape: Vec<usize>,
+    /// Resolved fixed-point types (input, weight, bias, accumulator, result).
+    pub types: LayerTypes,
+    /// Reuse factor and strategy.
+    pub hls: HlsKnobs,
+    /// Data exchange between layers.
+    pub io: IoType,
+}
+
+impl LayerConfig {
+    /// The configurations of every layer of a network, in order.
+    ///
+    /// # Errors
+    /// The errors of [`Network::analyze`].
+    pub fn of_network(net: &Network, io: IoType) -> Result<Vec<LayerConfig>> {
+        let analysis = net.analyze()?;
+        Ok(net
+            .layers
+            .iter()
+            .zip(analysis.layers)
+            .map(|(layer, info)| LayerConfig {
+                op: layer.op.clone(),
+                input_shape: info.input_shape,
+                output_shape: info.output_shape,
+                types: info.types,
+                hls: layer.hls,
+                io,
+            })
+            .collect())
+    }
+}
+
+/// Estimates the FPGA resources of one concrete layer.
+///
+/// The search never assumes how: an analytic model, one fitted to synthesis reports, or a table
+/// of measured values all fit. Implementations must be deterministic (the search caches their
+/// answers) and should be monotone in the obvious directions (more units never cost less).
+pub trait CostModel {
+    /// Resources and timing of one layer.
+    fn layer_cost(&self, layer: &LayerConfig) -> Resources;
+
+    /// Resources of layers that run one after another (areas and latencies add, the slowest
+    /// initiation interval wins). Override for models that see cross-layer effects.
+    fn network_cost(&self, layers: &[LayerConfig]) -> Resources {
+        layers
+            .iter()
+            .map(|l| self.layer_cost(l))
+            .fold(Resources::default(), Resources::then)
+    }
+}
