@@ -67,6 +67,16 @@ pub enum Error {
     #[error("weights: {0}")]
     Weights(String),
 
+    /// A synthetic data-set configuration or a call on generated data that cannot work
+    /// (see [`crate::datasets`]).
+    #[error("data set: `{field}` {reason}")]
+    InvalidDataset {
+        /// The configuration field or argument at fault (`spectrum.min_gev`, `threads`, ...).
+        field: String,
+        /// What is wrong and what to use instead.
+        reason: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("{action} {path}: {source}")]
     Io {
@@ -76,6 +86,62 @@ pub enum Error {
         path: PathBuf,
         /// The operating system's error.
         source: std::io::Error,
+    },
+
+    /// A search space that cannot exist as declared.
+    #[error("search space, layer `{layer}`: {reason}")]
+    InvalidSpace {
+        /// The layer (or the space) at fault.
+        layer: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
+    /// An architecture that does not belong to its space.
+    #[error("invalid architecture: {0}")]
+    InvalidArch(String),
+
+    /// A search, training or derivation setting or input that cannot work.
+    #[error("search: {0}")]
+    Search(String),
+
+    /// No architecture of the space meets a budget.
+    #[error(
+        "budget `{budget}` <= {limit} cannot be met: the cheapest architecture of the space needs \
+         {cheapest}; raise the limit or add cheaper options"
+    )]
+    InfeasibleBudget {
+        /// The budget's name.
+        budget: String,
+        /// Its limit.
+        limit: f64,
+        /// The smallest value any architecture reaches.
+        cheapest: f64,
+    },
+
+    /// The loss became NaN or infinite.
+    #[error(
+        "the loss became {value} in epoch {epoch} (step {step}); the run stopped and the last good \
+         checkpoint ({checkpoint}) was kept; lower the learning rate or check the data"
+    )]
+    NonFinite {
+        /// The offending loss value.
+        value: f32,
+        /// 0-based epoch.
+        epoch: usize,
+        /// Global step.
+        step: u64,
+        /// The checkpoint file kept (or "none").
+        checkpoint: String,
+    },
+
+    /// A checkpoint that cannot be resumed.
+    #[error("checkpoint {path}: {reason}")]
+    Checkpoint {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
     },
 }
 

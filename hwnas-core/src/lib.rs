@@ -9,8 +9,16 @@
 //!   concrete layers in channels-last layout, shape inference and validation, parameter and MAC
 //!   counts, per-tensor fixed-point types and per-layer HLS knobs, saved as a documented JSON
 //!   document plus a safetensors file of weights.
+//! * [`datasets`]: seeded synthetic data sets; [`datasets::calorimeter`] generates the
+//!   electromagnetic-shower images of the calorimeter energy-regression example.
 //! * [`cost`]: [`Resources`](cost::Resources), the [`CostModel`](cost::CostModel) trait and the
 //!   [`LayerConfig`](cost::LayerConfig) a model prices.
+//! * [`space`]: search spaces ([`SpaceSpec`](space::SpaceSpec), built with a builder that the
+//!   `#[searchable]` macro targets), their decisions and architectures ([`Arch`](space::Arch)).
+//! * [`supernet`]: the weight-sharing supernet over a space (channel masks, centred sub-kernels,
+//!   fake-quantised bit mixtures with a straight-through estimator, Gumbel-softmax).
+//! * [`search`]: the precomputed cost table and exact expected cost, metrics and budgets, the
+//!   search loop with checkpoints, derivation of the winning network, fine-tuning and training.
 //!
 //! ```
 //! use hwnas_core::fixed::FixedType;
@@ -22,9 +30,13 @@
 //! ```
 
 pub mod cost;
+pub mod datasets;
 mod error;
 pub mod fixed;
 pub mod fs;
 pub mod ir;
+pub mod search;
+pub mod space;
+pub mod supernet;
 
 pub use error::{Error, Result};

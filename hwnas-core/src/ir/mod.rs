@@ -28,6 +28,7 @@ pub use analysis::{Analysis, LayerInfo, LayerTypes};
 pub use document::{FORMAT, VERSION};
 pub use layer::{HlsKnobs, Layer, Precision, Strategy};
 pub use network::Network;
+pub(crate) use network::is_c_identifier;
 pub use op::{
     AxisWindow, BatchNorm, Conv1D, Conv2D, Dense, LeakyReLU, NoParams, Op, Padding, Pool1D, Pool2D,
     UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,

@@ -1,0 +1,212 @@
+//! Milliseconds per training step of the calorimeter default supernet (`specs/calorimeter.md`
+//! 4.2: 4x14x7 input, widest candidates, batch 256) against the same network without
+//! architecture parameters or quantisation; the ratio is the overhead of the search.
+//!
+//! `cargo bench --bench supernet_step` runs criterion on the CPU and prints the ratio.
+//! With `HWNAS_GPU_CHECK=1` (see `scripts/gpu-check.sh`) it instead runs 10 steps on the CPU and,
+//! when built with `--features cuda` on a machine with an NVIDIA driver, on CUDA, and compares
+//! the losses.
+
+use std::time::Instant;
+
+use burn::tensor::backend::AutodiffBackend;
+use criterion::Criterion;
+use hwnas::core::cost::{CostModel, LayerConfig, Resources};
+use hwnas::core::ir::Op;
+use hwnas::core::search::{Dataset, Loss, Metric, Search, SearchConfig, train_step};
+use hwnas::core::space::{LayerSpec, SpaceSpec};
+use hwnas::core::supernet::{Adam, Rng, Supernet};
+
+const BATCH: usize = 256;
+
+/// Placeholder cost model (the search only needs some table to price).
+struct Macs;
+
+impl CostModel for Macs {
+    fn layer_cost(&self, l: &LayerConfig) -> Resources {
+        let cout = *l.output_shape.last().unwrap_or(&1) as f64;
+        let cin = *l.input_shape.last().unwrap_or(&1) as f64;
+        let w = l.types.weight.map_or(16, |t| t.width) as f64;
+        let m = match &l.op {
+            Op::Dense(_) => cin * cout,
+            Op::Conv2D(c) => (c.kernel[0] * c.kernel[1]) as f64 * cin * cout,
+            _ => 0.0,
+        };
+        Resources {
+            lut: m * w,
+            dsp: m / l.hls.reuse_factor as f64,
+            ..Default::default()
+        }
+    }
+}
+
+/// The calorimeter default CNN; with `search`, every layer gets width, kernel and bit choices
+/// whose widest options are the default network.
+fn calo(search: bool) -> SpaceSpec {
+    let conv = |name: &str, f: usize| {
+        if search {
+            LayerSpec::conv2d(name, &[f / 4, f / 2, f], &[1, 3])
+                .weight_bits(&[4, 6, 8, 12, 16])
+                .result_bits(&[8, 12, 16])
+        } else {
+            LayerSpec::conv2d(name, &[f], &[3])
+        }
+    };
+    let dense = |name: &str, u: usize| {
+        if search && u > 1 {
+            LayerSpec::dense(name, &[u / 4, u / 2, u])
+                .weight_bits(&[4, 6, 8, 12, 16])
+                .reuse_factors(&[1, 2, 4])
+        } else if search {
+            LayerSpec::dense(name, &[u]).weight_bits(&[8, 16])
+        } else {
+            LayerSpec::dense(name, &[u])
+        }
+    };
+    let pool = |name: &str| {
+        if search {
+            LayerSpec::max_or_avg_pool2d(name, [2, 2])
+        } else {
+            LayerSpec::max_pool2d(name, [2, 2])
+        }
+    };
+    SpaceSpec::builder("calo", vec![14, 7, 4])
+        .layer(conv("conv1", 8))
+        .layer(LayerSpec::relu("relu1"))
+        .layer(pool("pool1"))
+        .layer(conv("conv2", 16))
+        .layer(LayerSpec::relu("relu2"))
+        .layer(conv("conv3", 16))
+        .layer(LayerSpec::relu("relu3"))
+        .layer(pool("pool2"))
+        .layer(conv("conv4", 32))
+        .layer(LayerSpec::relu("relu4"))
+        .layer(conv("conv5", 32))
+        .layer(LayerSpec::relu("relu5"))
+        .layer(LayerSpec::flatten("flat"))
+        .layer(dense("fc1", 64))
+        .layer(LayerSpec::relu("relu6"))
+        .layer(dense("fc2", 64))
+        .layer(LayerSpec::relu("relu7"))
+        .layer(dense("out", 1))
+        .build()
+        .expect("the calorimeter space is valid")
+}
+
+fn data(n: usize, seed: u64) -> Dataset {
+    let mut rng = Rng::new(seed);
+    let x: Vec<f32> = (0..n * 392).map(|_| rng.uniform() as f32).collect();
+    let y: Vec<f32> = (0..n)
+        .map(|i| x[i * 392..(i + 1) * 392].iter().sum::<f32>() / 50.0)
+        .collect();
+    Dataset::new(x, y, 392, 1).expect("consistent data")
+}
+
+/// A search positioned after its warm-up, so that every step trains weights and logits.
+fn search<B: AutodiffBackend>(device: &B::Device) -> Search<B> {
+    let cfg = SearchConfig {
+        batch_size: BATCH,
+        warmup_epochs: 0,
+        progress: false,
+        loss: Loss::Mse,
+        ..Default::default()
+    };
+    let m = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)]).expect("known fields");
+    let mut s = Search::new(&calo(true), &Macs, m, vec![], cfg, device).expect("search");
+    s.skip_warmup();
+    s
+}
+
+struct Plain<B: AutodiffBackend> {
+    net: Supernet<B>,
+    adam: Adam<B::InnerBackend>,
+}
+
+fn plain<B: AutodiffBackend>(device: &B::Device) -> Plain<B> {
+    let net = Supernet::new(&calo(false), device, 0).expect("plain network");
+    let adam = Adam::new(1e-3, net.store.entries.len());
+    Plain { net, adam }
+}
+
+fn plain_step<B: AutodiffBackend>(p: &mut Plain<B>, d: &Dataset, batch: &[usize]) -> f32 {
+    train_step(&mut p.net, &mut p.adam, &[], d, batch, Loss::Mse).expect("finite loss")
+}
+
+/// `(ms per supernet step, ms per plain step, supernet loss at step 10, plain loss at step 10)`.
+fn measure<B: AutodiffBackend>(device: &B::Device, steps: usize) -> (f64, f64, f32, f32) {
+    let (train, val) = (data(BATCH * 2, 1), data(BATCH, 2));
+    let batches: Vec<Vec<usize>> = vec![(0..BATCH).collect(), (BATCH..2 * BATCH).collect()];
+    let mut s = search::<B>(device);
+    let mut p = plain::<B>(device);
+    // Step 1 warms caches / compiles kernels; it is excluded from the timing.
+    let mut ls = s.step(&train, &val, &batches[0]).expect("finite loss");
+    let mut lp = plain_step(&mut p, &train, &batches[0]);
+    let t = Instant::now();
+    for i in 1..steps {
+        ls = s.step(&train, &val, &batches[i % 2]).expect("finite loss");
+    }
+    let ms_s = t.elapsed().as_secs_f64() * 1e3 / (steps - 1) as f64;
+    let t = Instant::now();
+    for i in 1..steps {
+        lp = plain_step(&mut p, &train, &batches[i % 2]);
+    }
+    let ms_p = t.elapsed().as_secs_f64() * 1e3 / (steps - 1) as f64;
+    (ms_s, ms_p, ls, lp)
+}
+
+fn gpu_check() {
+    let cpu = Default::default();
+    let (cs, cp, cls, clp) = measure::<hwnas::backend::CpuAutodiff>(&cpu, 10);
+    println!(
+        "cpu : supernet {cs:.2} ms/step, plain {cp:.2} ms/step, loss@10 supernet {cls:.6} plain {clp:.6}"
+    );
+    #[cfg(feature = "cuda")]
+    {
+        if !hwnas::backend::cuda_driver_available() {
+            println!("cuda: libcuda cannot be loaded on this machine; CUDA check skipped");
+            return;
+        }
+        let dev = Default::default();
+        let (gs, gp, gls, glp) = measure::<hwnas::backend::CudaAutodiff>(&dev, 10);
+        println!(
+            "cuda: supernet {gs:.2} ms/step, plain {gp:.2} ms/step, loss@10 supernet {gls:.6} plain {glp:.6}"
+        );
+        let rs = ((gls - cls) / cls).abs();
+        let rp = ((glp - clp) / clp).abs();
+        println!(
+            "relative loss difference cuda vs cpu: supernet {rs:.2e}, plain {rp:.2e} (limit 1e-3)"
+        );
+        if rs >= 1e-3 || rp >= 1e-3 {
+            eprintln!("GPU CHECK FAILED");
+            std::process::exit(1);
+        }
+        println!("GPU CHECK PASSED");
+    }
+    #[cfg(not(feature = "cuda"))]
+    println!("cuda: built without the `cuda` feature; CUDA check skipped");
+}
+
+fn main() {
+    if std::env::var_os("HWNAS_GPU_CHECK").is_some() {
+        gpu_check();
+        return;
+    }
+    let device = Default::default();
+    let (train, val) = (data(BATCH * 2, 1), data(BATCH, 2));
+    let batch: Vec<usize> = (0..BATCH).collect();
+    let mut c = Criterion::default().sample_size(10).configure_from_args();
+    let mut s = search::<hwnas::backend::CpuAutodiff>(&device);
+    c.bench_function("supernet_step (calo default, batch 256, cpu)", |b| {
+        b.iter(|| s.step(&train, &val, &batch).expect("finite loss"))
+    });
+    let mut p = plain::<hwnas::backend::CpuAutodiff>(&device);
+    c.bench_function("plain_step (calo default, batch 256, cpu)", |b| {
+        b.iter(|| plain_step(&mut p, &train, &batch))
+    });
+    c.final_summary();
+    let (ms_s, ms_p, _, _) = measure::<hwnas::backend::CpuAutodiff>(&device, 11);
+    println!(
+        "supernet step {ms_s:.2} ms, plain step {ms_p:.2} ms, overhead ratio {:.2}x",
+        ms_s / ms_p
+    );
+}

@@ -1,0 +1,183 @@
+//! Data sets, losses and evaluation metrics.
+
+use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::{Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// Samples and targets in memory: `x` row-major `[n, features]` with each sample channels-last
+/// (as the IR), `y` `[n, outputs]` (one-hot rows for classification).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// Samples.
+    pub x: Vec<f32>,
+    /// Targets.
+    pub y: Vec<f32>,
+    /// Values per sample.
+    pub features: usize,
+    /// Values per target.
+    pub outputs: usize,
+}
+
+impl Dataset {
+    /// A data set from flat samples and targets.
+    ///
+    /// # Errors
+    /// [`Error::Search`] when the lengths do not match or the set is empty.
+    pub fn new(x: Vec<f32>, y: Vec<f32>, features: usize, outputs: usize) -> Result<Self> {
+        if features == 0 || outputs == 0 || x.is_empty() {
+            return Err(Error::Search(
+                "a data set needs at least one sample with one feature and one output".into(),
+            ));
+        }
+        if !x.len().is_multiple_of(features)
+            || !y.len().is_multiple_of(outputs)
+            || x.len() / features != y.len() / outputs
+        {
+            return Err(Error::Search(format!(
+                "{} sample values of {features} features and {} target values of {outputs} outputs \
+                 do not describe the same number of samples",
+                x.len(),
+                y.len()
+            )));
+        }
+        Ok(Dataset {
+            x,
+            y,
+            features,
+            outputs,
+        })
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.x.len() / self.features
+    }
+
+    /// True when there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.x.is_empty()
+    }
+
+    /// The samples `idx` as tensors `[b, features]`, `[b, outputs]`.
+    pub fn batch<B: AutodiffBackend>(
+        &self,
+        idx: &[usize],
+        device: &B::Device,
+    ) -> (Tensor<B, 2>, Tensor<B, 2>) {
+        let (f, o) = (self.features, self.outputs);
+        let mut x = Vec::with_capacity(idx.len() * f);
+        let mut y = Vec::with_capacity(idx.len() * o);
+        for &i in idx {
+            x.extend_from_slice(&self.x[i * f..(i + 1) * f]);
+            y.extend_from_slice(&self.y[i * o..(i + 1) * o]);
+        }
+        (
+            Tensor::from_data(TensorData::new(x, [idx.len(), f]), device),
+            Tensor::from_data(TensorData::new(y, [idx.len(), o]), device),
+        )
+    }
+}
+
+/// The training loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Loss {
+    /// Mean squared error.
+    #[default]
+    Mse,
+    /// Mean absolute error.
+    Mae,
+    /// Mean log-cosh error (DeepCalo's loss).
+    LogCosh,
+    /// Softmax cross-entropy against one-hot targets.
+    CrossEntropy,
+}
+
+impl Loss {
+    /// The mean loss of a batch.
+    pub fn compute<B: AutodiffBackend>(
+        self,
+        pred: Tensor<B, 2>,
+        target: Tensor<B, 2>,
+    ) -> Tensor<B, 1> {
+        match self {
+            Loss::Mse => (pred - target).square().mean(),
+            Loss::Mae => (pred - target).abs().mean(),
+            Loss::LogCosh => {
+                let a = (pred - target).abs();
+                (a.clone() + a.mul_scalar(-2.0).exp().log1p())
+                    .sub_scalar(std::f64::consts::LN_2)
+                    .mean()
+            }
+            Loss::CrossEntropy => {
+                let logp = burn::tensor::activation::log_softmax(pred, 1);
+                let n = logp.dims()[0] as f64;
+                (logp * target).sum().neg().div_scalar(n)
+            }
+        }
+    }
+}
+
+/// Evaluation metrics of predictions against targets.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Mean absolute error (over every output value).
+    pub mae: f64,
+    /// Mean squared error.
+    pub mse: f64,
+    /// Mean log-cosh error.
+    pub logcosh: f64,
+    /// Fraction of samples whose largest output matches the largest target (classification).
+    pub accuracy: f64,
+    /// Softmax cross-entropy against the targets (meaningful for one-hot targets).
+    pub cross_entropy: f64,
+}
+
+impl Metrics {
+    /// Metrics of row-major predictions and targets with `outputs` values per sample.
+    pub fn compute(pred: &[f32], target: &[f32], outputs: usize) -> Metrics {
+        let n = pred.len().max(1) as f64;
+        let mut m = Metrics::default();
+        for (p, t) in pred.iter().zip(target) {
+            let d = (*p as f64) - (*t as f64);
+            m.mae += d.abs();
+            m.mse += d * d;
+            m.logcosh += d.abs() + (-2.0 * d.abs()).exp().ln_1p() - std::f64::consts::LN_2;
+        }
+        m.mae /= n;
+        m.mse /= n;
+        m.logcosh /= n;
+        let rows = pred.len() / outputs.max(1);
+        let (mut correct, mut ce) = (0usize, 0.0);
+        for r in 0..rows {
+            let p = &pred[r * outputs..(r + 1) * outputs];
+            let t = &target[r * outputs..(r + 1) * outputs];
+            let am = |v: &[f32]| (0..v.len()).fold(0, |b, i| if v[i] > v[b] { i } else { b });
+            if am(p) == am(t) {
+                correct += 1;
+            }
+            let mx = p.iter().fold(f64::MIN, |a, &v| a.max(v as f64));
+            let lse = mx + p.iter().map(|&v| (v as f64 - mx).exp()).sum::<f64>().ln();
+            ce -= p
+                .iter()
+                .zip(t)
+                .map(|(&pv, &tv)| tv as f64 * (pv as f64 - lse))
+                .sum::<f64>();
+        }
+        m.accuracy = correct as f64 / rows.max(1) as f64;
+        m.cross_entropy = ce / rows.max(1) as f64;
+        m
+    }
+
+    /// The value matching a training loss.
+    pub fn of(&self, loss: Loss) -> f64 {
+        match loss {
+            Loss::Mse => self.mse,
+            Loss::Mae => self.mae,
+            Loss::LogCosh => self.logcosh,
+            Loss::CrossEntropy => self.cross_entropy,
+        }
+    }
+}

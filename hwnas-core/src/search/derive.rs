@@ -1,0 +1,276 @@
+//! From a supernet to a concrete network and back.
+
+use burn::tensor::backend::AutodiffBackend;
+
+use super::data::Dataset;
+use super::train::predict;
+use crate::fixed::FixedType;
+use crate::ir::{Network, Op, Padding, Tensor as IrTensor};
+use crate::space::{LayerKind, LayerSpec, PoolKind, QuantSpec, SpaceSpec};
+use crate::supernet::{Supernet, integer_bits_for};
+use crate::{Error, Result};
+
+/// The network IR of the architecture `idx`, with weights sliced from the supernet and permuted
+/// to the IR's channels-last layouts (Dense `[n_in][n_out]` with rows in `h, w, c` order after a
+/// Flatten, Conv2D `[kh][kw][c_in][c_out]`, Conv1D `[k][c_in][c_out]`).
+///
+/// Integer bits of every quantised type come from the ranges observed while running `calib`
+/// through the architecture (weights: the largest |weight|; results: the largest |result|), so
+/// that nothing saturates on that data.
+///
+/// # Errors
+/// [`Error::InvalidArch`] for indices outside the space, [`Error::Search`] for calibration data
+/// that does not fit.
+pub fn derive<B: AutodiffBackend>(
+    net: &Supernet<B>,
+    idx: &[usize],
+    calib: &Dataset,
+) -> Result<Network> {
+    let spec = &net.spec;
+    spec.arch_from_indices(idx)?;
+    net.check_input(calib.features)?;
+    let (_, wr, rr) = predict(net, idx, calib, 256);
+    let wi: Vec<Option<i32>> = wr.iter().map(|&r| Some(integer_bits_for(r))).collect();
+    let ri: Vec<Option<i32>> = rr.iter().map(|&r| Some(integer_bits_for(r))).collect();
+    let (mut ir, map) = spec.network_for(idx, &wi, &ri)?;
+    let s = &spec.input_shape;
+    let mut chan: Vec<usize> = (0..*s.last().unwrap_or(&1)).collect();
+    let mut spatial: usize = s[..s.len() - 1].iter().product();
+    for (li, l) in spec.layers.iter().enumerate() {
+        let Some(k) = map[li] else { continue };
+        let name = &l.name;
+        let ids = net.ids[li];
+        let op = ir.layers[k].op.clone();
+        let mut put = |key: &str, shape: Vec<usize>, data: Vec<f32>| -> Result<()> {
+            ir.weights
+                .insert(format!("{name}.{key}"), IrTensor::new(shape, data)?);
+            Ok(())
+        };
+        match &op {
+            Op::Dense(d) => {
+                let w = net.store.values(ids.weight.expect("dense"));
+                let umax = l.max_width();
+                let mut out = Vec::with_capacity(chan.len() * d.units);
+                for &r in &chan {
+                    out.extend_from_slice(&w[r * umax..r * umax + d.units]);
+                }
+                put("weight", vec![chan.len(), d.units], out)?;
+                let b = net.store.values(ids.bias.expect("bias"));
+                put("bias", vec![d.units], b[..d.units].to_vec())?;
+                chan = (0..d.units).collect();
+            }
+            Op::Conv2D(_) | Op::Conv1D(_) => {
+                let (filters, kk) = match &op {
+                    Op::Conv2D(c2) => (c2.filters, c2.kernel[1]),
+                    Op::Conv1D(c1) => (c1.filters, c1.kernel),
+                    _ => unreachable!(),
+                };
+                let e = &net.store.entries[ids.weight.expect("conv")];
+                let (ci_max, kh_max, kw_max) = (e.shape[1], e.shape[2], e.shape[3]);
+                let w = net.store.values(ids.weight.expect("conv"));
+                let off = (kw_max - kk) / 2;
+                let (offh, kh) = if kh_max == 1 { (0, 1) } else { (off, kk) };
+                let mut out = Vec::with_capacity(kh * kk * chan.len() * filters);
+                for i in 0..kh {
+                    for j in 0..kk {
+                        for &ci in &chan {
+                            for co in 0..filters {
+                                let src =
+                                    ((co * ci_max + ci) * kh_max + i + offh) * kw_max + j + off;
+                                out.push(w[src]);
+                            }
+                        }
+                    }
+                }
+                let shape = if l.kind == LayerKind::Conv2D {
+                    vec![kh, kk, chan.len(), filters]
+                } else {
+                    vec![kk, chan.len(), filters]
+                };
+                put("weight", shape, out)?;
+                let b = net.store.values(ids.bias.expect("bias"));
+                put("bias", vec![filters], b[..filters].to_vec())?;
+                chan = (0..filters).collect();
+            }
+            Op::BatchNorm(_) => {
+                for (key, id) in [
+                    ("gamma", ids.gamma),
+                    ("beta", ids.beta),
+                    ("mean", ids.mean),
+                    ("variance", ids.var),
+                ] {
+                    let v = net.store.values(id.expect("bn"));
+                    put(key, vec![chan.len()], chan.iter().map(|&c| v[c]).collect())?;
+                }
+            }
+            Op::Flatten(_) => {
+                let cmax = *net.shapes[li].0.last().unwrap_or(&1);
+                chan = (0..spatial)
+                    .flat_map(|p| chan.iter().map(move |&c| p * cmax + c))
+                    .collect();
+                spatial = 1;
+            }
+            _ => {
+                let out = &net.shapes[li].1;
+                spatial = out[..out.len() - 1].iter().product();
+            }
+        }
+    }
+    ir.analyze()?;
+    Ok(ir)
+}
+
+/// A supernet without decisions that computes `net` exactly as the IR describes it (weights
+/// and results fake-quantised with the network's types): the float reference of a network,
+/// and the way to fine-tune or evaluate an IR network with the trainer of this module.
+///
+/// # Errors
+/// [`Error::Search`] for layers the supernet cannot express (strides, non-square or even
+/// `same` kernels, padding layers, upsampling) or a network without weights.
+pub fn supernet_from_network<B: AutodiffBackend>(
+    net: &Network,
+    device: &B::Device,
+) -> Result<Supernet<B>> {
+    let analysis = net.analyze()?;
+    let unsupported = |name: &str, why: &str| {
+        Error::Search(format!(
+            "layer `{name}`: {why}; the supernet cannot express it"
+        ))
+    };
+    let mut b = SpaceSpec::builder(&net.name, net.input_shape.clone())
+        .input_type(net.input_type)
+        .default_type(net.default_precision);
+    let mut quant: Option<QuantSpec> = None;
+    for (layer, info) in net.layers.iter().zip(&analysis.layers) {
+        let n = layer.name.as_str();
+        let mut spec = match &layer.op {
+            Op::Dense(d) => LayerSpec::dense(n, &[d.units]),
+            Op::Conv2D(c) => {
+                if c.stride != [1, 1] || c.kernel[0] != c.kernel[1] {
+                    return Err(unsupported(n, "stride or non-square kernel"));
+                }
+                LayerSpec::conv2d(n, &[c.filters], &[c.kernel[0]]).padding(c.padding)
+            }
+            Op::Conv1D(c) => {
+                if c.stride != 1 {
+                    return Err(unsupported(n, "stride"));
+                }
+                LayerSpec::conv1d(n, &[c.filters], &[c.kernel]).padding(c.padding)
+            }
+            Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
+                if p.stride.is_some_and(|s| s != p.pool) || p.padding != Padding::Valid {
+                    return Err(unsupported(n, "pool stride or padding"));
+                }
+                let k = if matches!(layer.op, Op::MaxPool2D(_)) {
+                    PoolKind::Max
+                } else {
+                    PoolKind::Avg
+                };
+                LayerSpec::pool2d(n, p.pool, &[k])
+            }
+            Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
+                if p.stride.is_some_and(|s| s != p.pool) || p.padding != Padding::Valid {
+                    return Err(unsupported(n, "pool stride or padding"));
+                }
+                let k = if matches!(layer.op, Op::MaxPool1D(_)) {
+                    PoolKind::Max
+                } else {
+                    PoolKind::Avg
+                };
+                LayerSpec::pool1d(n, p.pool, &[k])
+            }
+            Op::BatchNorm(bn) => LayerSpec {
+                epsilon: bn.epsilon,
+                ..LayerSpec::batch_norm(n)
+            },
+            Op::ReLU(_) => LayerSpec::relu(n),
+            Op::LeakyReLU(a) => LayerSpec::leaky_relu(n, a.alpha),
+            Op::Flatten(_) => LayerSpec::flatten(n),
+            other => {
+                return Err(unsupported(
+                    n,
+                    &format!("{} layers are not supported", other.kind()),
+                ));
+            }
+        };
+        if layer.op.has_kernel() {
+            let fixed = |t: &FixedType| (t.width, t.integer);
+            if let Some(w) = layer.precision.weight {
+                let (bits, int) = fixed(&w);
+                spec = spec.weight_bits(&[bits]);
+                spec.weight_integer = Some(int);
+                quant.get_or_insert(QuantSpec {
+                    rounding: w.rounding,
+                    overflow: w.overflow,
+                });
+            }
+            if let Some(r) = layer.precision.result {
+                let (bits, int) = fixed(&r);
+                spec = spec.result_bits(&[bits]);
+                spec.result_integer = Some(int);
+            }
+            spec.reuse_factors = vec![layer.hls.reuse_factor];
+            spec.strategies = vec![layer.hls.strategy];
+        }
+        let _ = info;
+        b = b.layer(spec);
+    }
+    if let Some(q) = quant {
+        b = b.quant(q);
+    }
+    let spec = b.build()?;
+    let mut sn = Supernet::<B>::new(&spec, device, 0)?;
+    if !net.has_weights() {
+        return Err(Error::Search(format!(
+            "the network `{}` has no weights to load",
+            net.name
+        )));
+    }
+    for (li, layer) in net.layers.iter().enumerate() {
+        let get = |key: &str| {
+            net.weights
+                .get(&format!("{}.{key}", layer.name))
+                .ok_or_else(|| Error::Weights(format!("`{}.{key}` is missing", layer.name)))
+        };
+        let ids = sn.ids[li];
+        match &layer.op {
+            Op::Dense(_) => {
+                sn.store
+                    .set_values(ids.weight.expect("dense"), get("weight")?.data.clone());
+                sn.store
+                    .set_values(ids.bias.expect("bias"), get("bias")?.data.clone());
+            }
+            Op::Conv2D(_) | Op::Conv1D(_) => {
+                let w = get("weight")?;
+                let sh = &sn.store.entries[ids.weight.expect("conv")].shape;
+                let (co, ci, kh, kw) = (sh[0], sh[1], sh[2], sh[3]);
+                let mut out = vec![0.0; co * ci * kh * kw];
+                for i in 0..kh {
+                    for j in 0..kw {
+                        for c in 0..ci {
+                            for o in 0..co {
+                                out[((o * ci + c) * kh + i) * kw + j] =
+                                    w.data[((i * kw + j) * ci + c) * co + o];
+                            }
+                        }
+                    }
+                }
+                sn.store.set_values(ids.weight.expect("conv"), out);
+                sn.store
+                    .set_values(ids.bias.expect("bias"), get("bias")?.data.clone());
+            }
+            Op::BatchNorm(_) => {
+                for (key, id) in [
+                    ("gamma", ids.gamma),
+                    ("beta", ids.beta),
+                    ("mean", ids.mean),
+                    ("variance", ids.var),
+                ] {
+                    sn.store.set_values(id.expect("bn"), get(key)?.data.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(sn)
+}

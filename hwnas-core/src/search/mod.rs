@@ -1,0 +1,18 @@
+//! The search (DESIGN 2.4): the precomputed [`CostTable`] and the exact expected cost, the
+//! user's [`Metric`] and [`Budget`]s, the [`Search`] loop with checkpoints, [`derive()`] of the
+//! winning network, and the trainer shared by fine-tuning and baseline training
+//! ([`train_fixed`]).
+
+mod data;
+mod derive;
+mod metric;
+mod run;
+mod table;
+mod train;
+
+pub use data::{Dataset, Loss, Metrics};
+pub use derive::{derive, supernet_from_network};
+pub use metric::{Budget, Metric};
+pub use run::{EpochRecord, Search, SearchConfig, SearchResult, write_history};
+pub use table::{CostTable, LayerTable};
+pub use train::{TrainConfig, TrainRecord, evaluate, predict, train_fixed, train_step};

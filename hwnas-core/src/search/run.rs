@@ -1,0 +1,626 @@
+//! The search loop: warm-up, alternating weight / logit steps, annealing, budgets, history,
+//! checkpoints and resume.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::{Tensor, TensorData};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use safetensors::{Dtype, SafeTensors, tensor::TensorView};
+use serde::{Deserialize, Serialize};
+
+use super::data::{Dataset, Loss};
+use super::metric::{Budget, Metric};
+use super::table::CostTable;
+use super::train::{evaluate, weight_step};
+use crate::cost::{CostModel, IoType, Resources};
+use crate::space::{Arch, SpaceSpec};
+use crate::supernet::{Adam, Ctx, Group, Rng, Supernet, to_vec};
+use crate::{Error, Result, fs};
+
+/// Settings of a search. Serialisable; saved in checkpoints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchConfig {
+    /// Total epochs (warm-up included).
+    pub epochs: usize,
+    /// Epochs that train only the weights (architectures sampled uniformly).
+    pub warmup_epochs: usize,
+    /// Samples per step (train and validation).
+    pub batch_size: usize,
+    /// Adam learning rate of the weights.
+    pub lr_weights: f64,
+    /// Adam learning rate of the logits.
+    pub lr_arch: f64,
+    /// Gumbel-softmax temperature at the first search epoch.
+    pub tau_start: f64,
+    /// Temperature at the last epoch (exponential annealing in between).
+    pub tau_end: f64,
+    /// Hard (straight-through one-hot) samples instead of soft mixtures.
+    pub hard: bool,
+    /// Weight of the objective (normalised by its expected value under uniform logits).
+    pub cost_weight: f64,
+    /// Penalty parameter of the augmented Lagrangian of the budgets.
+    pub rho: f64,
+    /// Seed of weights, shuffling and Gumbel noise.
+    pub seed: u64,
+    /// The task loss.
+    pub loss: Loss,
+    /// Data exchange assumed by the cost model.
+    pub io: IoType,
+    /// Checkpoint file (safetensors, written atomically after every epoch).
+    pub checkpoint: Option<PathBuf>,
+    /// Resume from `checkpoint` when it exists.
+    pub resume: bool,
+    /// Per-epoch history (`.json` or `.csv`), written after every epoch.
+    pub history: Option<PathBuf>,
+    /// Show a progress bar.
+    pub progress: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            epochs: 20,
+            warmup_epochs: 5,
+            batch_size: 64,
+            lr_weights: 1e-3,
+            lr_arch: 3e-2,
+            tau_start: 5.0,
+            tau_end: 0.5,
+            hard: false,
+            cost_weight: 0.1,
+            rho: 1.0,
+            seed: 0,
+            loss: Loss::Mse,
+            io: IoType::IoParallel,
+            checkpoint: None,
+            resume: true,
+            history: None,
+            progress: true,
+        }
+    }
+}
+
+/// One epoch of the history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochRecord {
+    /// 0-based epoch.
+    pub epoch: usize,
+    /// Mean loss of the weight steps.
+    pub train_loss: f64,
+    /// Validation loss of the current argmax architecture (evaluation mode).
+    pub val_loss: f64,
+    /// The objective at the expected resources.
+    pub metric: f64,
+    /// Expected resources.
+    pub expected: Resources,
+    /// Gumbel-softmax temperature.
+    pub temperature: f64,
+    /// Budget multipliers after the epoch.
+    pub lambdas: Vec<f64>,
+    /// The argmax architecture.
+    pub arch: String,
+}
+
+/// What a finished search returns.
+#[derive(Debug, Clone)]
+pub struct SearchResult {
+    /// The argmax architecture.
+    pub arch: Arch,
+    /// Its option indices.
+    pub indices: Vec<usize>,
+    /// Its resources, from the cost table.
+    pub resources: Resources,
+    /// Every epoch.
+    pub history: Vec<EpochRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Meta {
+    space: String,
+    config: SearchConfig,
+    epoch: usize,
+    step: u64,
+    rng: String,
+    val_pos: usize,
+    lambdas: Vec<f64>,
+    adam_w_t: u64,
+    adam_a_t: u64,
+    history: Vec<EpochRecord>,
+}
+
+/// A search in progress: supernet, cost table, objective, budgets and optimiser state.
+///
+/// ```no_run
+/// # use hwnas_core::search::*; use hwnas_core::space::*; use hwnas_core::cost::*;
+/// # fn run<B: burn::tensor::backend::AutodiffBackend>(space: SpaceSpec, model: &dyn CostModel,
+/// #   train: Dataset, val: Dataset, device: B::Device) -> hwnas_core::Result<()> {
+/// let mut search = Search::<B>::new(&space, model, Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)])?,
+///     vec![Budget::max("dsp", 500.0)?], SearchConfig::default(), &device)?;
+/// let result = search.run(&train, &val)?;
+/// println!("{}", result.arch);
+/// # Ok(()) }
+/// ```
+pub struct Search<B: AutodiffBackend> {
+    /// The supernet (weights and logits).
+    pub net: Supernet<B>,
+    /// The precomputed costs.
+    pub table: CostTable,
+    /// The objective.
+    pub objective: Metric,
+    /// The budgets.
+    pub budgets: Vec<Budget>,
+    /// The settings.
+    pub config: SearchConfig,
+    metric_scale: f64,
+    epoch: usize,
+    step: u64,
+    rng: Rng,
+    val_pos: usize,
+    lambdas: Vec<f64>,
+    adam_w: Adam<B::InnerBackend>,
+    adam_a: Adam<B::InnerBackend>,
+    history: Vec<EpochRecord>,
+    /// Stop (as if killed) after this many global steps; for tests of resume.
+    pub stop_after_steps: Option<u64>,
+}
+
+impl<B: AutodiffBackend> Search<B> {
+    /// Prices the space, checks the budgets and builds the supernet.
+    ///
+    /// # Errors
+    /// [`Error::InfeasibleBudget`] with the cheapest achievable value when no architecture meets
+    /// a budget; [`Error::Search`] for settings that cannot work.
+    pub fn new(
+        spec: &SpaceSpec,
+        model: &dyn CostModel,
+        objective: Metric,
+        budgets: Vec<Budget>,
+        config: SearchConfig,
+        device: &B::Device,
+    ) -> Result<Self> {
+        if config.batch_size == 0 || config.epochs == 0 {
+            return Err(Error::Search(
+                "epochs and batch_size must be at least 1".into(),
+            ));
+        }
+        if !(config.tau_start > 0.0 && config.tau_end > 0.0) {
+            return Err(Error::Search("temperatures must be positive".into()));
+        }
+        let table = CostTable::build(spec, model, config.io)?;
+        for b in &budgets {
+            let (cheapest, _, _) = table.minimum(spec, &b.metric);
+            if cheapest > b.limit {
+                return Err(Error::InfeasibleBudget {
+                    budget: b.name.clone(),
+                    limit: b.limit,
+                    cheapest,
+                });
+            }
+        }
+        let uniform: Vec<Vec<f64>> = spec
+            .decisions()
+            .iter()
+            .map(|d| vec![1.0 / d.options.len() as f64; d.options.len()])
+            .collect();
+        let scale = objective
+            .eval(&table.expected_host(&uniform))
+            .abs()
+            .max(1e-12);
+        let net = Supernet::new(spec, device, config.seed)?;
+        let n = net.store.entries.len();
+        Ok(Search {
+            adam_w: Adam::new(config.lr_weights, n),
+            adam_a: Adam::new(config.lr_arch, n),
+            rng: Rng::new(config.seed.wrapping_add(1)),
+            lambdas: vec![0.0; budgets.len()],
+            net,
+            table,
+            objective,
+            budgets,
+            metric_scale: scale,
+            epoch: 0,
+            step: 0,
+            val_pos: 0,
+            history: Vec::new(),
+            stop_after_steps: None,
+            config,
+        })
+    }
+
+    /// Epochs finished so far.
+    pub fn epochs_done(&self) -> usize {
+        self.epoch
+    }
+
+    fn temperature(&self, epoch: usize) -> f64 {
+        let c = &self.config;
+        let span = c.epochs.saturating_sub(c.warmup_epochs).max(2) - 1;
+        let t = epoch.saturating_sub(c.warmup_epochs) as f64 / span as f64;
+        c.tau_start * (c.tau_end / c.tau_start).powf(t.min(1.0))
+    }
+
+    /// Expected resources under the current logits (softmax, no noise).
+    pub fn expected(&self) -> Resources {
+        let p: Vec<Vec<f64>> = self
+            .net
+            .logits()
+            .iter()
+            .map(|l| {
+                let m = l.iter().fold(f32::MIN, |a, &b| a.max(b)) as f64;
+                let e: Vec<f64> = l.iter().map(|&v| (v as f64 - m).exp()).collect();
+                let s: f64 = e.iter().sum();
+                e.into_iter().map(|v| v / s).collect()
+            })
+            .collect();
+        self.table.expected_host(&p)
+    }
+
+    /// The differentiable cost term of the loss and its value: objective (normalised) plus the
+    /// augmented-Lagrangian terms of the budgets, at the expected resources of `p`.
+    pub fn cost_term(&self, p: &[Tensor<B, 1>]) -> (Tensor<B, 1>, f64) {
+        let dev = self.net.device().clone();
+        let e = self.table.expected::<B>(p, &dev);
+        let host = Resources::from_array(
+            to_vec(e.clone().detach())
+                .iter()
+                .map(|&v| v as f64)
+                .collect::<Vec<_>>()
+                .try_into()
+                .expect("7 fields"),
+        );
+        let lin = |m: &Metric| -> (Tensor<B, 1>, f64) {
+            let g = m.gradient(&host);
+            let value = m.eval(&host);
+            let gt =
+                Tensor::<B, 1>::from_data(TensorData::new(g.map(|v| v as f32).to_vec(), [7]), &dev);
+            let offset = value
+                - g.iter()
+                    .zip(host.to_array())
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>();
+            ((e.clone() * gt).sum().add_scalar(offset), value)
+        };
+        let (obj, value) = lin(&self.objective);
+        let mut term = obj
+            .div_scalar(self.metric_scale)
+            .mul_scalar(self.config.cost_weight);
+        for (b, &lambda) in self.budgets.iter().zip(&self.lambdas) {
+            let (v, _) = lin(&b.metric);
+            let c = v.sub_scalar(b.limit).div_scalar(b.limit.abs().max(1e-12));
+            let s = c
+                .mul_scalar(self.config.rho)
+                .add_scalar(lambda)
+                .clamp_min(0.0);
+            term =
+                term + (s.square().sub_scalar(lambda * lambda)).div_scalar(2.0 * self.config.rho);
+        }
+        (term, value)
+    }
+
+    /// Runs (or resumes) the search to `config.epochs`.
+    ///
+    /// # Errors
+    /// [`Error::Search`] for data that does not fit the space, [`Error::NonFinite`] when the loss
+    /// becomes NaN (the last good checkpoint is kept), [`Error::Io`] / [`Error::Checkpoint`] for
+    /// checkpoint problems.
+    pub fn run(&mut self, train: &Dataset, val: &Dataset) -> Result<SearchResult> {
+        self.net.check_input(train.features)?;
+        self.net.check_input(val.features)?;
+        if train.is_empty() || val.is_empty() {
+            return Err(Error::Search(
+                "the train and validation sets must not be empty".into(),
+            ));
+        }
+        if let Some(path) = self.config.checkpoint.clone()
+            && self.config.resume
+            && path.exists()
+        {
+            self.load_checkpoint(&path)?;
+        }
+        let bs = self.config.batch_size;
+        let steps = train.len().div_ceil(bs);
+        let bar = progress(self.config.progress, (self.config.epochs * steps) as u64);
+        bar.set_position((self.epoch * steps) as u64);
+        let loss = self.config.loss;
+        while self.epoch < self.config.epochs {
+            let epoch = self.epoch;
+            let tau = self.temperature(epoch);
+            let warm = epoch < self.config.warmup_epochs;
+            let mut order: Vec<usize> = (0..train.len()).collect();
+            self.rng.shuffle(&mut order);
+            let mut sum = 0.0;
+            for chunk in order.chunks(bs) {
+                if self.stop_after_steps.is_some_and(|s| self.step >= s) {
+                    return Err(Error::Search(format!(
+                        "stopped after {} steps as requested (stop_after_steps)",
+                        self.step
+                    )));
+                }
+                let hard = self.config.hard;
+                let rng = &mut self.rng;
+                let l = weight_step(
+                    &mut self.net,
+                    &mut self.adam_w,
+                    train,
+                    chunk,
+                    loss,
+                    |n, b| n.probs_sampled(b, rng, tau, hard, false),
+                )
+                .map_err(|v| self.non_finite(v, epoch))?;
+                sum += l as f64;
+                let mut metric = f64::NAN;
+                if !warm {
+                    metric = self.arch_step(val, tau)?;
+                }
+                self.step += 1;
+                bar.inc(1);
+                bar.set_message(format!(
+                    "epoch {epoch} loss {l:.4} metric {metric:.1} E[dsp] {:.1} tau {tau:.2}",
+                    self.expected().dsp
+                ));
+            }
+            // Epoch end: evaluate, update multipliers, record, checkpoint.
+            let idx = self.net.argmax_indices();
+            let val_loss = evaluate(&self.net, &idx, val, 256).of(loss);
+            let expected = self.expected();
+            if !warm {
+                for (b, lambda) in self.budgets.iter().zip(self.lambdas.iter_mut()) {
+                    let c = (b.metric.eval(&expected) - b.limit) / b.limit.abs().max(1e-12);
+                    *lambda = (*lambda + self.config.rho * c).max(0.0);
+                }
+            }
+            self.history.push(EpochRecord {
+                epoch,
+                train_loss: sum / steps as f64,
+                val_loss,
+                metric: self.objective.eval(&expected),
+                expected,
+                temperature: tau,
+                lambdas: self.lambdas.clone(),
+                arch: self.net.spec.arch_from_indices(&idx)?.to_string(),
+            });
+            self.epoch += 1;
+            if let Some(path) = self.config.checkpoint.clone() {
+                self.save_checkpoint(&path)?;
+            }
+            if let Some(path) = self.config.history.clone() {
+                write_history(&path, &self.history)?;
+            }
+        }
+        bar.finish_and_clear();
+        let indices = self.net.argmax_indices();
+        Ok(SearchResult {
+            arch: self.net.spec.arch_from_indices(&indices)?,
+            resources: self.table.cost_of(&indices),
+            indices,
+            history: self.history.clone(),
+        })
+    }
+
+    /// One search step outside [`Search::run`] (benchmarks, custom loops): a weight step on the
+    /// samples `batch` of `train` and, after the warm-up, a logit step on the next validation
+    /// batch, at the temperature of the current epoch. Returns the weight-step loss.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] when a loss is NaN or infinite.
+    pub fn step(&mut self, train: &Dataset, val: &Dataset, batch: &[usize]) -> Result<f32> {
+        let epoch = self.epoch;
+        let tau = self.temperature(epoch);
+        let hard = self.config.hard;
+        let rng = &mut self.rng;
+        let l = weight_step(
+            &mut self.net,
+            &mut self.adam_w,
+            train,
+            batch,
+            self.config.loss,
+            |n, b| n.probs_sampled(b, rng, tau, hard, false),
+        )
+        .map_err(|v| self.non_finite(v, epoch))?;
+        if epoch >= self.config.warmup_epochs {
+            self.arch_step(val, tau)?;
+        }
+        self.step += 1;
+        Ok(l)
+    }
+
+    /// Skips the warm-up (as if it had run): the next steps also train the logits.
+    pub fn skip_warmup(&mut self) {
+        self.epoch = self.epoch.max(self.config.warmup_epochs);
+    }
+
+    fn non_finite(&self, value: f32, epoch: usize) -> Error {
+        Error::NonFinite {
+            value,
+            epoch,
+            step: self.step,
+            checkpoint: match &self.config.checkpoint {
+                Some(p) if p.exists() => p.display().to_string(),
+                _ => "none".into(),
+            },
+        }
+    }
+
+    fn arch_step(&mut self, val: &Dataset, tau: f64) -> Result<f64> {
+        let bs = self.config.batch_size.min(val.len());
+        let idx: Vec<usize> = (0..bs).map(|i| (self.val_pos + i) % val.len()).collect();
+        self.val_pos = (self.val_pos + bs) % val.len();
+        let bound = self.net.store.bind(&[Group::Arch]);
+        let probs = self
+            .net
+            .probs_sampled(&bound, &mut self.rng, tau, self.config.hard, true);
+        let (x, y) = val.batch::<B>(&idx, self.net.device());
+        let mut ctx = Ctx::new(true, self.net.spec.layers.len());
+        let pred = self.net.forward(&bound, x, &probs, &mut ctx);
+        let task = self.config.loss.compute(pred, y);
+        let p = self.net.probs_expected(&bound);
+        let (cost, metric) = self.cost_term(&p);
+        let total = task + cost;
+        let v = to_vec(total.clone().detach())[0];
+        if !v.is_finite() {
+            return Err(self.non_finite(v, self.epoch));
+        }
+        let grads = total.backward();
+        self.adam_a
+            .step(&mut self.net.store, &bound, &grads, Group::Arch);
+        Ok(metric)
+    }
+
+    fn save_checkpoint(&self, path: &Path) -> Result<()> {
+        let meta = Meta {
+            space: self.net.spec.name.clone(),
+            config: self.config.clone(),
+            epoch: self.epoch,
+            step: self.step,
+            rng: self.rng.state.to_string(),
+            val_pos: self.val_pos,
+            lambdas: self.lambdas.clone(),
+            adam_w_t: self.adam_w.t,
+            adam_a_t: self.adam_a.t,
+            history: self.history.clone(),
+        };
+        let mut tensors: Vec<(String, Vec<u8>, Vec<usize>)> = Vec::new();
+        let bytes = |v: Vec<f32>| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+        for (id, e) in self.net.store.entries.iter().enumerate() {
+            let n = e.shape.iter().product::<usize>();
+            tensors.push((
+                format!("p/{}", e.name),
+                bytes(self.net.store.values(id)),
+                vec![n],
+            ));
+            for (tag, adam) in [("w", &self.adam_w), ("a", &self.adam_a)] {
+                if let (Some(m), Some(v)) = (&adam.m[id], &adam.v[id]) {
+                    tensors.push((
+                        format!("m{tag}/{}", e.name),
+                        bytes(to_vec(m.clone())),
+                        vec![n],
+                    ));
+                    tensors.push((
+                        format!("v{tag}/{}", e.name),
+                        bytes(to_vec(v.clone())),
+                        vec![n],
+                    ));
+                }
+            }
+        }
+        let views = tensors
+            .iter()
+            .map(|(k, raw, shape)| {
+                TensorView::new(Dtype::F32, shape.clone(), raw)
+                    .map(|v| (k.as_str(), v))
+                    .map_err(|e| Error::Weights(format!("checkpoint tensor `{k}`: {e}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut md = HashMap::new();
+        md.insert(
+            "hwnas_search".to_string(),
+            serde_json::to_string(&meta).map_err(|e| Error::Search(e.to_string()))?,
+        );
+        let data =
+            safetensors::serialize(views, Some(md)).map_err(|e| Error::Weights(e.to_string()))?;
+        fs::write_atomic(path, &data)
+    }
+
+    fn load_checkpoint(&mut self, path: &Path) -> Result<()> {
+        let fail = |reason: String| Error::Checkpoint {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let bytes = fs::read(path)?;
+        let (_, header) = SafeTensors::read_metadata(&bytes)
+            .map_err(|e| fail(format!("not a safetensors file: {e}")))?;
+        let text = header
+            .metadata()
+            .as_ref()
+            .and_then(|m| m.get("hwnas_search"))
+            .ok_or_else(|| fail("no hwnas search state in the metadata".into()))?;
+        let meta: Meta = serde_json::from_str(text).map_err(|e| fail(e.to_string()))?;
+        if meta.space != self.net.spec.name {
+            return Err(fail(format!(
+                "it belongs to the space `{}`, not `{}`; delete it or choose another path",
+                meta.space, self.net.spec.name
+            )));
+        }
+        let st = SafeTensors::deserialize(&bytes).map_err(|e| fail(e.to_string()))?;
+        let read = |name: &str| -> Option<Vec<f32>> {
+            st.tensor(name).ok().map(|v| {
+                v.data()
+                    .chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect()
+            })
+        };
+        let dev = self.net.device().clone();
+        let n_entries = self.net.store.entries.len();
+        for id in 0..n_entries {
+            let name = self.net.store.entries[id].name.clone();
+            let n = self.net.store.entries[id].shape.iter().product::<usize>();
+            let p = read(&format!("p/{name}"))
+                .filter(|v| v.len() == n)
+                .ok_or_else(|| fail(format!("tensor `{name}` missing or of another size")))?;
+            self.net.store.set_values(id, p);
+            for (tag, adam) in [("w", &mut self.adam_w), ("a", &mut self.adam_a)] {
+                let t = |v: Vec<f32>| Tensor::from_data(TensorData::new(v, [n]), &dev);
+                adam.m[id] = read(&format!("m{tag}/{name}")).map(t);
+                adam.v[id] = read(&format!("v{tag}/{name}")).map(t);
+            }
+        }
+        self.adam_w.t = meta.adam_w_t;
+        self.adam_a.t = meta.adam_a_t;
+        self.epoch = meta.epoch;
+        self.step = meta.step;
+        self.rng.state = meta
+            .rng
+            .parse()
+            .map_err(|_| fail("bad random-generator state".into()))?;
+        self.val_pos = meta.val_pos;
+        self.lambdas = meta.lambdas;
+        self.history = meta.history;
+        Ok(())
+    }
+}
+
+/// Writes the history as JSON, or CSV when the path ends in `.csv`.
+///
+/// # Errors
+/// [`Error::Io`] naming the file.
+pub fn write_history(path: &Path, history: &[EpochRecord]) -> Result<()> {
+    let csv = path.extension().is_some_and(|e| e == "csv");
+    let text = if csv {
+        let mut s = String::from("epoch,train_loss,val_loss,metric,temperature");
+        for f in Resources::FIELDS {
+            s.push_str(&format!(",expected_{f}"));
+        }
+        s.push_str(",arch\n");
+        for r in history {
+            s.push_str(&format!(
+                "{},{},{},{},{}",
+                r.epoch, r.train_loss, r.val_loss, r.metric, r.temperature
+            ));
+            for v in r.expected.to_array() {
+                s.push_str(&format!(",{v}"));
+            }
+            s.push_str(&format!(",\"{}\"\n", r.arch));
+        }
+        s
+    } else {
+        serde_json::to_string_pretty(history).map_err(|e| Error::Search(e.to_string()))?
+    };
+    fs::write_atomic(path, text.as_bytes())
+}
+
+/// A progress bar over `len` steps (hidden unless `show`).
+pub(crate) fn progress(show: bool, len: u64) -> ProgressBar {
+    if !show {
+        return ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -1,0 +1,253 @@
+//! The precomputed cost table and the exact expected cost.
+
+use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::{Tensor, TensorData};
+
+use super::metric::Metric;
+use crate::Result;
+use crate::cost::{CostModel, IoType, LayerConfig, Resources};
+use crate::space::{DecisionKind, SpaceSpec};
+
+/// Costs of one layer for every combination of the decisions it depends on.
+#[derive(Debug, Clone)]
+pub struct LayerTable {
+    /// Index of the layer in the space.
+    pub layer: usize,
+    /// Decision indices the cost depends on (its own, the upstream width, bits and on/off).
+    pub deps: Vec<usize>,
+    /// Option counts of `deps`.
+    pub sizes: Vec<usize>,
+    /// One entry per combination, row-major over `deps` (last varies fastest).
+    pub costs: Vec<Resources>,
+}
+
+/// Every layer's costs, priced once by a [`CostModel`] before the search (DESIGN 2.4).
+///
+/// The expected resources of the network are the exact expectation over this table under
+/// independent categorical distributions per decision: areas and latency add over layers, the
+/// initiation interval is the largest expected per-layer interval.
+#[derive(Debug, Clone)]
+pub struct CostTable {
+    /// One table per space layer.
+    pub layers: Vec<LayerTable>,
+}
+
+impl CostTable {
+    /// Prices every `(layer, local option combination)` of `spec` with `model`.
+    ///
+    /// # Errors
+    /// The errors of building or analysing a candidate network (a space that validated never
+    /// fails here).
+    pub fn build(spec: &SpaceSpec, model: &dyn CostModel, io: IoType) -> Result<Self> {
+        let n_dec = spec.decisions().len();
+        let none = vec![None; spec.layers.len()];
+        let mut layers = Vec::new();
+        for li in 0..spec.layers.len() {
+            let deps = dependencies(spec, li);
+            let sizes: Vec<usize> = deps
+                .iter()
+                .map(|&d| spec.decisions()[d].options.len())
+                .collect();
+            let total: usize = sizes.iter().product();
+            let mut costs = Vec::with_capacity(total);
+            for combo in 0..total {
+                let mut idx = vec![0; n_dec];
+                let mut rest = combo;
+                for (k, &d) in deps.iter().enumerate().rev() {
+                    idx[d] = rest % sizes[k];
+                    rest /= sizes[k];
+                }
+                let (net, map) = spec.network_for(&idx, &none, &none)?;
+                let cost = match map[li] {
+                    None => Resources::default(),
+                    Some(ir) => {
+                        let configs = LayerConfig::of_network(&net, io)?;
+                        model.layer_cost(&configs[ir])
+                    }
+                };
+                costs.push(cost);
+            }
+            layers.push(LayerTable {
+                layer: li,
+                deps,
+                sizes,
+                costs,
+            });
+        }
+        Ok(CostTable { layers })
+    }
+
+    /// Number of priced configurations.
+    pub fn len(&self) -> usize {
+        self.layers.iter().map(|l| l.costs.len()).sum()
+    }
+
+    /// True when the table prices nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn row(t: &LayerTable, idx: &[usize]) -> usize {
+        t.deps
+            .iter()
+            .zip(&t.sizes)
+            .fold(0, |acc, (&d, &s)| acc * s + idx[d])
+    }
+
+    /// Resources of one architecture (option indices), from the table.
+    pub fn cost_of(&self, idx: &[usize]) -> Resources {
+        self.layers
+            .iter()
+            .map(|t| t.costs[Self::row(t, idx)])
+            .fold(Resources::default(), Resources::then)
+    }
+
+    /// Exact expected resources in `f64` for probabilities `p[decision][option]`.
+    pub fn expected_host(&self, p: &[Vec<f64>]) -> Resources {
+        let mut sum = [0.0; 7];
+        let mut ii = 0.0f64;
+        for t in &self.layers {
+            let mut e = [0.0; 7];
+            for (row, c) in t.costs.iter().enumerate() {
+                let mut rest = row;
+                let mut w = 1.0;
+                for (k, &d) in t.deps.iter().enumerate().rev() {
+                    w *= p[d][rest % t.sizes[k]];
+                    rest /= t.sizes[k];
+                }
+                for (acc, v) in e.iter_mut().zip(c.to_array()) {
+                    *acc += w * v;
+                }
+            }
+            for k in 0..6 {
+                sum[k] += e[k];
+            }
+            ii = ii.max(e[6]);
+        }
+        sum[6] = ii;
+        Resources::from_array(sum)
+    }
+
+    /// Expected resources as a differentiable `[7]` tensor (fields of
+    /// [`Resources::to_array`]) for probabilities `p` (one tensor per decision).
+    pub fn expected<B: AutodiffBackend>(
+        &self,
+        p: &[Tensor<B, 1>],
+        device: &B::Device,
+    ) -> Tensor<B, 1> {
+        let mut rows = Vec::new();
+        for t in &self.layers {
+            let n = t.costs.len();
+            let data: Vec<f32> = t
+                .costs
+                .iter()
+                .flat_map(|c| c.to_array().map(|v| v as f32))
+                .collect();
+            let table = Tensor::<B, 2>::from_data(TensorData::new(data, [n, 7]), device);
+            let weights = t.deps.iter().fold(None::<Tensor<B, 1>>, |acc, &d| {
+                let pd = p[d].clone();
+                Some(match acc {
+                    None => pd,
+                    Some(a) => {
+                        let (na, nd) = (a.dims()[0], pd.dims()[0]);
+                        (a.reshape([na, 1]) * pd.reshape([1, nd])).reshape([na * nd])
+                    }
+                })
+            });
+            let e = match weights {
+                None => table,
+                Some(w) => w.reshape([1, n]).matmul(table),
+            };
+            rows.push(e);
+        }
+        let all = Tensor::cat(rows, 0);
+        let sums = all.clone().sum_dim(0).reshape([7]);
+        let ii = all
+            .slice([0..self.layers.len(), 6..7])
+            .max_dim(0)
+            .reshape([1]);
+        Tensor::cat(vec![sums.slice(0..6), ii], 0)
+    }
+
+    /// The smallest value of `metric` over the architectures of `spec` and one architecture
+    /// reaching it: exhaustive up to 200,000 architectures, else coordinate descent (then the
+    /// value is an upper bound of the minimum).
+    pub fn minimum(&self, spec: &SpaceSpec, metric: &Metric) -> (f64, Vec<usize>, bool) {
+        let sizes: Vec<usize> = spec.decisions().iter().map(|d| d.options.len()).collect();
+        let mut idx = vec![0; sizes.len()];
+        let mut best = (metric.eval(&self.cost_of(&idx)), idx.clone());
+        if spec.size() <= 200_000.0 {
+            loop {
+                let v = metric.eval(&self.cost_of(&idx));
+                if v < best.0 {
+                    best = (v, idx.clone());
+                }
+                let mut k = 0;
+                loop {
+                    if k == sizes.len() {
+                        return (best.0, best.1, true);
+                    }
+                    idx[k] += 1;
+                    if idx[k] < sizes[k] {
+                        break;
+                    }
+                    idx[k] = 0;
+                    k += 1;
+                }
+            }
+        }
+        for _ in 0..10 {
+            let mut improved = false;
+            for k in 0..sizes.len() {
+                for o in 0..sizes[k] {
+                    let mut c = best.1.clone();
+                    c[k] = o;
+                    let v = metric.eval(&self.cost_of(&c));
+                    if v < best.0 {
+                        best = (v, c);
+                        improved = true;
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        (best.0, best.1, false)
+    }
+}
+
+/// The decisions a layer's [`LayerConfig`] depends on: its own, and walking upstream, those of
+/// every layer up to and including the first kernel layer that cannot be switched off (the
+/// width and result bits that reach this layer, pooling operators, on/off switches).
+pub(crate) fn dependencies(spec: &SpaceSpec, li: usize) -> Vec<usize> {
+    let mut deps: Vec<usize> = Vec::new();
+    let own = |j: usize, deps: &mut Vec<usize>| {
+        for (d, dec) in spec.decisions().iter().enumerate() {
+            if dec.layer == j && !deps.contains(&d) {
+                deps.push(d);
+            }
+        }
+    };
+    own(li, &mut deps);
+    for j in (0..li).rev() {
+        let l = &spec.layers[j];
+        for (d, dec) in spec.decisions().iter().enumerate() {
+            let relevant = matches!(
+                dec.kind,
+                DecisionKind::Width
+                    | DecisionKind::ResultBits
+                    | DecisionKind::Operator
+                    | DecisionKind::OnOff
+            );
+            if dec.layer == j && relevant && !deps.contains(&d) {
+                deps.push(d);
+            }
+        }
+        if l.has_kernel() && !l.optional {
+            break;
+        }
+    }
+    deps.sort_unstable();
+    deps
+}

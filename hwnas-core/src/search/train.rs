@@ -1,0 +1,189 @@
+//! Training of a fixed architecture: the plain trainer, fine-tuning with quantisation-aware
+//! training, evaluation. The search loop uses the same weight step.
+
+use burn::tensor::backend::AutodiffBackend;
+use serde::{Deserialize, Serialize};
+
+use super::data::{Dataset, Loss, Metrics};
+use crate::supernet::{Adam, Bound, Ctx, Group, Probs, Rng, Supernet, to_vec};
+use crate::{Error, Result};
+
+/// Settings of [`train_fixed`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// Passes over the training set.
+    pub epochs: usize,
+    /// Samples per step.
+    pub batch_size: usize,
+    /// Adam learning rate.
+    pub lr: f64,
+    /// Seed of the shuffling.
+    pub seed: u64,
+    /// The loss.
+    pub loss: Loss,
+    /// Show a progress bar.
+    pub progress: bool,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            epochs: 10,
+            batch_size: 64,
+            lr: 1e-3,
+            seed: 0,
+            loss: Loss::Mse,
+            progress: false,
+        }
+    }
+}
+
+/// One epoch of [`train_fixed`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainRecord {
+    /// 0-based epoch.
+    pub epoch: usize,
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Validation metrics (evaluation mode).
+    pub val: Metrics,
+}
+
+/// One Adam step on the weights; returns the loss, or `Err(loss)` when it is not finite (then
+/// nothing was updated).
+pub(crate) fn weight_step<B: AutodiffBackend>(
+    net: &mut Supernet<B>,
+    adam: &mut Adam<B::InnerBackend>,
+    data: &Dataset,
+    idx: &[usize],
+    loss: Loss,
+    probs: impl FnOnce(&Supernet<B>, &Bound<B>) -> Vec<Probs<B>>,
+) -> std::result::Result<f32, f32> {
+    let bound = net.store.bind(&[Group::Weight]);
+    let p = probs(net, &bound);
+    let (x, y) = data.batch::<B>(idx, net.device());
+    let mut ctx = Ctx::new(true, net.spec.layers.len());
+    let pred = net.forward(&bound, x, &p, &mut ctx);
+    let l = loss.compute(pred, y);
+    let value = to_vec(l.clone().detach())[0];
+    if !value.is_finite() {
+        return Err(value);
+    }
+    let grads = l.backward();
+    adam.step(&mut net.store, &bound, &grads, Group::Weight);
+    for (id, v) in ctx.bn_updates {
+        net.store.entries[id].value = v;
+    }
+    Ok(value)
+}
+
+/// One Adam step on the weights of the fixed architecture `idx` with the samples `batch` of
+/// `data`; returns the batch loss before the step.
+///
+/// # Errors
+/// [`Error::NonFinite`] (epoch 0, step 0) when the loss is NaN or infinite; nothing is updated.
+pub fn train_step<B: AutodiffBackend>(
+    net: &mut Supernet<B>,
+    adam: &mut Adam<B::InnerBackend>,
+    idx: &[usize],
+    data: &Dataset,
+    batch: &[usize],
+    loss: Loss,
+) -> Result<f32> {
+    weight_step(net, adam, data, batch, loss, |n, _| n.probs_fixed(idx)).map_err(|value| {
+        Error::NonFinite {
+            value,
+            epoch: 0,
+            step: 0,
+            checkpoint: "none".into(),
+        }
+    })
+}
+
+/// Predictions of the architecture `idx` (evaluation mode: BatchNorm running statistics) and
+/// the per-layer observed ranges `(weight, result)`.
+pub fn predict<B: AutodiffBackend>(
+    net: &Supernet<B>,
+    idx: &[usize],
+    data: &Dataset,
+    batch_size: usize,
+) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    let bound = net.store.bind(&[]);
+    let probs = net.probs_fixed(idx);
+    let mut ctx = Ctx::new(false, net.spec.layers.len());
+    let mut out = Vec::with_capacity(data.len() * data.outputs);
+    let all: Vec<usize> = (0..data.len()).collect();
+    for chunk in all.chunks(batch_size.max(1)) {
+        let (x, _) = data.batch::<B>(chunk, net.device());
+        out.extend(to_vec(net.forward(&bound, x, &probs, &mut ctx)));
+    }
+    (out, ctx.weight_range, ctx.result_range)
+}
+
+/// Metrics of the architecture `idx` on `data` (evaluation mode).
+pub fn evaluate<B: AutodiffBackend>(
+    net: &Supernet<B>,
+    idx: &[usize],
+    data: &Dataset,
+    batch_size: usize,
+) -> Metrics {
+    let (pred, _, _) = predict(net, idx, data, batch_size);
+    Metrics::compute(&pred, &data.y, data.outputs)
+}
+
+/// Trains the weights of one architecture of a supernet (option indices `idx`; `&[]` for a space
+/// without decisions): the plain trainer for a fixed network, and the fine-tune after a search
+/// (quantisation-aware: weights and results are fake-quantised at the chosen bit-widths).
+///
+/// # Errors
+/// [`Error::Search`] for an empty data set or a batch size of 0, [`Error::NonFinite`] when the
+/// loss becomes NaN.
+pub fn train_fixed<B: AutodiffBackend>(
+    net: &mut Supernet<B>,
+    idx: &[usize],
+    train: &Dataset,
+    val: &Dataset,
+    cfg: &TrainConfig,
+) -> Result<Vec<TrainRecord>> {
+    if cfg.batch_size == 0 || train.is_empty() {
+        return Err(Error::Search(
+            "training needs a batch size of at least 1 and a non-empty training set".into(),
+        ));
+    }
+    net.check_input(train.features)?;
+    net.spec.arch_from_indices(idx)?;
+    let mut adam = Adam::new(cfg.lr, net.store.entries.len());
+    let mut rng = Rng::new(cfg.seed);
+    let steps = train.len().div_ceil(cfg.batch_size);
+    let bar = super::run::progress(cfg.progress, (cfg.epochs * steps) as u64);
+    let mut history = Vec::new();
+    let mut step = 0u64;
+    for epoch in 0..cfg.epochs {
+        let mut order: Vec<usize> = (0..train.len()).collect();
+        rng.shuffle(&mut order);
+        let mut sum = 0.0;
+        for chunk in order.chunks(cfg.batch_size) {
+            let l = weight_step(net, &mut adam, train, chunk, cfg.loss, |n, _| {
+                n.probs_fixed(idx)
+            })
+            .map_err(|value| Error::NonFinite {
+                value,
+                epoch,
+                step,
+                checkpoint: "none".into(),
+            })?;
+            sum += l as f64;
+            step += 1;
+            bar.inc(1);
+            bar.set_message(format!("epoch {epoch} loss {l:.4}"));
+        }
+        let val_m = evaluate(net, idx, val, 256);
+        history.push(TrainRecord {
+            epoch,
+            train_loss: sum / steps as f64,
+            val: val_m,
+        });
+    }
+    bar.finish_and_clear();
+    Ok(history)
+}

@@ -1,0 +1,719 @@
+//! The weight-sharing supernet.
+
+use burn::tensor::activation::{leaky_relu, relu, softmax};
+use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::module::{avg_pool2d, conv2d, max_pool2d};
+use burn::tensor::ops::ConvOptions;
+use burn::tensor::{Tensor, TensorData};
+
+use super::params::{Bound, Group, ParamStore, Rng, to_vec};
+use super::quant::{fake_quant, integer_bits_for};
+use crate::fixed::FixedType;
+use crate::space::{Choice, DecisionKind, LayerKind, PoolKind, SpaceSpec};
+use crate::{Error, Result};
+
+/// Probabilities over the options of one decision.
+#[derive(Debug, Clone)]
+pub struct Probs<B: AutodiffBackend> {
+    /// One value per option (sums to 1).
+    pub t: Tensor<B, 1>,
+    /// `Some(i)` when `t` is exactly the one-hot vector of option `i` and needs no gradient:
+    /// the supernet then computes only that option.
+    pub hot: Option<usize>,
+}
+
+/// Per-forward state: training mode, BatchNorm statistic updates, observed ranges.
+#[derive(Debug)]
+pub struct Ctx<B: AutodiffBackend> {
+    /// BatchNorm uses batch statistics and records running-statistic updates.
+    pub train: bool,
+    /// `(entry id, new value)` of BatchNorm running statistics.
+    pub bn_updates: Vec<(usize, Tensor<B::InnerBackend, 1>)>,
+    /// Per space layer: largest |weight| seen (kernel layers).
+    pub weight_range: Vec<f32>,
+    /// Per space layer: largest |result| seen (kernel layers, before result quantisation).
+    pub result_range: Vec<f32>,
+}
+
+impl<B: AutodiffBackend> Ctx<B> {
+    /// A context for a space of `n` layers.
+    pub fn new(train: bool, n: usize) -> Self {
+        Ctx {
+            train,
+            bn_updates: Vec::new(),
+            weight_range: vec![0.0; n],
+            result_range: vec![0.0; n],
+        }
+    }
+}
+
+/// Stored-tensor ids of one layer.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct LayerIds {
+    pub weight: Option<usize>,
+    pub bias: Option<usize>,
+    pub gamma: Option<usize>,
+    pub beta: Option<usize>,
+    pub mean: Option<usize>,
+    pub var: Option<usize>,
+}
+
+enum Act<B: AutodiffBackend> {
+    /// `[n, c, h, w]` (1-D data has `h = 1`).
+    Map(Tensor<B, 4>),
+    /// `[n, features]`.
+    Flat(Tensor<B, 2>),
+}
+
+/// A weight-sharing supernet over a [`SpaceSpec`] (DESIGN 2.3): the widest tensors of every
+/// layer, width by channel masks, kernel size by centred sub-kernel masks, bit-widths by a
+/// mixture of fake-quantised copies, pooling operator and on/off by weighted sums of candidate
+/// outputs, and one logit vector per decision.
+///
+/// Integer bits of quantised tensors without a fixed setting follow the observed range of the
+/// current weights / batch ([`integer_bits_for`]).
+#[derive(Debug, Clone)]
+pub struct Supernet<B: AutodiffBackend> {
+    /// The space.
+    pub spec: SpaceSpec,
+    /// Every stored tensor (weights, logits, BatchNorm statistics).
+    pub store: ParamStore<B>,
+    pub(crate) ids: Vec<LayerIds>,
+    /// Entry id of the logits of each decision.
+    pub alpha: Vec<usize>,
+    /// Per layer: `(input, output)` channels-last shapes at the widest options.
+    pub(crate) shapes: Vec<(Vec<usize>, Vec<usize>)>,
+    /// Per decision, rows of option masks (width: `[n, c]`, kernel: `[n, kh*kw]`).
+    masks: Vec<Option<Tensor<B, 2>>>,
+}
+
+impl<B: AutodiffBackend> Supernet<B> {
+    /// Builds the supernet with weights drawn from `seed` (Kaiming-uniform, zero biases) and
+    /// zero logits.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSpace`] if the space's shapes do not flow.
+    pub fn new(spec: &SpaceSpec, device: &B::Device, seed: u64) -> Result<Self> {
+        let shapes = spec.shapes()?;
+        let mut rng = Rng::new(seed);
+        let mut store = ParamStore::new(device);
+        let mut ids = Vec::new();
+        for (l, s) in spec.layers.iter().zip(&shapes) {
+            let mut id = LayerIds::default();
+            let cin = *s.input.last().unwrap_or(&1);
+            let cout = l.max_width();
+            let mut uniform = |store: &mut ParamStore<B>, name: &str, shape: Vec<usize>, fan_in| {
+                let a = (6.0 / fan_in as f64).sqrt();
+                let n: usize = shape.iter().product();
+                let data = (0..n)
+                    .map(|_| ((rng.uniform() * 2.0 - 1.0) * a) as f32)
+                    .collect();
+                store.add(format!("{}.{name}", l.name), shape, data, Group::Weight)
+            };
+            match l.kind {
+                LayerKind::Dense => {
+                    let fan = s.input[0];
+                    id.weight = Some(uniform(&mut store, "weight", vec![fan, cout], fan));
+                }
+                LayerKind::Conv1D | LayerKind::Conv2D => {
+                    let k = l.max_kernel();
+                    let kh = if l.kind == LayerKind::Conv2D { k } else { 1 };
+                    let shape = vec![cout, cin, kh, k];
+                    id.weight = Some(uniform(&mut store, "weight", shape, cin * kh * k));
+                }
+                _ => {}
+            }
+            if l.has_kernel() {
+                id.bias = Some(store.add(
+                    format!("{}.bias", l.name),
+                    vec![cout],
+                    vec![0.0; cout],
+                    Group::Weight,
+                ));
+            }
+            if l.kind == LayerKind::BatchNorm {
+                let c = cin;
+                let mut add = |n: &str, v: f32, g| {
+                    Some(store.add(format!("{}.{n}", l.name), vec![c], vec![v; c], g))
+                };
+                id.gamma = add("gamma", 1.0, Group::Weight);
+                id.beta = add("beta", 0.0, Group::Weight);
+                id.mean = add("mean", 0.0, Group::Buffer);
+                id.var = add("variance", 1.0, Group::Buffer);
+            }
+            ids.push(id);
+        }
+        let mut alpha = Vec::new();
+        let mut masks = Vec::new();
+        for d in spec.decisions() {
+            let n = d.options.len();
+            alpha.push(store.add(
+                format!("alpha.{}", d.name),
+                vec![n],
+                vec![0.0; n],
+                Group::Arch,
+            ));
+            let l = &spec.layers[d.layer];
+            let rows: Option<(Vec<f32>, usize)> = match d.kind {
+                DecisionKind::Width => {
+                    let c = l.max_width();
+                    let rows = d
+                        .options
+                        .iter()
+                        .flat_map(|o| {
+                            let w = choice_value(o);
+                            (0..c).map(move |j| if j < w { 1.0 } else { 0.0 })
+                        })
+                        .collect();
+                    Some((rows, c))
+                }
+                DecisionKind::Kernel => {
+                    let k = l.max_kernel();
+                    let kh = if l.kind == LayerKind::Conv2D { k } else { 1 };
+                    let rows = d
+                        .options
+                        .iter()
+                        .flat_map(|o| {
+                            let s = choice_value(o);
+                            let off = (k - s) / 2;
+                            let offh = if kh == 1 { 0 } else { off };
+                            let sh = if kh == 1 { 1 } else { s };
+                            (0..kh * k).map(move |p| {
+                                let (i, j) = (p / k, p % k);
+                                let inside = i >= offh && i < offh + sh && j >= off && j < off + s;
+                                if inside { 1.0 } else { 0.0 }
+                            })
+                        })
+                        .collect();
+                    Some((rows, kh * k))
+                }
+                _ => None,
+            };
+            masks.push(
+                rows.map(|(data, cols)| {
+                    Tensor::from_data(TensorData::new(data, [n, cols]), device)
+                }),
+            );
+        }
+        Ok(Supernet {
+            spec: spec.clone(),
+            store,
+            ids,
+            alpha,
+            shapes: shapes.into_iter().map(|s| (s.input, s.output)).collect(),
+            masks,
+        })
+    }
+
+    /// The device of the stored tensors.
+    pub fn device(&self) -> &B::Device {
+        &self.store.device
+    }
+
+    /// The architecture logits of every decision, on the host.
+    pub fn logits(&self) -> Vec<Vec<f32>> {
+        self.alpha.iter().map(|&id| self.store.values(id)).collect()
+    }
+
+    /// The most probable option of every decision.
+    pub fn argmax_indices(&self) -> Vec<usize> {
+        self.logits()
+            .iter()
+            .map(|l| {
+                let mut best = 0;
+                for (i, v) in l.iter().enumerate() {
+                    if *v > l[best] {
+                        best = i;
+                    }
+                }
+                best
+            })
+            .collect()
+    }
+
+    /// Constant one-hot probabilities for the option indices `idx`.
+    pub fn probs_fixed(&self, idx: &[usize]) -> Vec<Probs<B>> {
+        self.spec
+            .decisions()
+            .iter()
+            .zip(idx)
+            .map(|(d, &i)| {
+                let mut v = vec![0.0f32; d.options.len()];
+                v[i] = 1.0;
+                let n = v.len();
+                Probs {
+                    t: Tensor::from_data(TensorData::new(v, [n]), self.device()),
+                    hot: Some(i),
+                }
+            })
+            .collect()
+    }
+
+    /// `softmax(alpha)` per decision (no noise): the distribution of the Gumbel-max sample,
+    /// used for the expected cost.
+    pub fn probs_expected(&self, bound: &Bound<B>) -> Vec<Tensor<B, 1>> {
+        self.alpha
+            .iter()
+            .map(|&id| softmax(bound.leaves[id].clone(), 0))
+            .collect()
+    }
+
+    /// Gumbel-softmax samples `softmax((alpha + g) / tau)` per decision. With `hard`, the
+    /// forward value is the one-hot argmax and the gradient that of the soft sample
+    /// (straight-through). Without `grad`, logits are detached and hard samples take the cheap
+    /// single-option path.
+    pub fn probs_sampled(
+        &self,
+        bound: &Bound<B>,
+        rng: &mut Rng,
+        tau: f64,
+        hard: bool,
+        grad: bool,
+    ) -> Vec<Probs<B>> {
+        self.alpha
+            .iter()
+            .map(|&id| {
+                let mut a = bound.leaves[id].clone();
+                if !grad {
+                    a = a.detach();
+                }
+                let n = a.dims()[0];
+                let g: Vec<f32> = (0..n).map(|_| rng.gumbel() as f32).collect();
+                let g = Tensor::from_data(TensorData::new(g, [n]), self.device());
+                let p = softmax((a + g).div_scalar(tau), 0);
+                if !hard {
+                    return Probs { t: p, hot: None };
+                }
+                let host = to_vec(p.clone().detach());
+                let mut best = 0;
+                for (i, v) in host.iter().enumerate() {
+                    if *v > host[best] {
+                        best = i;
+                    }
+                }
+                let mut one = vec![0.0f32; n];
+                one[best] = 1.0;
+                let one = Tensor::from_data(TensorData::new(one, [n]), self.device());
+                if grad {
+                    Probs {
+                        t: one + (p.clone() - p.detach()),
+                        hot: None,
+                    }
+                } else {
+                    Probs {
+                        t: one,
+                        hot: Some(best),
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Runs a batch through the supernet.
+    ///
+    /// # Shapes
+    /// `x`: `[batch, prod(input_shape)]`, each row a channels-last sample as in the IR.
+    /// Returns `[batch, outputs]` (the last layer's output, flattened in `h, w, c` order).
+    ///
+    /// # Panics
+    /// When `probs` does not have one entry per decision.
+    #[track_caller]
+    pub fn forward(
+        &self,
+        bound: &Bound<B>,
+        x: Tensor<B, 2>,
+        probs: &[Probs<B>],
+        ctx: &mut Ctx<B>,
+    ) -> Tensor<B, 2> {
+        assert_eq!(probs.len(), self.alpha.len(), "one Probs per decision");
+        let n = x.dims()[0];
+        let s = &self.spec.input_shape;
+        let mut act = match s.len() {
+            1 => Act::Flat(x),
+            2 => Act::Map(x.reshape([n, 1, s[0], s[1]]).permute([0, 3, 1, 2])),
+            _ => Act::Map(x.reshape([n, s[0], s[1], s[2]]).permute([0, 3, 1, 2])),
+        };
+        let mut mask: Option<Tensor<B, 1>> = None;
+        for li in 0..self.spec.layers.len() {
+            act = self.layer(li, bound, act, probs, ctx, &mut mask);
+        }
+        match act {
+            Act::Flat(t) => t,
+            Act::Map(t) => flatten_hwc(t),
+        }
+    }
+
+    fn dec(&self, li: usize, kind: DecisionKind) -> Option<usize> {
+        self.spec.decision_of(li, kind)
+    }
+
+    fn layer(
+        &self,
+        li: usize,
+        bound: &Bound<B>,
+        act: Act<B>,
+        probs: &[Probs<B>],
+        ctx: &mut Ctx<B>,
+        mask: &mut Option<Tensor<B, 1>>,
+    ) -> Act<B> {
+        let l = &self.spec.layers[li];
+        let ids = self.ids[li];
+        match l.kind {
+            LayerKind::Dense | LayerKind::Conv1D | LayerKind::Conv2D => {
+                let x_in = match &act {
+                    Act::Map(t) => Act::Map(t.clone()),
+                    Act::Flat(t) => Act::Flat(t.clone()),
+                };
+                let out = self.kernel_layer(li, bound, act, probs, ctx, mask);
+                match self.dec(li, DecisionKind::OnOff) {
+                    None => out,
+                    Some(d) => match (probs[d].hot, out, x_in) {
+                        (Some(0), o, _) => o,
+                        (Some(_), _, x) => x,
+                        (None, Act::Map(o), Act::Map(x)) => {
+                            let p = &probs[d].t;
+                            Act::Map(
+                                o * bcast4(p.clone().slice(0..1))
+                                    + x * bcast4(p.clone().slice(1..2)),
+                            )
+                        }
+                        (None, Act::Flat(o), Act::Flat(x)) => {
+                            let p = &probs[d].t;
+                            Act::Flat(
+                                o * bcast2(p.clone().slice(0..1))
+                                    + x * bcast2(p.clone().slice(1..2)),
+                            )
+                        }
+                        _ => unreachable!("on/off layers keep the rank"),
+                    },
+                }
+            }
+            LayerKind::Pool1D | LayerKind::Pool2D => {
+                let Act::Map(x) = act else {
+                    unreachable!("validated: pooling needs a map")
+                };
+                let pool = |kind: PoolKind, x: Tensor<B, 4>| match kind {
+                    PoolKind::Max => max_pool2d(x, l.pool, l.pool, [0, 0], [1, 1], false),
+                    PoolKind::Avg => avg_pool2d(x, l.pool, l.pool, [0, 0], true, false),
+                };
+                match self.dec(li, DecisionKind::Operator) {
+                    None => Act::Map(pool(l.pool_ops[0], x)),
+                    Some(d) => match probs[d].hot {
+                        Some(i) => Act::Map(pool(l.pool_ops[i], x)),
+                        None => {
+                            let mut acc: Option<Tensor<B, 4>> = None;
+                            for (i, &k) in l.pool_ops.iter().enumerate() {
+                                let p = bcast4(probs[d].t.clone().slice(i..i + 1));
+                                let y = pool(k, x.clone()) * p;
+                                acc = Some(match acc {
+                                    Some(a) => a + y,
+                                    None => y,
+                                });
+                            }
+                            Act::Map(acc.expect("at least one operator"))
+                        }
+                    },
+                }
+            }
+            LayerKind::BatchNorm => {
+                let c = *self.shapes[li].0.last().unwrap_or(&1);
+                let (gi, bi, mi, vi) = (
+                    ids.gamma.expect("bn"),
+                    ids.beta.expect("bn"),
+                    ids.mean.expect("bn"),
+                    ids.var.expect("bn"),
+                );
+                let gamma = bound.leaves[gi].clone();
+                let beta = bound.leaves[bi].clone();
+                let eps = l.epsilon;
+                let momentum = 0.1;
+                let run_mean = self.store.entries[mi].value.clone();
+                let run_var = self.store.entries[vi].value.clone();
+                match act {
+                    Act::Map(x) => {
+                        let [n, _, h, w] = x.dims();
+                        let (mean, var) = if ctx.train {
+                            let xc = x.clone().permute([1, 0, 2, 3]).reshape([c, n * h * w]);
+                            let (var, mean) = xc.var_mean_bias(1);
+                            let (mean, var) = (mean.reshape([c]), var.reshape([c]));
+                            bn_update(ctx, mi, vi, run_mean, run_var, &mean, &var, momentum);
+                            (mean, var)
+                        } else {
+                            (Tensor::from_inner(run_mean), Tensor::from_inner(run_var))
+                        };
+                        let scale = gamma / var.add_scalar(eps).sqrt();
+                        let shift = beta - mean * scale.clone();
+                        let mut y = x * bcast4c(scale) + bcast4c(shift);
+                        if let Some(m) = mask.as_ref() {
+                            y = y * bcast4c(m.clone());
+                        }
+                        Act::Map(y)
+                    }
+                    Act::Flat(x) => {
+                        let (mean, var) = if ctx.train {
+                            let (var, mean) = x.clone().var_mean_bias(0);
+                            let (mean, var) = (mean.reshape([c]), var.reshape([c]));
+                            bn_update(ctx, mi, vi, run_mean, run_var, &mean, &var, momentum);
+                            (mean, var)
+                        } else {
+                            (Tensor::from_inner(run_mean), Tensor::from_inner(run_var))
+                        };
+                        let scale = gamma / var.add_scalar(eps).sqrt();
+                        let shift = beta - mean * scale.clone();
+                        let mut y = x * scale.unsqueeze_dim(0) + shift.unsqueeze_dim(0);
+                        if let Some(m) = mask.as_ref() {
+                            y = y * m.clone().unsqueeze_dim(0);
+                        }
+                        Act::Flat(y)
+                    }
+                }
+            }
+            LayerKind::ReLU => match act {
+                Act::Map(x) => Act::Map(relu(x)),
+                Act::Flat(x) => Act::Flat(relu(x)),
+            },
+            LayerKind::LeakyReLU => match act {
+                Act::Map(x) => Act::Map(leaky_relu(x, l.alpha)),
+                Act::Flat(x) => Act::Flat(leaky_relu(x, l.alpha)),
+            },
+            LayerKind::Flatten => {
+                *mask = None;
+                match act {
+                    Act::Map(x) => Act::Flat(flatten_hwc(x)),
+                    flat => flat,
+                }
+            }
+        }
+    }
+
+    fn quant_type(&self, bits: usize, integer: i32) -> FixedType {
+        FixedType::new(bits as u32, integer, true)
+            .expect("bits validated in 1..=32")
+            .with_rounding(self.spec.quant.rounding)
+            .with_overflow(self.spec.quant.overflow)
+    }
+
+    /// Mixture of fake-quantised copies of `x` over the bit options of `(li, kind)`.
+    fn quant_mix<const D: usize>(
+        &self,
+        li: usize,
+        kind: DecisionKind,
+        x: Tensor<B, D>,
+        integer: i32,
+        probs: &[Probs<B>],
+    ) -> Tensor<B, D> {
+        let l = &self.spec.layers[li];
+        let opts = if kind == DecisionKind::WeightBits {
+            &l.weight_bits
+        } else {
+            &l.result_bits
+        };
+        if opts.is_empty() {
+            return x;
+        }
+        let q = |b: u32, x: Tensor<B, D>| fake_quant(x, &self.quant_type(b as usize, integer));
+        match self.dec(li, kind) {
+            None => q(opts[0], x),
+            Some(d) => match probs[d].hot {
+                Some(i) => q(opts[i], x),
+                None => {
+                    let mut acc: Option<Tensor<B, D>> = None;
+                    for (i, &b) in opts.iter().enumerate() {
+                        let p: Tensor<B, D> = probs[d].t.clone().slice(i..i + 1).reshape([1; D]);
+                        let y = q(b, x.clone()) * p;
+                        acc = Some(match acc {
+                            Some(a) => a + y,
+                            None => y,
+                        });
+                    }
+                    acc.expect("at least one option")
+                }
+            },
+        }
+    }
+
+    fn kernel_layer(
+        &self,
+        li: usize,
+        bound: &Bound<B>,
+        act: Act<B>,
+        probs: &[Probs<B>],
+        ctx: &mut Ctx<B>,
+        mask: &mut Option<Tensor<B, 1>>,
+    ) -> Act<B> {
+        let l = &self.spec.layers[li];
+        let ids = self.ids[li];
+        let wid = ids.weight.expect("kernel layer");
+        let shape = &self.store.entries[wid].shape;
+        let bias = bound.leaves[ids.bias.expect("kernel layer")].clone();
+        let w_range = |w: Tensor<B, 4>| max_abs(w);
+        let mut y = match act {
+            Act::Flat(x) => {
+                let w: Tensor<B, 2> = bound.get(wid, [shape[0], shape[1]]);
+                let r = max_abs(w.clone().unsqueeze::<4>());
+                ctx.weight_range[li] = ctx.weight_range[li].max(r);
+                let wi = l.weight_integer.unwrap_or_else(|| integer_bits_for(r));
+                let w = self.quant_mix(li, DecisionKind::WeightBits, w, wi, probs);
+                Act::Flat(x.matmul(w) + bias.unsqueeze_dim(0))
+            }
+            Act::Map(x) => {
+                let (co, ci, kh, kw) = (shape[0], shape[1], shape[2], shape[3]);
+                let mut w: Tensor<B, 4> = bound.get(wid, [co, ci, kh, kw]);
+                let (mut kh_eff, mut kw_eff) = (kh, kw);
+                if let Some(d) = self.dec(li, DecisionKind::Kernel) {
+                    match probs[d].hot {
+                        Some(i) => {
+                            let s = choice_value(&self.spec.decisions()[d].options[i]);
+                            let off = (kw - s) / 2;
+                            let (offh, sh) = if kh == 1 { (0, 1) } else { (off, s) };
+                            w = w.slice([0..co, 0..ci, offh..offh + sh, off..off + s]);
+                            (kh_eff, kw_eff) = (sh, s);
+                        }
+                        None => {
+                            let n = probs[d].t.dims()[0];
+                            let m = probs[d]
+                                .t
+                                .clone()
+                                .reshape([1, n])
+                                .matmul(self.masks[d].clone().expect("kernel masks"))
+                                .reshape([1, 1, kh, kw]);
+                            w = w * m;
+                        }
+                    }
+                }
+                let r = w_range(w.clone());
+                ctx.weight_range[li] = ctx.weight_range[li].max(r);
+                let wi = l.weight_integer.unwrap_or_else(|| integer_bits_for(r));
+                let w = self.quant_mix(li, DecisionKind::WeightBits, w, wi, probs);
+                let pad = |k: usize| {
+                    if l.padding == crate::ir::Padding::Same {
+                        (k - 1) / 2
+                    } else {
+                        0
+                    }
+                };
+                let opts = ConvOptions::new([1, 1], [pad(kh_eff), pad(kw_eff)], [1, 1], 1);
+                Act::Map(conv2d(x, w, Some(bias), opts))
+            }
+        };
+        // Result quantisation.
+        if !l.result_bits.is_empty() {
+            y = match y {
+                Act::Flat(t) => {
+                    let r = max_abs(t.clone().unsqueeze::<4>());
+                    ctx.result_range[li] = ctx.result_range[li].max(r);
+                    let ri = l.result_integer.unwrap_or_else(|| integer_bits_for(r));
+                    Act::Flat(self.quant_mix(li, DecisionKind::ResultBits, t, ri, probs))
+                }
+                Act::Map(t) => {
+                    let r = max_abs(t.clone());
+                    ctx.result_range[li] = ctx.result_range[li].max(r);
+                    let ri = l.result_integer.unwrap_or_else(|| integer_bits_for(r));
+                    Act::Map(self.quant_mix(li, DecisionKind::ResultBits, t, ri, probs))
+                }
+            };
+        } else {
+            let r = match &y {
+                Act::Flat(t) => max_abs(t.clone().unsqueeze::<4>()),
+                Act::Map(t) => max_abs(t.clone()),
+            };
+            ctx.result_range[li] = ctx.result_range[li].max(r);
+        }
+        // Width mask.
+        *mask = None;
+        if let Some(d) = self.dec(li, DecisionKind::Width) {
+            let m = match probs[d].hot {
+                Some(i) => {
+                    let c = l.max_width();
+                    let w = choice_value(&self.spec.decisions()[d].options[i]);
+                    let v: Vec<f32> = (0..c).map(|j| if j < w { 1.0 } else { 0.0 }).collect();
+                    Tensor::from_data(TensorData::new(v, [c]), self.device())
+                }
+                None => {
+                    let n = probs[d].t.dims()[0];
+                    let c = l.max_width();
+                    probs[d]
+                        .t
+                        .clone()
+                        .reshape([1, n])
+                        .matmul(self.masks[d].clone().expect("width masks"))
+                        .reshape([c])
+                }
+            };
+            y = match y {
+                Act::Flat(t) => Act::Flat(t * m.clone().unsqueeze_dim(0)),
+                Act::Map(t) => Act::Map(t * bcast4c(m.clone())),
+            };
+            *mask = Some(m);
+        }
+        y
+    }
+
+    /// Looks up a layer's stored tensors by name (`"conv1.weight"`).
+    pub fn entry(&self, name: &str) -> Option<usize> {
+        self.store.entries.iter().position(|e| e.name == name)
+    }
+
+    /// Checks that a batch matches the input shape.
+    ///
+    /// # Errors
+    /// [`Error::Search`] naming the expected size.
+    pub fn check_input(&self, features: usize) -> Result<()> {
+        let want: usize = self.spec.input_shape.iter().product();
+        if features != want {
+            return Err(Error::Search(format!(
+                "samples have {features} values but the space's input shape {:?} needs {want}",
+                self.spec.input_shape
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn bn_update<B: AutodiffBackend>(
+    ctx: &mut Ctx<B>,
+    mi: usize,
+    vi: usize,
+    run_mean: Tensor<B::InnerBackend, 1>,
+    run_var: Tensor<B::InnerBackend, 1>,
+    mean: &Tensor<B, 1>,
+    var: &Tensor<B, 1>,
+    momentum: f64,
+) {
+    let m = run_mean.mul_scalar(1.0 - momentum) + mean.clone().inner().mul_scalar(momentum);
+    let v = run_var.mul_scalar(1.0 - momentum) + var.clone().inner().mul_scalar(momentum);
+    ctx.bn_updates.push((mi, m));
+    ctx.bn_updates.push((vi, v));
+}
+
+pub(crate) fn choice_value(c: &Choice) -> usize {
+    match c {
+        Choice::Value(v) => *v,
+        _ => 0,
+    }
+}
+
+fn max_abs<B: AutodiffBackend>(t: Tensor<B, 4>) -> f32 {
+    let v = t.detach().abs().max().into_data().convert::<f32>();
+    v.to_vec::<f32>().map(|v| v[0]).unwrap_or(0.0)
+}
+
+fn bcast4<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {
+    p.reshape([1, 1, 1, 1])
+}
+
+fn bcast2<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 2> {
+    p.reshape([1, 1])
+}
+
+fn bcast4c<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {
+    let c = p.dims()[0];
+    p.reshape([1, c, 1, 1])
+}
+
+/// `[n, c, h, w]` to `[n, h*w*c]` in channels-last order.
+fn flatten_hwc<B: AutodiffBackend>(t: Tensor<B, 4>) -> Tensor<B, 2> {
+    let [n, c, h, w] = t.dims();
+    t.permute([0, 2, 3, 1]).reshape([n, h * w * c])
+}

@@ -1,0 +1,597 @@
+//! Search engine: space, fake quantisation, expected cost, derive, checkpoints (CPU, release).
+
+use hwnas_core::cost::{CostModel, LayerConfig, Resources};
+use hwnas_core::fixed::{FixedType, Overflow, Rounding};
+use hwnas_core::ir::{Network, Op};
+use hwnas_core::search::*;
+use hwnas_core::space::*;
+use hwnas_core::supernet::*;
+
+type B = burn::backend::Autodiff<burn::backend::Flex>;
+
+/// Placeholder analytic cost model: one multiplier per weight (divided by the reuse factor),
+/// LUTs grow with weight x input bits, DSPs are used for products wider than 10 x 10 bits.
+struct Analytic;
+
+impl CostModel for Analytic {
+    fn layer_cost(&self, l: &LayerConfig) -> Resources {
+        let cin = *l.input_shape.last().unwrap_or(&1) as f64;
+        let cout = *l.output_shape.last().unwrap_or(&1) as f64;
+        let rf = l.hls.reuse_factor as f64;
+        let (wb, ib) = (
+            l.types.weight.map_or(0, |t| t.width) as f64,
+            l.types.input.width as f64,
+        );
+        let mults = match &l.op {
+            Op::Dense(_) => l.input_shape.iter().product::<usize>() as f64 * cout,
+            Op::Conv2D(c) => (c.kernel[0] * c.kernel[1]) as f64 * cin * cout,
+            Op::Conv1D(c) => c.kernel as f64 * cin * cout,
+            _ => 0.0,
+        };
+        let wide = wb * ib > 100.0;
+        let act = l.output_shape.iter().product::<usize>() as f64 * l.types.result.width as f64;
+        Resources {
+            lut: mults / rf * if wide { 20.0 } else { wb * ib * 0.25 } + act * 0.1,
+            ff: act,
+            bram18: 0.0,
+            dsp: if wide { (mults / rf).ceil() } else { 0.0 },
+            uram: 0.0,
+            latency_cycles: rf + 1.0,
+            ii: rf,
+        }
+    }
+}
+
+fn dev() -> burn::tensor::Device<B> {
+    Default::default()
+}
+
+#[test]
+fn fake_quant_matches_fixed_type_in_every_mode() {
+    let mut rng = Rng::new(7);
+    let xs: Vec<f32> = (0..2000)
+        .map(|i| {
+            let v = (rng.normal() * 3.0) as f32;
+            // Include exact ties and values beyond the range.
+            if i % 5 == 0 {
+                (v * 16.0).round() / 32.0
+            } else {
+                v
+            }
+        })
+        .collect();
+    let x = burn::tensor::Tensor::<B, 1>::from_floats(xs.as_slice(), &dev());
+    for rounding in Rounding::ALL {
+        for overflow in Overflow::ALL {
+            for (w, i) in [(6, 2), (8, 3), (4, 1), (10, 4)] {
+                let t = FixedType::new(w, i, true)
+                    .unwrap()
+                    .with_rounding(rounding)
+                    .with_overflow(overflow);
+                let q = to_vec(fake_quant(x.clone(), &t));
+                for (a, b) in xs.iter().zip(&q) {
+                    let want = t.quantize_to_f64(*a as f64) as f32;
+                    assert_eq!(*b, want, "{t} of {a}");
+                }
+            }
+        }
+    }
+    // Straight-through gradient: 1 inside the range, 0 where it saturates.
+    let t = FixedType::new(4, 1, true)
+        .unwrap()
+        .with_overflow(Overflow::Sat);
+    let x = burn::tensor::Tensor::<B, 1>::from_floats([0.3f32, 5.0, -5.0], &dev()).require_grad();
+    let g = fake_quant(x.clone(), &t).sum().backward();
+    assert_eq!(to_vec(x.grad(&g).unwrap()), vec![1.0, 0.0, 0.0]);
+}
+
+fn small_space() -> SpaceSpec {
+    SpaceSpec::builder("small", vec![6, 4, 2])
+        .layer(
+            LayerSpec::conv2d("conv1", &[2, 4], &[1, 3])
+                .weight_bits(&[4, 8])
+                .result_bits(&[8, 12]),
+        )
+        .layer(LayerSpec::batch_norm("bn1"))
+        .layer(LayerSpec::leaky_relu("act1", 0.1))
+        .layer(LayerSpec::max_or_avg_pool2d("pool1", [2, 2]))
+        .layer(LayerSpec::flatten("flat"))
+        .layer(
+            LayerSpec::dense("fc1", &[3, 5])
+                .weight_bits(&[6, 12])
+                .reuse_factors(&[1, 2]),
+        )
+        .layer(LayerSpec::relu("relu2"))
+        .layer(LayerSpec::dense("fc1b", &[5]))
+        .layer(LayerSpec::dense("fc2", &[5]).optional())
+        .layer(LayerSpec::dense("out", &[2]))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn space_decisions_arch_json_and_display() {
+    let s = small_space();
+    let names: Vec<&str> = s.decisions().iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "conv1.width",
+            "conv1.kernel",
+            "conv1.weight_bits",
+            "conv1.result_bits",
+            "pool1.op",
+            "fc1.width",
+            "fc1.weight_bits",
+            "fc1.reuse_factor",
+            "fc2.on"
+        ]
+    );
+    assert_eq!(s.size(), 512.0);
+    let arch = s.arch_from_indices(&[1, 1, 0, 1, 1, 0, 1, 1, 1]).unwrap();
+    assert_eq!(
+        arch.to_string(),
+        "conv1.width=4 conv1.kernel=3 conv1.weight_bits=4 conv1.result_bits=12 pool1.op=avg \
+         fc1.width=3 fc1.weight_bits=12 fc1.reuse_factor=2 fc2.on=off"
+    );
+    let back = Arch::from_json(&arch.to_json()).unwrap();
+    assert_eq!(back, arch);
+    assert_eq!(
+        s.indices_of(&back).unwrap(),
+        vec![1, 1, 0, 1, 1, 0, 1, 1, 1]
+    );
+    let mut bad = arch.clone();
+    bad.picks[0].value = Choice::Value(3);
+    let e = s.indices_of(&bad).unwrap_err().to_string();
+    assert!(
+        e.contains("`conv1.width` = 3 is not an option; use one of 2, 4"),
+        "{e}"
+    );
+    // Invalid spaces are refused with the layer and the fix.
+    let e = SpaceSpec::builder("x", vec![8, 8, 1])
+        .layer(LayerSpec::conv2d("c", &[4], &[2, 3]))
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("layer `c`") && e.contains("odd"), "{e}");
+    let e = SpaceSpec::builder("x", vec![8, 8, 1])
+        .layer(LayerSpec::conv2d("c", &[4, 8], &[3]).optional())
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("switched off"), "{e}");
+    let e = SpaceSpec::builder("x", vec![8])
+        .layer(LayerSpec::dense("d", &[4, 4]))
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("listed twice"), "{e}");
+}
+
+#[test]
+fn cost_table_matches_pricing_every_architecture() {
+    let s = small_space();
+    let table = CostTable::build(&s, &Analytic, Default::default()).unwrap();
+    let sizes: Vec<usize> = s.decisions().iter().map(|d| d.options.len()).collect();
+    for code in 0..512usize {
+        let mut rest = code;
+        let idx: Vec<usize> = sizes
+            .iter()
+            .map(|&n| {
+                let i = rest % n;
+                rest /= n;
+                i
+            })
+            .collect();
+        let arch = s.arch_from_indices(&idx).unwrap();
+        // Price the concrete network directly.
+        let net = concrete(&s, &arch);
+        let direct =
+            Analytic.network_cost(&LayerConfig::of_network(&net, Default::default()).unwrap());
+        let from_table = table.cost_of(&idx);
+        for (a, b) in direct.to_array().iter().zip(from_table.to_array()) {
+            assert!((a - b).abs() < 1e-9, "{arch}: {direct:?} vs {from_table:?}");
+        }
+    }
+}
+
+/// The concrete network of an architecture, built by deriving from a fresh supernet.
+fn concrete(s: &SpaceSpec, arch: &Arch) -> Network {
+    let net = Supernet::<B>::new(s, &dev(), 0).unwrap();
+    let data = Dataset::new(vec![0.5; 48], vec![0.0; 2], 48, 2).unwrap();
+    let mut ir = derive(&net, &s.indices_of(arch).unwrap(), &data).unwrap();
+    // Pricing must not depend on calibrated integer bits: reset them as the table does.
+    for l in &mut ir.layers {
+        if let Some(w) = l.precision.weight.as_mut() {
+            w.integer = 1;
+        }
+        if let Some(r) = l.precision.result.as_mut() {
+            r.integer = (r.width as i32 + 1) / 2;
+        }
+    }
+    ir.weights.clear();
+    ir
+}
+
+#[test]
+fn expected_cost_gradient_matches_finite_differences() {
+    let s = small_space();
+    let table = CostTable::build(&s, &Analytic, Default::default()).unwrap();
+    let metric = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0), ("ff", 0.5)]).unwrap();
+    let mut rng = Rng::new(3);
+    let logits: Vec<Vec<f64>> = s
+        .decisions()
+        .iter()
+        .map(|d| (0..d.options.len()).map(|_| rng.normal()).collect())
+        .collect();
+    let softmax = |l: &[f64]| {
+        let e: Vec<f64> = l.iter().map(|v| v.exp()).collect();
+        let t: f64 = e.iter().sum();
+        e.into_iter().map(|v| v / t).collect::<Vec<f64>>()
+    };
+    let f = |l: &[Vec<f64>]| {
+        let p: Vec<Vec<f64>> = l.iter().map(|v| softmax(v)).collect();
+        metric.eval(&table.expected_host(&p))
+    };
+    // Autodiff gradient through the table.
+    let leaves: Vec<burn::tensor::Tensor<B, 1>> = logits
+        .iter()
+        .map(|l| {
+            let v: Vec<f32> = l.iter().map(|&x| x as f32).collect();
+            burn::tensor::Tensor::<B, 1>::from_floats(v.as_slice(), &dev()).require_grad()
+        })
+        .collect();
+    let p: Vec<_> = leaves
+        .iter()
+        .map(|a| burn::tensor::activation::softmax(a.clone(), 0))
+        .collect();
+    let e = table.expected::<B>(&p, &dev());
+    let w = match &metric {
+        Metric::Weighted(w) => w.map(|v| v as f32),
+        _ => unreachable!(),
+    };
+    let wt = burn::tensor::Tensor::<B, 1>::from_floats(w, &dev());
+    let value = (e * wt).sum();
+    assert!((to_vec(value.clone())[0] as f64 - f(&logits)).abs() / f(&logits) < 1e-5);
+    let grads = value.backward();
+    let (mut diff, mut norm) = (0.0f64, 0.0f64);
+    for (d, leaf) in leaves.iter().enumerate() {
+        let g = to_vec(leaf.grad(&grads).unwrap());
+        for k in 0..logits[d].len() {
+            let h = 1e-5;
+            let (mut hi, mut lo) = (logits.clone(), logits.clone());
+            hi[d][k] += h;
+            lo[d][k] -= h;
+            let fd = (f(&hi) - f(&lo)) / (2.0 * h);
+            diff += (g[k] as f64 - fd).powi(2);
+            norm += fd * fd;
+        }
+    }
+    let worst = (diff / norm).sqrt();
+    println!("expected-cost gradient: relative error {worst:.2e} (|g - fd| / |fd|)");
+    assert!(worst < 1e-3, "worst relative error {worst}");
+}
+
+fn toy_data(n: usize, seed: u64) -> Dataset {
+    let mut rng = Rng::new(seed);
+    let x: Vec<f32> = (0..n * 48).map(|_| rng.normal() as f32).collect();
+    let y: Vec<f32> = (0..n)
+        .flat_map(|i| {
+            let s = &x[i * 48..(i + 1) * 48];
+            let a: f32 = s.iter().step_by(2).sum::<f32>() / 24.0;
+            let b: f32 = s.iter().skip(1).step_by(3).map(|v| v.abs()).sum::<f32>() / 16.0;
+            [a, b]
+        })
+        .collect();
+    Dataset::new(x, y, 48, 2).unwrap()
+}
+
+/// Host reference of a channels-last Conv2D (same padding) -> Flatten -> Dense from IR weights.
+fn reference(net: &Network, x: &[f32]) -> Vec<f32> {
+    let [h, w, c] = [net.input_shape[0], net.input_shape[1], net.input_shape[2]];
+    let cw = &net.weights["conv1.weight"];
+    let cb = &net.weights["conv1.bias"];
+    let (k, f) = (cw.shape[0], cw.shape[3]);
+    let p = (k - 1) / 2;
+    let mut conv = vec![0.0f32; h * w * f];
+    for i in 0..h {
+        for j in 0..w {
+            for o in 0..f {
+                let mut acc = cb.data[o];
+                for di in 0..k {
+                    for dj in 0..k {
+                        let (ii, jj) = (
+                            i as isize + di as isize - p as isize,
+                            j as isize + dj as isize - p as isize,
+                        );
+                        if ii < 0 || jj < 0 || ii >= h as isize || jj >= w as isize {
+                            continue;
+                        }
+                        for ci in 0..c {
+                            acc += x[(ii as usize * w + jj as usize) * c + ci]
+                                * cw.data[((di * k + dj) * c + ci) * f + o];
+                        }
+                    }
+                }
+                conv[(i * w + j) * f + o] = acc;
+            }
+        }
+    }
+    let dw = &net.weights["fc.weight"];
+    let db = &net.weights["fc.bias"];
+    let u = dw.shape[1];
+    (0..u)
+        .map(|o| {
+            db.data[o]
+                + conv
+                    .iter()
+                    .enumerate()
+                    .map(|(r, v)| v * dw.data[r * u + o])
+                    .sum::<f32>()
+        })
+        .collect()
+}
+
+#[test]
+fn derive_slices_and_permutes_weights_to_channels_last() {
+    let s = SpaceSpec::builder("perm", vec![4, 3, 2])
+        .layer(LayerSpec::conv2d("conv1", &[2, 3, 4], &[1, 3, 5]))
+        .layer(LayerSpec::flatten("flat"))
+        .layer(LayerSpec::dense("fc", &[2, 3]))
+        .build()
+        .unwrap();
+    let net = Supernet::<B>::new(&s, &dev(), 11).unwrap();
+    let mut rng = Rng::new(5);
+    let data = Dataset::new(
+        (0..24 * 5).map(|_| rng.normal() as f32).collect(),
+        vec![0.0; 15],
+        24,
+        3,
+    )
+    .unwrap();
+    for idx in [vec![1, 1, 1], vec![0, 2, 0], vec![2, 0, 1]] {
+        let (pred, _, _) = predict(&net, &idx, &data, 8);
+        let ir = derive(&net, &idx, &data).unwrap();
+        let u = ir.weights["fc.bias"].data.len();
+        for n in 0..5 {
+            let want = reference(&ir, &data.x[n * 24..(n + 1) * 24]);
+            for o in 0..u {
+                let got = pred[n * 3 + o];
+                assert!(
+                    (got - want[o]).abs() < 1e-4,
+                    "{idx:?} sample {n}: {got} vs {}",
+                    want[o]
+                );
+            }
+            // Unselected units are masked to zero in the supernet.
+            for o in u..3 {
+                assert_eq!(pred[n * 3 + o], 0.0);
+            }
+        }
+        // The IR loads back into a supernet that computes the same outputs.
+        let back = supernet_from_network::<B>(&ir, &dev()).unwrap();
+        let (p2, _, _) = predict(&back, &[], &data, 8);
+        for n in 0..5 {
+            for o in 0..u {
+                assert!((p2[n * u + o] - pred[n * 3 + o]).abs() < 1e-4);
+            }
+        }
+    }
+}
+
+fn quick_config() -> SearchConfig {
+    SearchConfig {
+        epochs: 4,
+        warmup_epochs: 1,
+        batch_size: 32,
+        lr_weights: 3e-3,
+        lr_arch: 5e-2,
+        progress: false,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn kill_and_resume_is_bitwise_identical() {
+    let s = small_space();
+    let (train, val) = (toy_data(96, 1), toy_data(64, 2));
+    let dir = tempfile::tempdir().unwrap();
+    let metric = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)]).unwrap();
+    let run = |ckpt: &str, stop: Option<u64>| {
+        let cfg = SearchConfig {
+            checkpoint: Some(dir.path().join(ckpt)),
+            history: Some(dir.path().join(format!("{ckpt}.csv"))),
+            ..quick_config()
+        };
+        let mut s = Search::<B>::new(&s, &Analytic, metric.clone(), vec![], cfg, &dev()).unwrap();
+        s.stop_after_steps = stop;
+        let r = s.run(&train, &val);
+        (r, s)
+    };
+    let (full, a) = run("a.ckpt", None);
+    let full = full.unwrap();
+    // Killed in the middle of epoch 2 (3 steps per epoch), then resumed by a new process.
+    let (stopped, _) = run("b.ckpt", Some(7));
+    assert!(stopped.is_err());
+    let (resumed, b) = run("b.ckpt", None);
+    let resumed = resumed.unwrap();
+    assert_eq!(full.arch, resumed.arch);
+    for (ea, eb) in a.net.store.entries.iter().zip(&b.net.store.entries) {
+        let (va, vb) = (to_vec(ea.value.clone()), to_vec(eb.value.clone()));
+        assert!(
+            va.iter().zip(&vb).all(|(x, y)| x.to_bits() == y.to_bits()),
+            "{} differs",
+            ea.name
+        );
+    }
+    assert_eq!(full.history, resumed.history);
+    let csv = std::fs::read_to_string(dir.path().join("b.ckpt.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 5);
+    assert!(csv.starts_with("epoch,train_loss,val_loss,metric,temperature,expected_lut"));
+}
+
+#[test]
+fn infeasible_budget_is_reported_before_training() {
+    let s = small_space();
+    let table = CostTable::build(&s, &Analytic, Default::default()).unwrap();
+    let (cheapest, _, exact) = table.minimum(&s, &Metric::field("lut").unwrap());
+    assert!(exact);
+    let budget = Budget::max("lut", cheapest * 0.5).unwrap();
+    let e = Search::<B>::new(
+        &s,
+        &Analytic,
+        Metric::field("lut").unwrap(),
+        vec![budget],
+        quick_config(),
+        &dev(),
+    )
+    .err()
+    .unwrap();
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("needs {cheapest}")), "{msg}");
+    assert!(matches!(e, hwnas_core::Error::InfeasibleBudget { .. }));
+}
+
+#[test]
+fn nan_stops_the_run_and_keeps_the_last_good_checkpoint() {
+    let s = small_space();
+    let (train, val) = (toy_data(64, 1), toy_data(32, 2));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.ckpt");
+    let cfg = SearchConfig {
+        epochs: 1,
+        checkpoint: Some(path.clone()),
+        ..quick_config()
+    };
+    let metric = Metric::field("lut").unwrap();
+    Search::<B>::new(&s, &Analytic, metric.clone(), vec![], cfg.clone(), &dev())
+        .unwrap()
+        .run(&train, &val)
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut bad = train.clone();
+    bad.y[5] = f32::NAN;
+    let cfg = SearchConfig { epochs: 3, ..cfg };
+    let e = Search::<B>::new(&s, &Analytic, metric, vec![], cfg, &dev())
+        .unwrap()
+        .run(&bad, &val)
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("in epoch 1"), "{msg}");
+    assert!(msg.contains("s.ckpt"), "{msg}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn inheritance_derived_network_matches_the_supernet() {
+    let s = small_space();
+    let (train, val) = (toy_data(256, 1), toy_data(128, 2));
+    let cfg = SearchConfig {
+        epochs: 6,
+        warmup_epochs: 3,
+        hard: true,
+        ..quick_config()
+    };
+    let metric = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)]).unwrap();
+    let mut search = Search::<B>::new(&s, &Analytic, metric, vec![], cfg, &dev()).unwrap();
+    let r = search.run(&train, &val).unwrap();
+    let sup = evaluate(&search.net, &r.indices, &val, 64).mse;
+    let ir = derive(&search.net, &r.indices, &train).unwrap();
+    let back = supernet_from_network::<B>(&ir, &dev()).unwrap();
+    let derived = evaluate(&back, &[], &val, 64).mse;
+    println!(
+        "inheritance: supernet {sup:.5}, derived {derived:.5} ({})",
+        r.arch
+    );
+    assert!(
+        (derived - sup).abs() / sup < 0.10,
+        "supernet {sup} derived {derived}"
+    );
+    // Fine-tune with QAT and calibrate again: the loss does not get worse.
+    let mut ft = back;
+    let hist = train_fixed(
+        &mut ft,
+        &[],
+        &train,
+        &val,
+        &TrainConfig {
+            epochs: 3,
+            batch_size: 32,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(hist.last().unwrap().val.mse <= derived * 1.05, "{hist:?}");
+    let tuned = derive(&ft, &[], &train).unwrap();
+    assert_eq!(tuned.layers.len(), ir.layers.len());
+}
+
+#[test]
+fn conv1d_pool1d_batchnorm_round_trip_through_the_ir() {
+    let s = SpaceSpec::builder("seq", vec![12, 3])
+        .layer(LayerSpec::conv1d("conv1", &[2, 4], &[1, 3, 5]).weight_bits(&[6, 8]))
+        .layer(LayerSpec::batch_norm("bn1"))
+        .layer(LayerSpec::leaky_relu("act1", 0.2))
+        .layer(LayerSpec::pool1d(
+            "pool1",
+            2,
+            &[PoolKind::Max, PoolKind::Avg],
+        ))
+        .layer(LayerSpec::flatten("flat"))
+        .layer(LayerSpec::dense("out", &[2]))
+        .build()
+        .unwrap();
+    let mut net = Supernet::<B>::new(&s, &dev(), 4).unwrap();
+    // Non-trivial BatchNorm statistics.
+    let bn = net.entry("bn1.mean").unwrap();
+    net.store.set_values(bn, vec![0.1, -0.2, 0.3, 0.05]);
+    let mut rng = Rng::new(9);
+    let data = Dataset::new(
+        (0..36 * 6).map(|_| rng.normal() as f32).collect(),
+        vec![0.0; 12],
+        36,
+        2,
+    )
+    .unwrap();
+    for idx in [vec![0, 1, 0, 1], vec![1, 2, 1, 0], vec![1, 0, 0, 0]] {
+        let (pred, _, _) = predict(&net, &idx, &data, 4);
+        let ir = derive(&net, &idx, &data).unwrap();
+        assert!(matches!(ir.layers[0].op, Op::Conv1D(_)));
+        let back = supernet_from_network::<B>(&ir, &dev()).unwrap();
+        let (p2, _, _) = predict(&back, &[], &data, 4);
+        for (a, b) in pred.iter().zip(&p2) {
+            assert!((a - b).abs() < 1e-4, "{idx:?}: {a} vs {b}");
+        }
+    }
+}
+
+#[test]
+fn metrics_and_losses_have_their_textbook_values() {
+    let m = Metrics::compute(&[1.0, 3.0], &[2.0, 1.0], 1);
+    assert_eq!((m.mae, m.mse), (1.5, 2.5));
+    let lc = |d: f64| d.cosh().ln();
+    assert!((m.logcosh - (lc(1.0) + lc(2.0)) / 2.0).abs() < 1e-12);
+    // Two samples of three classes; the first is right.
+    let c = Metrics::compute(
+        &[2.0, 0.0, 0.0, 0.0, 1.0, 0.0],
+        &[1.0, 0.0, 0.0, 0.0, 0.0, 1.0],
+        3,
+    );
+    assert_eq!(c.accuracy, 0.5);
+    let lse = |v: [f64; 3]| v.iter().map(|x| x.exp()).sum::<f64>().ln();
+    let want = ((lse([2.0, 0.0, 0.0]) - 2.0) + lse([0.0, 1.0, 0.0])) / 2.0;
+    assert!((c.cross_entropy - want).abs() < 1e-12);
+    // The tensor losses agree with the host metrics.
+    let p = burn::tensor::Tensor::<B, 2>::from_floats([[1.0f32], [3.0]], &dev());
+    let t = burn::tensor::Tensor::<B, 2>::from_floats([[2.0f32], [1.0]], &dev());
+    for loss in [Loss::Mse, Loss::Mae, Loss::LogCosh] {
+        let v = to_vec(loss.compute(p.clone(), t.clone()))[0] as f64;
+        assert!((v - m.of(loss)).abs() < 1e-6, "{loss:?}");
+    }
+    let p =
+        burn::tensor::Tensor::<B, 2>::from_floats([[2.0f32, 0.0, 0.0], [0.0, 1.0, 0.0]], &dev());
+    let t =
+        burn::tensor::Tensor::<B, 2>::from_floats([[1.0f32, 0.0, 0.0], [0.0, 0.0, 1.0]], &dev());
+    let v = to_vec(Loss::CrossEntropy.compute(p, t))[0] as f64;
+    assert!((v - want).abs() < 1e-6);
+}
