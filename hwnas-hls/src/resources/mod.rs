@@ -1,0 +1,16 @@
+//! The analytic FPGA resource model (DESIGN 2.8, `specs/resource-model.md`): per-layer LUT, FF,
+//! BRAM, DSP, latency and initiation interval of hls4ml-style designs, for Latency and Resource
+//! strategies, io_parallel and io_stream, any reuse factor and bit-widths, on 7-series
+//! (DSP48E1), UltraScale(+) (DSP48E2) and Versal (DSP58) devices, predicting either the HLS
+//! estimate (`csynth`) or post-synthesis utilisation (`synth`).
+//!
+//! [`AnalyticModel`] implements [`hwnas_core::cost::CostModel`], so the search can use it
+//! directly; [`crate::calibration`] refits its [`Coefficients`] from synthesis reports.
+
+mod coefficients;
+mod model;
+
+pub use coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
+pub use model::{
+    AnalyticModel, Features, Kernel, LayerEstimate, NetworkEstimate, bram18, kernel_dims,
+};

@@ -1,0 +1,587 @@
+//! The analytic model: per-layer features (bits of adders, multipliers, multiplexers, memories)
+//! turned into resources by the [`Coefficients`].
+
+use hwnas_core::cost::{CostModel, IoType, LayerConfig, Resources};
+use hwnas_core::fixed::FixedType;
+use hwnas_core::ir::{Network, Op, Strategy};
+use serde::{Deserialize, Serialize};
+
+use super::coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
+use crate::devices::{Device, DspKind};
+use crate::reuse::snap_reuse_factor;
+use crate::{Error, Result};
+
+/// What one layer is made of, before the coefficients price it. LUT and FF are linear in
+/// `lut` and `ff`; DSP, BRAM and timing are structural.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Features {
+    /// LUT features, in the order of [`LUT_FEATURES`].
+    pub lut: [f64; 8],
+    /// FF features, in the order of [`FF_FEATURES`].
+    pub ff: [f64; 5],
+    /// DSP slices (before [`Coefficients::dsp_scale`]).
+    pub dsp: f64,
+    /// 18 Kb BRAMs (before [`Coefficients::bram_scale`]).
+    pub bram18: f64,
+    /// Cycles from first input to last output.
+    pub latency_cycles: f64,
+    /// Cycles between two inputs.
+    pub ii: f64,
+}
+
+impl Features {
+    /// Adds another layer's area features (timing is left alone).
+    pub fn add_area(&mut self, o: &Features) {
+        for (a, b) in self.lut.iter_mut().zip(o.lut) {
+            *a += b;
+        }
+        for (a, b) in self.ff.iter_mut().zip(o.ff) {
+            *a += b;
+        }
+        self.dsp += o.dsp;
+        self.bram18 += o.bram18;
+    }
+
+    /// The resources these features cost under `c`.
+    pub fn price(&self, c: &Coefficients) -> Resources {
+        let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+        Resources {
+            lut: dot(&self.lut, &c.lut_vector()),
+            ff: dot(&self.ff, &c.ff_vector()),
+            bram18: self.bram18 * c.bram_scale,
+            dsp: self.dsp * c.dsp_scale,
+            uram: 0.0,
+            latency_cycles: self.latency_cycles,
+            ii: self.ii,
+        }
+    }
+}
+
+const _: () = assert!(LUT_FEATURES.len() == 8 && FF_FEATURES.len() == 5);
+const ADDER: usize = 0;
+const NZ_ADDER: usize = 1;
+const CONST_MULT: usize = 2;
+const LUT_MULT: usize = 3;
+const MUX: usize = 4;
+const ACT: usize = 5;
+const ELEM: usize = 6;
+const LAYERS: usize = 7;
+const FF_ADDER: usize = 0;
+const FF_NZ_ADDER: usize = 1;
+const FF_OUT: usize = 2;
+const FF_ELEM: usize = 3;
+const FF_LAYERS: usize = 4;
+
+/// A multiply-accumulate kernel as hls4ml builds it: `n_in x n_out` products computed
+/// `positions` times one after the other (1 for Dense, the output pixels for a convolution).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Kernel {
+    /// Products summed per output (`kernel * channels` for a convolution).
+    pub n_in: usize,
+    /// Outputs per position (units, filters).
+    pub n_out: usize,
+    /// Positions computed one after another.
+    pub positions: usize,
+    /// Weight width (bits).
+    pub weight_bits: u32,
+    /// Input width (bits).
+    pub input_bits: u32,
+    /// Accumulator width (bits).
+    pub accum_bits: u32,
+    /// Result width (bits).
+    pub result_bits: u32,
+    /// Requested reuse factor (snapped to a valid one).
+    pub reuse_factor: u32,
+    /// Latency or Resource kernels.
+    pub strategy: Strategy,
+    /// Fraction of the weights that are exactly zero (pruning).
+    pub zero_fraction: f64,
+}
+
+/// The analytic FPGA resource model of hls4ml-style designs, for one device and target.
+///
+/// Per layer it counts multipliers (`ceil(n_in * n_out / RF)`, minus pruned weights where HLS
+/// can drop them), maps each multiplication to DSP slices or LUTs by its operand widths and
+/// the family's DSP ports, sizes adder trees, multiplexers, BRAM (Resource-strategy weights,
+/// io_stream FIFOs and line buffers) and timing, and prices them with [`Coefficients`]
+/// (defaults or a calibration).
+///
+/// ```
+/// use hwnas_core::cost::{CostModel, IoType, LayerConfig};
+/// use hwnas_core::ir::Network;
+/// use hwnas_hls::resources::{AnalyticModel, Target};
+///
+/// let net = Network::load(std::path::Path::new("../examples/nets/jet_mlp.json"))?;
+/// let model = AnalyticModel::for_part("xczu3eg-sbva484-1-e", Target::Csynth)?;
+/// let layers = LayerConfig::of_network(&net, IoType::IoParallel)?;
+/// let total = model.network_cost(&layers);
+/// assert!(total.dsp > 3_000.0 && total.dsp < 4_300.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalyticModel {
+    /// The device (its family fixes the DSP ports).
+    pub device: &'static Device,
+    /// What the estimate predicts.
+    pub target: Target,
+    /// Coefficients used for Latency-strategy layers (and layers without a strategy).
+    pub latency: Coefficients,
+    /// Coefficients used for Resource-strategy layers.
+    pub resource: Coefficients,
+}
+
+/// One row of a network estimate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerEstimate {
+    /// Layer name.
+    pub name: String,
+    /// Layer kind (`Dense`, ...).
+    pub kind: String,
+    /// Effective reuse factor (after snapping to a valid one), for kernels.
+    pub reuse_factor: Option<u32>,
+    /// The estimate.
+    pub resources: Resources,
+}
+
+/// A whole-network estimate: one row per layer and the total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkEstimate {
+    /// Device base name.
+    pub device: String,
+    /// Target.
+    pub target: Target,
+    /// Per-layer rows.
+    pub layers: Vec<LayerEstimate>,
+    /// Sum (areas and latencies add, the slowest initiation interval wins).
+    pub total: Resources,
+}
+
+impl AnalyticModel {
+    /// The model with default coefficients.
+    pub fn new(device: &'static Device, target: Target) -> Self {
+        let c = Coefficients::default_for(target);
+        AnalyticModel {
+            device,
+            target,
+            latency: c.clone(),
+            resource: c,
+        }
+    }
+
+    /// The model for a part string (`xcvu13p-flga2577-2-e`) with default coefficients.
+    ///
+    /// # Errors
+    /// [`Error::UnknownPart`].
+    pub fn for_part(part: &str, target: Target) -> Result<Self> {
+        Ok(AnalyticModel::new(Device::lookup(part)?, target))
+    }
+
+    /// The same model with these coefficients for both strategies.
+    pub fn with_coefficients(mut self, c: Coefficients) -> Self {
+        self.latency = c.clone();
+        self.resource = c;
+        self
+    }
+
+    /// The coefficients used for a strategy.
+    pub fn coefficients(&self, s: Strategy) -> &Coefficients {
+        match s {
+            Strategy::Latency => &self.latency,
+            Strategy::Resource => &self.resource,
+        }
+    }
+
+    fn dsp_kind(&self) -> DspKind {
+        self.device.family.dsp_kind()
+    }
+
+    /// The features of one layer; `zero_fraction` is the share of zero weights (0 when the
+    /// weights are unknown).
+    pub fn layer_features(&self, l: &LayerConfig, zero_fraction: f64) -> Features {
+        let c = self.coefficients(l.hls.strategy);
+        let t = &l.types;
+        let in_bits = t.input.width;
+        let out_bits = t.result.width;
+        let stream = l.io == IoType::IoStream;
+        let elems = |s: &[usize]| s.iter().product::<usize>().max(1);
+        let (in_pos, in_ch) = spatial(&l.input_shape);
+        let (out_pos, out_ch) = spatial(&l.output_shape);
+        let mut f = match &l.op {
+            Op::Dense(d) => self.kernel(
+                c,
+                &kernel(l, elems(&l.input_shape), d.units, 1, zero_fraction),
+            ),
+            Op::Conv1D(cv) => {
+                let n_in = cv.kernel * in_ch;
+                let mut f = self.kernel(c, &kernel(l, n_in, cv.filters, out_pos, zero_fraction));
+                self.window(&mut f, l, &[cv.kernel], n_in, in_bits, out_pos);
+                f
+            }
+            Op::Conv2D(cv) => {
+                let n_in = cv.kernel[0] * cv.kernel[1] * in_ch;
+                let mut f = self.kernel(c, &kernel(l, n_in, cv.filters, out_pos, zero_fraction));
+                self.window(&mut f, l, &cv.kernel, n_in, in_bits, out_pos);
+                f
+            }
+            Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
+                self.pool(l, &[p.pool], matches!(l.op, Op::AvgPool1D(_)))
+            }
+            Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
+                self.pool(l, &p.pool, matches!(l.op, Op::AvgPool2D(_)))
+            }
+            Op::ReLU(_) | Op::LeakyReLU(_) => {
+                let factor = if matches!(l.op, Op::LeakyReLU(_)) {
+                    2.0
+                } else {
+                    1.0
+                };
+                let width = if stream { in_ch } else { elems(&l.input_shape) };
+                let mut f = Features::default();
+                f.lut[ACT] = factor * (width * in_bits as usize) as f64;
+                f.ff[FF_ELEM] = (width * out_bits as usize) as f64;
+                timing(&mut f, if stream { in_pos } else { 1 }, 1.0);
+                f
+            }
+            Op::BatchNorm(_) => {
+                // A standalone scale-and-shift (when not fused into the layer before it):
+                // one constant multiplication and one addition per element.
+                let w_bits = t.weight.map_or(out_bits, |w| w.width);
+                let k = Kernel {
+                    n_in: 1,
+                    n_out: if stream { in_ch } else { elems(&l.input_shape) },
+                    positions: if stream { in_pos } else { 1 },
+                    weight_bits: w_bits,
+                    input_bits: in_bits,
+                    accum_bits: out_bits,
+                    result_bits: out_bits,
+                    reuse_factor: l.hls.reuse_factor,
+                    strategy: Strategy::Latency,
+                    zero_fraction: 0.0,
+                };
+                self.kernel(c, &k)
+            }
+            Op::Flatten(_) => {
+                let mut f = Features::default();
+                timing(&mut f, if stream { in_pos } else { 0 }, 0.0);
+                f
+            }
+            Op::ZeroPadding1D(_)
+            | Op::ZeroPadding2D(_)
+            | Op::UpSampling1D(_)
+            | Op::UpSampling2D(_) => {
+                let mut f = Features::default();
+                if stream {
+                    // A small state machine writes every output pixel once.
+                    f.lut[ELEM] = (out_ch * out_bits as usize) as f64;
+                    f.ff[FF_ELEM] = (out_ch * out_bits as usize) as f64;
+                    timing(&mut f, out_pos, 0.0);
+                } else {
+                    timing(&mut f, 1, 0.0);
+                }
+                f
+            }
+        };
+        f.lut[LAYERS] += 1.0;
+        f.ff[FF_LAYERS] += 1.0;
+        if stream {
+            fifo(&mut f, out_pos, out_ch * out_bits as usize);
+        }
+        f
+    }
+
+    /// The features of a multiply-accumulate kernel.
+    pub fn kernel_features(&self, k: &Kernel) -> Features {
+        self.kernel(self.coefficients(k.strategy), k)
+    }
+
+    fn kernel(&self, c: &Coefficients, k: &Kernel) -> Features {
+        let rf = snap_reuse_factor(k.n_in, k.n_out, k.reuse_factor) as f64;
+        let n = (k.n_in * k.n_out) as f64;
+        let nz = n * (1.0 - k.zero_fraction.clamp(0.0, 1.0));
+        let per_cycle = (n / rf).ceil();
+        let resource = k.strategy == Strategy::Resource;
+        // Latency kernels drop multiplications by zero; Resource kernels read every weight
+        // from memory and keep them.
+        let mults = if resource {
+            per_cycle
+        } else {
+            nz.min(per_cycle)
+        };
+        let bit_products = (k.weight_bits * k.input_bits) as f64;
+        // A Latency multiplier that serves a single weight multiplies by a constant.
+        let mult = if !resource && nz <= per_cycle {
+            CONST_MULT
+        } else {
+            LUT_MULT
+        };
+        let mut f = Features::default();
+        if bit_products >= c.dsp_threshold_bit_products {
+            // Constant multiplications (Latency) are partly simplified by HLS into LUT logic
+            // (powers of two, short constants). A simplified one is priced as a LUT multiplier
+            // at the mapping threshold, so wider operands never make a layer cheaper.
+            let in_dsp = if resource {
+                mults
+            } else {
+                (c.dsp_fraction_constant * nz).min(per_cycle)
+            };
+            let slices = self
+                .dsp_kind()
+                .slices_per_product(k.weight_bits, k.input_bits) as f64;
+            f.dsp = in_dsp * slices;
+            f.lut[mult] = (mults - in_dsp).max(0.0) * c.dsp_threshold_bit_products;
+        } else {
+            f.lut[mult] = mults * bit_products;
+        }
+        let acc = k.accum_bits as f64;
+        if resource {
+            f.lut[ADDER] = mults * acc;
+            f.lut[NZ_ADDER] = mults * acc;
+            f.ff[FF_ADDER] = mults * acc;
+            f.ff[FF_NZ_ADDER] = mults * acc;
+        } else {
+            f.lut[ADDER] = n * acc;
+            f.lut[NZ_ADDER] = nz * acc;
+            f.ff[FF_ADDER] = n * acc;
+            f.ff[FF_NZ_ADDER] = nz * acc;
+        }
+        // Products that share a multiplier are multiplexed onto it: operands and constants
+        // (Latency), operands only (Resource: weights come from memory).
+        f.lut[MUX] = if resource {
+            (n - mults).max(0.0) * k.input_bits as f64
+        } else {
+            (nz - mults).max(0.0) * (k.input_bits + k.weight_bits) as f64
+        };
+        f.ff[FF_OUT] = (k.n_out * k.result_bits as usize) as f64;
+        if resource && rf > 1.0 {
+            // Weights reshaped into `ceil(n / rf)`-wide words, `rf` deep, bound to BRAM.
+            f.bram18 = bram18(rf as usize, per_cycle as usize * k.weight_bits as usize);
+        }
+        let depth = 2.0 + (k.n_in.max(1) as f64).log2().ceil() / 4.0;
+        f.latency_cycles = k.positions as f64 * rf + depth.ceil();
+        f.ii = k.positions as f64 * rf;
+        f
+    }
+
+    /// Window selection (io_parallel) or line buffers (io_stream) of a convolution.
+    fn window(
+        &self,
+        f: &mut Features,
+        l: &LayerConfig,
+        kernel: &[usize],
+        n_in: usize,
+        in_bits: u32,
+        positions: usize,
+    ) {
+        if l.io == IoType::IoStream {
+            line_buffer(f, &l.input_shape, kernel, in_bits);
+        } else {
+            // The input array is fully partitioned; each window is multiplexed out of it.
+            f.lut[MUX] += (n_in * in_bits as usize * positions.saturating_sub(1)) as f64;
+        }
+    }
+
+    fn pool(&self, l: &LayerConfig, pool: &[usize], average: bool) -> Features {
+        let stream = l.io == IoType::IoStream;
+        let bits = l.types.input.width as usize;
+        let p: usize = pool.iter().product();
+        let (out_pos, out_ch) = spatial(&l.output_shape);
+        let (in_pos, _) = spatial(&l.input_shape);
+        let outputs = if stream { out_ch } else { out_pos * out_ch };
+        let mut f = Features::default();
+        let extra = if average { 1 } else { 0 };
+        f.lut[ELEM] = (outputs * (p.saturating_sub(1) + extra) * bits) as f64;
+        f.ff[FF_ELEM] = (outputs * bits) as f64;
+        if stream {
+            line_buffer(&mut f, &l.input_shape, pool, bits as u32);
+            timing(&mut f, in_pos, (p as f64).log2().ceil());
+        } else {
+            timing(&mut f, 1, (p as f64).log2().ceil());
+        }
+        f
+    }
+
+    /// The resources of one layer with a known share of zero weights.
+    pub fn layer_resources(&self, l: &LayerConfig, zero_fraction: f64) -> Resources {
+        self.layer_features(l, zero_fraction)
+            .price(self.coefficients(l.hls.strategy))
+    }
+
+    /// The resources of an hls4ml softmax (table based) over `n` values: the IR has no softmax
+    /// layer yet, but classifiers end with one and whole-design reports include it. Per output
+    /// one DSP multiplication by the inverted sum, LUT and FF as the `softmax_stable` instance
+    /// of the nac-opt tutorial report (n = 10: 2,158 LUT, 1,817 FF, 10 DSP, 2 BRAM18), two
+    /// BRAM18 tables (exp and inverse).
+    pub fn softmax(&self, n: usize) -> Resources {
+        let c = &self.latency;
+        let mut f = Features::default();
+        f.lut[ELEM] = 216.0 * n as f64;
+        f.ff[FF_ELEM] = 182.0 * n as f64;
+        f.dsp = n as f64;
+        f.bram18 = 2.0;
+        f.latency_cycles = 2.0 * (n.max(2) as f64).log2().ceil() + 6.0;
+        f.ii = 1.0;
+        f.price(c)
+    }
+
+    /// Per-layer estimate of a whole network: BatchNorm directly after a Dense or Conv layer is
+    /// fused into it (cost zero), zero weights are counted when the network carries weights.
+    ///
+    /// # Errors
+    /// The errors of [`Network::analyze`].
+    pub fn estimate_network(&self, net: &Network, io: IoType) -> Result<NetworkEstimate> {
+        let configs = LayerConfig::of_network(net, io).map_err(Error::Core)?;
+        let mut layers = Vec::with_capacity(configs.len());
+        let mut total = Resources::default();
+        for (i, (layer, cfg)) in net.layers.iter().zip(&configs).enumerate() {
+            let fused =
+                matches!(layer.op, Op::BatchNorm(_)) && i > 0 && net.layers[i - 1].op.has_kernel();
+            let r = if fused {
+                Resources::default()
+            } else {
+                self.layer_resources(cfg, zero_fraction(net, &layer.name))
+            };
+            total = total.then(r);
+            layers.push(LayerEstimate {
+                name: layer.name.clone(),
+                kind: layer.op.kind().to_string(),
+                reuse_factor: kernel_dims(cfg)
+                    .map(|(a, b)| snap_reuse_factor(a, b, cfg.hls.reuse_factor)),
+                resources: r,
+            });
+        }
+        Ok(NetworkEstimate {
+            device: self.device.name.to_string(),
+            target: self.target,
+            layers,
+            total,
+        })
+    }
+}
+
+impl CostModel for AnalyticModel {
+    fn layer_cost(&self, layer: &LayerConfig) -> Resources {
+        self.layer_resources(layer, 0.0)
+    }
+}
+
+/// `(n_in, n_out)` of a Dense or Conv layer's kernel.
+pub fn kernel_dims(l: &LayerConfig) -> Option<(usize, usize)> {
+    let (_, in_ch) = spatial(&l.input_shape);
+    match &l.op {
+        Op::Dense(d) => Some((l.input_shape.iter().product(), d.units)),
+        Op::Conv1D(c) => Some((c.kernel * in_ch, c.filters)),
+        Op::Conv2D(c) => Some((c.kernel[0] * c.kernel[1] * in_ch, c.filters)),
+        _ => None,
+    }
+}
+
+/// Share of exactly-zero values in `<layer>.weight`, 0 when the network has no weights.
+fn zero_fraction(net: &Network, layer: &str) -> f64 {
+    net.weights
+        .get(&format!("{layer}.weight"))
+        .filter(|t| !t.data.is_empty())
+        .map_or(0.0, |t| {
+            t.data.iter().filter(|v| **v == 0.0).count() as f64 / t.data.len() as f64
+        })
+}
+
+fn kernel(l: &LayerConfig, n_in: usize, n_out: usize, positions: usize, zf: f64) -> Kernel {
+    let t = &l.types;
+    let w = t.weight.map_or(t.result.width, |w| w.width);
+    let acc = t
+        .accum
+        .or_else(|| {
+            FixedType::lossless_accumulator(&t.input, &w_type(t), t.bias.as_ref(), n_in).ok()
+        })
+        .map_or(t.result.width, |a| a.width);
+    Kernel {
+        n_in,
+        n_out,
+        positions,
+        weight_bits: w,
+        input_bits: t.input.width,
+        accum_bits: acc,
+        result_bits: t.result.width,
+        reuse_factor: l.hls.reuse_factor,
+        strategy: l.hls.strategy,
+        zero_fraction: zf,
+    }
+}
+
+fn w_type(t: &hwnas_core::ir::LayerTypes) -> FixedType {
+    t.weight.unwrap_or(t.result)
+}
+
+/// `(positions, channels)` of a channels-last shape; a 1-D shape is one position.
+fn spatial(shape: &[usize]) -> (usize, usize) {
+    match shape {
+        [] => (1, 1),
+        [n] => (1, *n),
+        [rest @ .., c] => (rest.iter().product::<usize>().max(1), *c),
+    }
+}
+
+fn timing(f: &mut Features, positions: usize, depth: f64) {
+    f.latency_cycles = positions as f64 + depth.max(0.0);
+    f.ii = positions.max(1) as f64;
+}
+
+/// 18 Kb BRAMs for a memory of `depth` words of `width` bits: the cheapest aspect ratio of
+/// RAMB18 (512x36, 1Kx18, 2Kx9, 4Kx4, 8Kx2, 16Kx1).
+pub fn bram18(depth: usize, width: usize) -> f64 {
+    if depth == 0 || width == 0 {
+        return 0.0;
+    }
+    [
+        (512, 36),
+        (1024, 18),
+        (2048, 9),
+        (4096, 4),
+        (8192, 2),
+        (16384, 1),
+    ]
+    .iter()
+    .map(|&(d, w)| depth.div_ceil(d) * width.div_ceil(w))
+    .min()
+    .unwrap_or(0) as f64
+}
+
+/// Memories smaller than this many bits (or shallower than [`SRL_DEPTH`]) become shift
+/// registers / LUT RAM instead of BRAM.
+const SMALL_MEMORY_BITS: usize = 1024;
+/// Deepest FIFO implemented in shift registers.
+const SRL_DEPTH: usize = 64;
+
+fn memory(f: &mut Features, depth: usize, width: usize) {
+    if depth == 0 || width == 0 {
+        return;
+    }
+    if depth <= SRL_DEPTH || depth * width < SMALL_MEMORY_BITS {
+        // SRL32: one LUT per bit per 32 entries.
+        f.lut[ELEM] += (width * depth.div_ceil(32)) as f64;
+        f.ff[FF_ELEM] += width as f64;
+    } else {
+        f.bram18 += bram18(depth, width);
+    }
+}
+
+/// The io_stream FIFO after a layer: hls4ml's default depth is one entry per output pixel.
+fn fifo(f: &mut Features, depth: usize, width: usize) {
+    memory(f, depth, width);
+}
+
+/// Line buffers of a streaming window: `kernel_h - 1` rows of the input (or `kernel - 1`
+/// elements in 1-D), plus the window registers.
+fn line_buffer(f: &mut Features, input_shape: &[usize], kernel: &[usize], bits: u32) {
+    let (_, ch) = spatial(input_shape);
+    let window: usize = kernel.iter().product();
+    f.ff[FF_ELEM] += (window * ch * bits as usize) as f64;
+    if let (Some(kh), [_, w, _]) = (kernel.first(), input_shape)
+        && kernel.len() == 2
+        && *kh > 1
+    {
+        for _ in 0..kh - 1 {
+            memory(f, *w, ch * bits as usize);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! `hwnas estimate NET.json --part P`: the resource model's per-layer estimate.
+
+use std::path::PathBuf;
+
+use hwnas::core::cost::IoType;
+use hwnas::hls::calibration::Calibration;
+use hwnas::hls::devices::Device;
+use hwnas::hls::resources::{AnalyticModel, Target};
+use hwnas::ir::Network;
+
+use crate::table::{Table, thousands};
+
+/// What the estimate predicts.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum TargetArg {
+    /// The HLS estimate (C synthesis report).
+    Csynth,
+    /// Vivado post-synthesis utilisation.
+    Synth,
+}
+
+/// Data exchange between layers.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum IoArg {
+    /// Arrays, fully partitioned (`io_parallel`).
+    Parallel,
+    /// AXI streams between layers (`io_stream`), with FIFOs.
+    Stream,
+}
+
+/// Arguments of `hwnas estimate`.
+#[derive(Debug, clap::Args)]
+pub struct EstimateArgs {
+    /// The network document (JSON; see docs/ir.md). Zero weights are counted when it has weights.
+    pub net: PathBuf,
+    /// FPGA part, e.g. xcvu13p-flga2577-2-e, xczu3eg-sbva484-1-e, xc7z020clg400-1.
+    #[arg(long, default_value = "xcvu13p-flga2577-2-e")]
+    pub part: String,
+    /// Which report to predict.
+    #[arg(long, value_enum, default_value = "csynth")]
+    pub target: TargetArg,
+    /// How layers exchange data.
+    #[arg(long, value_enum, default_value = "parallel")]
+    pub io: IoArg,
+    /// A calibration file written by `hwnas calibrate fit` (default: built-in coefficients).
+    #[arg(long)]
+    pub calibration: Option<PathBuf>,
+    /// Tool version of the calibration entry to use (e.g. vitis_hls_2023.2; default: any).
+    #[arg(long)]
+    pub tool: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Estimates and prints.
+pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
+    let net = Network::load(&a.net)?;
+    let device = Device::lookup(&a.part)?;
+    let target = match a.target {
+        TargetArg::Csynth => Target::Csynth,
+        TargetArg::Synth => Target::Synth,
+    };
+    let io = match a.io {
+        IoArg::Parallel => IoType::IoParallel,
+        IoArg::Stream => IoType::IoStream,
+    };
+    let model = match &a.calibration {
+        Some(path) => Calibration::load(path)?.model(device, target, a.tool.as_deref())?,
+        None => AnalyticModel::new(device, target),
+    };
+    let est = model.estimate_network(&net, io)?;
+    let util = device.utilisation(&est.total);
+    if a.json {
+        let doc = serde_json::json!({
+            "network": net.name,
+            "part": a.part,
+            "estimate": est,
+            "utilisation_percent": util,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return Ok(());
+    }
+    let mut t = Table::new(&[
+        ("#", true),
+        ("layer", false),
+        ("kind", false),
+        ("RF", true),
+        ("LUT", true),
+        ("FF", true),
+        ("BRAM18", true),
+        ("DSP", true),
+        ("latency", true),
+        ("II", true),
+    ]);
+    let n = |x: f64| thousands(x.round().max(0.0) as usize);
+    for (i, l) in est.layers.iter().enumerate() {
+        let r = &l.resources;
+        t.row(vec![
+            (i + 1).to_string(),
+            l.name.clone(),
+            l.kind.clone(),
+            l.reuse_factor
+                .map_or_else(|| "-".into(), |rf| rf.to_string()),
+            n(r.lut),
+            n(r.ff),
+            format!("{:.1}", r.bram18),
+            n(r.dsp),
+            n(r.latency_cycles),
+            n(r.ii),
+        ]);
+    }
+    let r = &est.total;
+    t.row(vec![
+        String::new(),
+        "total".into(),
+        String::new(),
+        String::new(),
+        n(r.lut),
+        n(r.ff),
+        format!("{:.1}", r.bram18),
+        n(r.dsp),
+        n(r.latency_cycles),
+        n(r.ii),
+    ]);
+    t.row(vec![
+        String::new(),
+        format!("% of {}", device.name),
+        String::new(),
+        String::new(),
+        format!("{:.1}%", util.lut),
+        format!("{:.1}%", util.ff),
+        format!("{:.1}%", util.bram18),
+        format!("{:.1}%", util.dsp),
+        String::new(),
+        String::new(),
+    ]);
+    println!(
+        "network `{}` on {} ({}), {} estimate, {}{}",
+        net.name,
+        device.name,
+        device.boards,
+        target,
+        match io {
+            IoType::IoParallel => "io_parallel",
+            IoType::IoStream => "io_stream",
+        },
+        a.calibration.as_ref().map_or_else(
+            || ", default coefficients".to_string(),
+            |p| format!(", calibration {}", p.display())
+        )
+    );
+    print!("{}", t.render());
+    if util.max() > 100.0 {
+        println!("does not fit: {:.0}% of the scarcest resource", util.max());
+    }
+    Ok(())
+}
