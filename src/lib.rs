@@ -4,7 +4,11 @@
 //! the member crates:
 //!
 //! * [`core`] (`hwnas-core`): the network IR ([`ir`]) and exact `ap_fixed` types ([`fixed`]);
-//! * [`hls`] (`hwnas-hls`): the hardware side (so far: locating the `ap_types` headers);
+//!   the search space ([`space`]), the weight-sharing supernet ([`supernet`]) and the search,
+//!   derivation and training ([`search`]); the cost contract ([`core::cost`]) and synthetic
+//!   calorimeter data ([`datasets`]);
+//! * [`hls`] (`hwnas-hls`): the hardware side: bit-exact emulator, HLS project writer with its own
+//!   layer library, C simulation, the FPGA resource model, devices, report parsers, calibration;
 //! * [`backend`]: the burn backends hwnas runs on (CPU by default, CUDA behind the `cuda` feature).
 //!
 //! ```
@@ -18,10 +22,16 @@
 pub mod backend;
 
 pub use hwnas_core as core;
+pub use hwnas_core::datasets;
 pub use hwnas_core::{fixed, ir};
+pub use hwnas_core::{search, space, supernet};
 pub use hwnas_hls as hls;
 
 /// The types most programs need, in one import.
 pub mod prelude {
     pub use hwnas_core::fixed::{FixedType, Overflow, Rounding};
+    pub use hwnas_core::search::{
+        Budget, Dataset, Loss, Metric, Search, SearchConfig, TrainConfig, derive, train_fixed,
+    };
+    pub use hwnas_core::space::{Arch, LayerSpec, SpaceSpec};
 }

@@ -139,6 +139,38 @@ impl FixedType {
         })
     }
 
+    /// Converts the exact value `mant * 2^-frac` into this type, as `ap_fixed`'s assignment from
+    /// a wider intermediate (a product or a sum) does: rounded with this type's [`Rounding`] mode,
+    /// then brought into range with its [`Overflow`] mode. Any `i128` mantissa is exact.
+    ///
+    /// ```
+    /// use hwnas_core::fixed::{FixedType, Rounding};
+    ///
+    /// let t = FixedType::new(8, 4, true)?.with_rounding(Rounding::Rnd); // LSB 1/16
+    /// assert_eq!(t.cast_exact(3, 5), 2); // 3/32 = 1.5 LSB, ties up
+    /// assert_eq!(t.cast_exact(1 << 100, 100), 16); // 1.0
+    /// # Ok::<(), hwnas_core::Error>(())
+    /// ```
+    pub fn cast_exact(&self, mant: i128, frac: i64) -> i64 {
+        let mut src = Exact { mant, frac };
+        // `round` is exact for |mant| < 2^65; beyond, first drop all but two of the bits below
+        // the target's LSB, keeping a sticky bit ("jamming"): floor, guard and sticky survive.
+        let drop = frac - i64::from(self.frac_bits());
+        if !(-(1i128 << 64)..1i128 << 64).contains(&mant) && drop > 2 {
+            let k = (drop - 2).min(127) as u32;
+            let lost = mant & ((1i128 << k) - 1) != 0;
+            src = Exact {
+                mant: (mant >> k) | i128::from(lost),
+                frac: frac - i64::from(k),
+            };
+            if drop - 2 > 127 {
+                // All bits are far below the LSB: only the sign and the sticky bit matter.
+                src.frac = i64::from(self.frac_bits()) + 2;
+            }
+        }
+        self.convert(src)
+    }
+
     /// The integer a raw value stands for: the low `W` bits of `raw`, sign-extended for signed
     /// types and zero-extended for unsigned ones. The real value is this times [`Self::lsb`].
     ///

@@ -1,0 +1,584 @@
+//! Bit-exact fixed-point inference of a [`QNetwork`], in integers only.
+//!
+//! Every value is the raw integer of its `ap_fixed` type; each layer performs exactly the
+//! operations of the firmware in `hls_lib/` (same order, same intermediate types), so the
+//! outputs equal the C simulation's bit for bit. Sums whose accumulator holds them exactly
+//! (the default lossless accumulator) take a fast `i64` path; any other accumulator is
+//! emulated term by term with its rounding and overflow modes.
+//!
+//! ```
+//! use hwnas_core::ir::{Dense, Layer, Network, Op, Tensor};
+//! use hwnas_hls::emulate::Emulator;
+//! use hwnas_hls::model::QNetwork;
+//!
+//! let mut net = Network::new("tiny", vec![2], "ap_fixed<8,4>".parse()?)
+//!     .with_layer(Layer::new("fc", Op::Dense(Dense { units: 1, use_bias: true })));
+//! net.weights.insert("fc.weight".into(), Tensor::new(vec![2, 1], vec![0.5, -1.0])?);
+//! net.weights.insert("fc.bias".into(), Tensor::new(vec![1], vec![0.25])?);
+//! let q = QNetwork::from_network(&net)?;
+//! let emu = Emulator::new(&q)?;
+//! let out = emu.run_f64(&[1.0, 2.0])?; // 0.5 - 2 + 0.25
+//! assert_eq!(out, vec![-1.25]);
+//! # Ok::<(), hwnas_hls::Error>(())
+//! ```
+
+use std::num::NonZeroUsize;
+
+use hwnas_core::fixed::FixedType;
+
+use crate::model::{QLayer, QNetwork, QOp, QTensor, Window};
+use crate::{Error, Result};
+
+/// A network prepared for emulation (weights pre-shifted for the fast path).
+#[derive(Debug, Clone)]
+pub struct Emulator<'a> {
+    net: &'a QNetwork,
+    plans: Vec<Plan>,
+    threads: NonZeroUsize,
+}
+
+/// How a Dense/Conv layer sums.
+#[derive(Debug, Clone)]
+enum Plan {
+    /// Not a Dense/Conv layer.
+    None,
+    /// Exact in `i64` at the accumulator's LSB: weights and bias shifted onto it.
+    Fast { w: Vec<i64>, b: Vec<i64> },
+    /// Term by term with the accumulator's modes.
+    Exact,
+}
+
+impl<'a> Emulator<'a> {
+    /// Prepares `net` for emulation, on all available cores.
+    ///
+    /// # Errors
+    /// [`Error::Input`] when the network has no layers.
+    pub fn new(net: &'a QNetwork) -> Result<Self> {
+        if net.layers.is_empty() {
+            return Err(Error::Input("the network has no layers".into()));
+        }
+        let plans = net.layers.iter().map(plan).collect();
+        let threads = std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN);
+        Ok(Emulator {
+            net,
+            plans,
+            threads,
+        })
+    }
+
+    /// The same emulator using at most `n` threads (`0` is read as 1).
+    pub fn with_threads(mut self, n: usize) -> Self {
+        self.threads = NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN);
+        self
+    }
+
+    /// The network being emulated.
+    pub fn network(&self) -> &QNetwork {
+        self.net
+    }
+
+    /// Runs a batch of samples given as raw input integers (`input_len()` per sample, flat),
+    /// returning the raw output integers (`output_len()` per sample). Samples are spread over
+    /// threads.
+    ///
+    /// # Errors
+    /// [`Error::Input`] when the input length is not a multiple of the sample size.
+    pub fn run_raw(&self, inputs: &[i64]) -> Result<Vec<i64>> {
+        let (n_in, n_out) = (self.net.input_len(), self.net.output_len());
+        if !inputs.len().is_multiple_of(n_in) {
+            return Err(Error::Input(format!(
+                "{} input values are not a whole number of samples of {n_in} values (input \
+                 shape {:?})",
+                inputs.len(),
+                self.net.input_shape
+            )));
+        }
+        let samples = inputs.len() / n_in;
+        let mut out = vec![0i64; samples * n_out];
+        let threads = self.threads.get().min(samples.max(1));
+        let per = samples.div_ceil(threads).max(1);
+        std::thread::scope(|s| {
+            for (xs, ys) in inputs.chunks(per * n_in).zip(out.chunks_mut(per * n_out)) {
+                s.spawn(move || {
+                    let mut a = Vec::new();
+                    let mut b = Vec::new();
+                    for (x, y) in xs.chunks_exact(n_in).zip(ys.chunks_exact_mut(n_out)) {
+                        self.run_one(x, y, &mut a, &mut b);
+                    }
+                });
+            }
+        });
+        Ok(out)
+    }
+
+    /// Quantises float inputs to the input type (as `input_t(double)`), runs them and returns
+    /// the real values of the outputs.
+    ///
+    /// # Errors
+    /// As [`Emulator::run_raw`].
+    pub fn run_f64(&self, inputs: &[f64]) -> Result<Vec<f64>> {
+        let raw = self.run_raw(&self.net.quantize_inputs(inputs))?;
+        let t = self.net.output_type();
+        Ok(raw.iter().map(|&r| t.to_f64(r)).collect())
+    }
+
+    fn run_one(&self, x: &[i64], y: &mut [i64], a: &mut Vec<i64>, b: &mut Vec<i64>) {
+        a.clear();
+        a.extend_from_slice(x);
+        for (layer, plan) in self.net.layers.iter().zip(&self.plans) {
+            b.clear();
+            b.resize(layer.n_out(), 0);
+            run_layer(layer, plan, a, b);
+            std::mem::swap(a, b);
+        }
+        y.copy_from_slice(a);
+    }
+}
+
+/// Whether `acc` holds every value of the lossless accumulator `need` exactly.
+fn dominates(acc: &FixedType, need: &FixedType) -> bool {
+    let sign_bit = i32::from(acc.signed && !need.signed);
+    acc.width <= 62
+        && (acc.signed || !need.signed)
+        && acc.frac_bits() >= need.frac_bits()
+        && acc.integer >= need.integer + sign_bit
+}
+
+fn plan(l: &QLayer) -> Plan {
+    let (weight, bias, accum, terms) = match &l.op {
+        QOp::Dense {
+            n_in,
+            weight,
+            bias,
+            accum,
+            ..
+        } => (weight, bias, accum, *n_in),
+        QOp::Conv {
+            win,
+            weight,
+            bias,
+            accum,
+            ..
+        } => (weight, bias, accum, win.kh * win.kw * win.chan),
+        _ => return Plan::None,
+    };
+    let need =
+        FixedType::lossless_accumulator(&l.input, &weight.ty, bias.as_ref().map(|b| &b.ty), terms);
+    match need {
+        Ok(need) if dominates(accum, &need) => {
+            let fa = accum.frac_bits();
+            let sw = fa - l.input.frac_bits() - weight.ty.frac_bits();
+            let w = weight
+                .raw
+                .iter()
+                .map(|&r| (weight.ty.raw_value(r) as i64) << sw)
+                .collect();
+            let n_out = match &l.op {
+                QOp::Dense { n_out, .. } => *n_out,
+                QOp::Conv { filters, .. } => *filters,
+                _ => 0,
+            };
+            let b = match bias {
+                Some(b) => {
+                    let sb = fa - b.ty.frac_bits();
+                    b.raw
+                        .iter()
+                        .map(|&r| (b.ty.raw_value(r) as i64) << sb)
+                        .collect()
+                }
+                None => vec![0; n_out],
+            };
+            Plan::Fast { w, b }
+        }
+        _ => Plan::Exact,
+    }
+}
+
+/// `acc = (accum_t)(acc + term)` where `term = mant * 2^-frac`, as `ap_fixed`'s `+=`.
+fn add_exact(accum: &FixedType, acc: i64, mant: i128, frac: i32) -> i64 {
+    let fa = accum.frac_bits();
+    let f = fa.max(frac);
+    let sum = (accum.raw_value(acc) << (f - fa)) + (mant << (f - frac));
+    accum.cast_exact(sum, i64::from(f))
+}
+
+/// State of one exact (term-by-term) sum.
+struct ExactSum<'t> {
+    accum: FixedType,
+    input: FixedType,
+    weight: &'t QTensor,
+    fp: i32,
+}
+
+impl ExactSum<'_> {
+    fn start(&self, bias: Option<&QTensor>, j: usize) -> i64 {
+        bias.map_or(0, |b| self.accum.cast_from(b.raw[j], &b.ty))
+    }
+    fn add(&self, acc: i64, x: i64, wi: usize) -> i64 {
+        let p = FixedType::mul_raw(&self.input, x, &self.weight.ty, self.weight.raw[wi]);
+        add_exact(&self.accum, acc, p, self.fp)
+    }
+}
+
+fn run_layer(l: &QLayer, plan: &Plan, x: &[i64], y: &mut [i64]) {
+    let (inp, res) = (l.input, l.result);
+    match (&l.op, plan) {
+        (
+            QOp::Dense {
+                n_in, n_out, accum, ..
+            },
+            Plan::Fast { w, b },
+        ) => {
+            let acc = &mut y[..];
+            acc.copy_from_slice(b);
+            for (i, &xi) in x.iter().enumerate().take(*n_in) {
+                let xi = inp.raw_value(xi) as i64;
+                if xi == 0 {
+                    continue;
+                }
+                let row = &w[i * n_out..(i + 1) * n_out];
+                for (a, &wv) in acc.iter_mut().zip(row) {
+                    *a = a.wrapping_add(xi.wrapping_mul(wv));
+                }
+            }
+            for a in acc.iter_mut() {
+                *a = res.cast_from(*a, accum);
+            }
+        }
+        (
+            QOp::Dense {
+                n_in,
+                n_out,
+                weight,
+                bias,
+                accum,
+            },
+            _,
+        ) => {
+            let s = ExactSum {
+                accum: *accum,
+                input: inp,
+                weight,
+                fp: inp.frac_bits() + weight.ty.frac_bits(),
+            };
+            for (j, out) in y.iter_mut().enumerate().take(*n_out) {
+                let mut acc = s.start(bias.as_ref(), j);
+                for (i, &xi) in x.iter().enumerate().take(*n_in) {
+                    acc = s.add(acc, xi, i * n_out + j);
+                }
+                *out = res.cast_from(acc, accum);
+            }
+        }
+        (
+            QOp::Conv {
+                win,
+                filters,
+                weight,
+                bias,
+                accum,
+                ..
+            },
+            plan,
+        ) => conv(l, win, *filters, weight, bias.as_ref(), accum, plan, x, y),
+        (
+            QOp::Pool {
+                max, win, accum, ..
+            },
+            _,
+        ) => pool(l, win, *max, accum.as_ref(), x, y),
+        (QOp::Scale { chan, scale, bias }, _) => {
+            let fp = inp.frac_bits() + scale.ty.frac_bits();
+            let fb = bias.ty.frac_bits();
+            let f = fp.max(fb);
+            for (k, (&xv, out)) in x.iter().zip(y.iter_mut()).enumerate() {
+                let c = k % chan;
+                let p = FixedType::mul_raw(&inp, xv, &scale.ty, scale.raw[c]);
+                let sum = (p << (f - fp)) + (bias.ty.raw_value(bias.raw[c]) << (f - fb));
+                *out = res.cast_exact(sum, i64::from(f));
+            }
+        }
+        (QOp::Relu, _) => {
+            for (&xv, out) in x.iter().zip(y.iter_mut()) {
+                *out = if inp.raw_value(xv) > 0 {
+                    res.cast_from(xv, &inp)
+                } else {
+                    0
+                };
+            }
+        }
+        (QOp::LeakyRelu { alpha_type, alpha }, _) => {
+            let f = i64::from(inp.frac_bits() + alpha_type.frac_bits());
+            for (&xv, out) in x.iter().zip(y.iter_mut()) {
+                *out = if inp.raw_value(xv) >= 0 {
+                    res.cast_from(xv, &inp)
+                } else {
+                    res.cast_exact(FixedType::mul_raw(&inp, xv, alpha_type, *alpha), f)
+                };
+            }
+        }
+        (QOp::Flatten, _) => y.copy_from_slice(x),
+        (
+            QOp::UpSampling {
+                in_h,
+                in_w,
+                chan,
+                sh,
+                sw,
+                ..
+            },
+            _,
+        ) => {
+            let ow = in_w * sw;
+            for oh in 0..in_h * sh {
+                for w in 0..ow {
+                    for c in 0..*chan {
+                        let src = ((oh / sh) * in_w + w / sw) * chan + c;
+                        y[(oh * ow + w) * chan + c] = res.cast_from(x[src], &inp);
+                    }
+                }
+            }
+        }
+        (
+            QOp::ZeroPadding {
+                in_h,
+                in_w,
+                chan,
+                top,
+                left,
+                right,
+                ..
+            },
+            _,
+        ) => {
+            let ow = in_w + left + right;
+            y.fill(0);
+            for h in 0..*in_h {
+                for w in 0..*in_w {
+                    for c in 0..*chan {
+                        let dst = ((h + top) * ow + w + left) * chan + c;
+                        y[dst] = res.cast_from(x[(h * in_w + w) * chan + c], &inp);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn conv(
+    l: &QLayer,
+    win: &Window,
+    filters: usize,
+    weight: &QTensor,
+    bias: Option<&QTensor>,
+    accum: &FixedType,
+    plan: &Plan,
+    x: &[i64],
+    y: &mut [i64],
+) {
+    let (inp, res) = (l.input, l.result);
+    let chan = win.chan;
+    let exact = ExactSum {
+        accum: *accum,
+        input: inp,
+        weight,
+        fp: inp.frac_bits() + weight.ty.frac_bits(),
+    };
+    let mut acc = vec![0i64; filters];
+    for oh in 0..win.out_h {
+        for ow in 0..win.out_w {
+            match plan {
+                Plan::Fast { b, .. } => acc.copy_from_slice(b),
+                _ => {
+                    for (f, a) in acc.iter_mut().enumerate() {
+                        *a = exact.start(bias, f);
+                    }
+                }
+            }
+            for kh in 0..win.kh {
+                let ih = (oh * win.sh + kh) as isize - win.pad_top as isize;
+                if ih < 0 || ih >= win.in_h as isize {
+                    continue;
+                }
+                for kw in 0..win.kw {
+                    let iw = (ow * win.sw + kw) as isize - win.pad_left as isize;
+                    if iw < 0 || iw >= win.in_w as isize {
+                        continue;
+                    }
+                    let base = (ih as usize * win.in_w + iw as usize) * chan;
+                    for c in 0..chan {
+                        let wrow = ((kh * win.kw + kw) * chan + c) * filters;
+                        let xv = x[base + c];
+                        match plan {
+                            Plan::Fast { w, .. } => {
+                                let xi = inp.raw_value(xv) as i64;
+                                if xi == 0 {
+                                    continue;
+                                }
+                                for (a, &wv) in acc.iter_mut().zip(&w[wrow..wrow + filters]) {
+                                    *a = a.wrapping_add(xi.wrapping_mul(wv));
+                                }
+                            }
+                            _ => {
+                                for (f, a) in acc.iter_mut().enumerate() {
+                                    *a = exact.add(*a, xv, wrow + f);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let o = (oh * win.out_w + ow) * filters;
+            for (f, &a) in acc.iter().enumerate() {
+                y[o + f] = res.cast_from(a, accum);
+            }
+        }
+    }
+}
+
+fn pool(l: &QLayer, win: &Window, max: bool, accum: Option<&FixedType>, x: &[i64], y: &mut [i64]) {
+    let (inp, res) = (l.input, l.result);
+    let chan = win.chan;
+    for oh in 0..win.out_h {
+        for ow in 0..win.out_w {
+            for c in 0..chan {
+                let mut best: Option<i128> = None;
+                let mut best_raw = 0i64;
+                let mut acc = 0i64;
+                let mut count = 0i64;
+                for kh in 0..win.kh {
+                    let ih = (oh * win.sh + kh) as isize - win.pad_top as isize;
+                    if ih < 0 || ih >= win.in_h as isize {
+                        continue;
+                    }
+                    for kw in 0..win.kw {
+                        let iw = (ow * win.sw + kw) as isize - win.pad_left as isize;
+                        if iw < 0 || iw >= win.in_w as isize {
+                            continue;
+                        }
+                        let xv = x[(ih as usize * win.in_w + iw as usize) * chan + c];
+                        count += 1;
+                        if max {
+                            let v = inp.raw_value(xv);
+                            if best.is_none_or(|b| v > b) {
+                                best = Some(v);
+                                best_raw = xv;
+                            }
+                        } else if let Some(a) = accum {
+                            acc = add_exact(a, acc, inp.raw_value(xv), inp.frac_bits());
+                        }
+                    }
+                }
+                let o = (oh * win.out_w + ow) * chan + c;
+                y[o] = match (max, accum) {
+                    (true, _) | (false, None) => res.cast_from(best_raw, &inp),
+                    (false, Some(a)) => {
+                        let q = a.raw_value(acc) / i128::from(count.max(1));
+                        res.cast_exact(q, i64::from(a.frac_bits()))
+                    }
+                };
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hwnas_core::ir::{Conv2D, Dense, Layer, Network, Op, Padding, Tensor};
+
+    fn net_with_weights(mut net: Network) -> Network {
+        let a = net.analyze().unwrap();
+        let mut seed = 1u64;
+        for (layer, info) in net.layers.iter().zip(&a.layers) {
+            for (param, shape) in &info.weight_shapes {
+                let n: usize = shape.iter().product();
+                let data = (0..n)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        ((seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 1.5
+                    })
+                    .collect();
+                net.weights.insert(
+                    format!("{}.{param}", layer.name),
+                    Tensor::new(shape.clone(), data).unwrap(),
+                );
+            }
+        }
+        net
+    }
+
+    /// The fast `i64` path and the term-by-term path agree whenever the accumulator is
+    /// lossless (oracle: the exact path, which follows `ap_fixed`'s `+=` step by step).
+    #[test]
+    fn fast_and_exact_sums_agree() {
+        let t = "ap_fixed<12,4>".parse().unwrap();
+        let net = net_with_weights(
+            Network::new("n", vec![6, 5, 3], t)
+                .with_layer(Layer::new(
+                    "c",
+                    Op::Conv2D(Conv2D {
+                        filters: 4,
+                        kernel: [3, 2],
+                        stride: [2, 1],
+                        padding: Padding::Same,
+                        use_bias: true,
+                    }),
+                ))
+                .with_layer(Layer::new("f", Op::Flatten(hwnas_core::ir::NoParams {})))
+                .with_layer(Layer::new(
+                    "d",
+                    Op::Dense(Dense {
+                        units: 7,
+                        use_bias: true,
+                    }),
+                )),
+        );
+        let q = QNetwork::from_network(&net).unwrap();
+        let emu = Emulator::new(&q).unwrap();
+        assert!(emu.plans.iter().any(|p| matches!(p, Plan::Fast { .. })));
+        let mut exact = emu.clone();
+        exact.plans = q.layers.iter().map(|_| Plan::Exact).collect();
+        let x = crate::emit::random_inputs(&q, 50, 3);
+        let (a, b) = (emu.run_raw(&x).unwrap(), exact.run_raw(&x).unwrap());
+        assert_eq!(a, b);
+        let mut distinct = a.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert!(distinct.len() > 100, "{} distinct outputs", distinct.len());
+        // Threads do not change the result.
+        assert_eq!(emu.clone().with_threads(1).run_raw(&x).unwrap(), a);
+        assert!(emu.run_raw(&x[1..]).is_err());
+    }
+
+    /// A hand-computed Dense layer with rounding and saturation on the result.
+    #[test]
+    fn dense_by_hand() {
+        let mut net = Network::new("n", vec![2], "ap_fixed<8,4>".parse().unwrap()).with_layer(
+            Layer::new(
+                "d",
+                Op::Dense(Dense {
+                    units: 2,
+                    use_bias: true,
+                }),
+            )
+            .with_precision(hwnas_core::ir::Precision {
+                result: Some("ap_fixed<6,3,AP_RND,AP_SAT>".parse().unwrap()),
+                ..Default::default()
+            }),
+        );
+        // y0 = 1.5 * 0.25 + (-2) * 0.5 + 0.0625 = -0.5625 -> LSB 1/8: -4.5 LSB, AP_RND ties up: -0.5
+        // y1 = 1.5 * 2 + (-2) * (-1) + 0 = 5 -> saturates to 3.875
+        net.weights.insert(
+            "d.weight".into(),
+            Tensor::new(vec![2, 2], vec![0.25, 2.0, 0.5, -1.0]).unwrap(),
+        );
+        net.weights.insert(
+            "d.bias".into(),
+            Tensor::new(vec![2], vec![0.0625, 0.0]).unwrap(),
+        );
+        let q = QNetwork::from_network(&net).unwrap();
+        let out = Emulator::new(&q).unwrap().run_f64(&[1.5, -2.0]).unwrap();
+        assert_eq!(out, vec![-0.5, 3.875]);
+    }
+}

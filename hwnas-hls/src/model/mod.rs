@@ -1,0 +1,284 @@
+//! The exported network: what the firmware computes and the emulator reproduces.
+//!
+//! [`QNetwork::from_network`] lowers a [`Network`](hwnas_core::ir::Network) once, in one place
+//! that both the HLS writer ([`crate::emit`]) and the emulator ([`crate::emulate`]) use:
+//!
+//! * **BatchNorm fusion.** A BatchNorm directly after a Dense or Conv layer is folded into it
+//!   (`scale = gamma / sqrt(variance + epsilon)`, `w' = w * scale[f]`,
+//!   `b' = (b - mean) * scale + beta`, computed in `f64` from the `f32` weights). The fused
+//!   weights are quantised to the Dense/Conv layer's *weight* type and the fused bias to its
+//!   *bias* type (the layer gets a bias even with `use_bias: false`); the fused layer's result
+//!   type is the BatchNorm's result type, and its accumulator is the one the Dense/Conv layer
+//!   declares, else the lossless accumulator of its input, weight and bias types. Any other
+//!   BatchNorm becomes a per-channel `y = scale * x + bias` layer with `scale` quantised to its
+//!   `weight` type and `bias` to its `bias` type.
+//! * **Quantisation.** Every weight and bias is converted to its fixed-point type with
+//!   [`FixedType::quantize`] (the `ap_fixed(double)` conversion) and kept as a raw integer;
+//!   the writer prints each raw value as the exact decimal it stands for, so the C++ constants
+//!   equal these integers bit for bit. LeakyReLU's `alpha` becomes a constant of
+//!   its `alpha_type` (see [`QOp::LeakyRelu`]).
+//! * **1-D layers** are held as 2-D ones of height 1 (`[1][length][channels]`).
+//! * **Casts** that would abort the `ap_types` headers' debug assertion (see the NDEBUG note in
+//!   `hwnas_core::fixed::FixedType::cast_from`'s module) are refused with an error naming the layer.
+
+mod lower;
+
+use hwnas_core::fixed::FixedType;
+use hwnas_core::ir::HlsKnobs;
+
+/// A tensor of fixed-point constants: a type and raw integers (see [`FixedType::raw_value`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QTensor {
+    /// The type of every element.
+    pub ty: FixedType,
+    /// Raw values, row-major in the IR's channels-last layout.
+    pub raw: Vec<i64>,
+}
+
+/// Window geometry of a convolution or pooling layer, in 2-D (1-D layers have height 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Input height (1 for 1-D layers).
+    pub in_h: usize,
+    /// Input width (length for 1-D layers).
+    pub in_w: usize,
+    /// Input channels.
+    pub chan: usize,
+    /// Window height.
+    pub kh: usize,
+    /// Window width.
+    pub kw: usize,
+    /// Vertical stride.
+    pub sh: usize,
+    /// Horizontal stride.
+    pub sw: usize,
+    /// Padding rows on top.
+    pub pad_top: usize,
+    /// Padding rows at the bottom.
+    pub pad_bottom: usize,
+    /// Padding columns on the left.
+    pub pad_left: usize,
+    /// Padding columns on the right.
+    pub pad_right: usize,
+    /// Output height.
+    pub out_h: usize,
+    /// Output width.
+    pub out_w: usize,
+}
+
+/// What one exported layer computes. Activations are flat, channels-last.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QOp {
+    /// `y[j] = cast(sum_i x[i] * w[i][j] + b[j])`, summed in `accum` (bias first, then `i`
+    /// ascending).
+    Dense {
+        /// Inputs.
+        n_in: usize,
+        /// Outputs.
+        n_out: usize,
+        /// `[n_in][n_out]`.
+        weight: QTensor,
+        /// `[n_out]`, if any.
+        bias: Option<QTensor>,
+        /// Accumulator type.
+        accum: FixedType,
+    },
+    /// Convolution (1-D as height 1): per output pixel and filter, the sum over the window in
+    /// `(kh, kw, c)` order, padded positions skipped.
+    Conv {
+        /// Whether the IR layer was a Conv1D.
+        one_d: bool,
+        /// Geometry.
+        win: Window,
+        /// Filters (output channels).
+        filters: usize,
+        /// `[kh][kw][chan][filters]`.
+        weight: QTensor,
+        /// `[filters]`, if any.
+        bias: Option<QTensor>,
+        /// Accumulator type.
+        accum: FixedType,
+    },
+    /// Max or average pooling, channel by channel. Padded positions are ignored (max) or not
+    /// counted (average divides the sum by the number of real elements, truncating towards
+    /// zero at the accumulator's LSB, as `ap_fixed` division by an integer does).
+    Pool {
+        /// Whether the IR layer was 1-D.
+        one_d: bool,
+        /// Max (true) or average.
+        max: bool,
+        /// Geometry.
+        win: Window,
+        /// Accumulator of average pooling.
+        accum: Option<FixedType>,
+    },
+    /// Standalone BatchNorm: `y = cast(x * scale[c] + bias[c])`, exact before the cast.
+    Scale {
+        /// Channels (the last axis).
+        chan: usize,
+        /// `[chan]`.
+        scale: QTensor,
+        /// `[chan]`.
+        bias: QTensor,
+    },
+    /// `y = x > 0 ? cast(x) : 0`.
+    Relu,
+    /// `y = x >= 0 ? cast(x) : cast(x * alpha)`.
+    LeakyRelu {
+        /// The type `alpha` is quantised to.
+        alpha_type: FixedType,
+        /// Raw value of `alpha`.
+        alpha: i64,
+    },
+    /// A reshape to 1-D: no data changes.
+    Flatten,
+    /// Nearest-neighbour upsampling.
+    UpSampling {
+        /// Whether the IR layer was 1-D.
+        one_d: bool,
+        /// Input height (1 for 1-D).
+        in_h: usize,
+        /// Input width.
+        in_w: usize,
+        /// Channels.
+        chan: usize,
+        /// Vertical factor (1 for 1-D).
+        sh: usize,
+        /// Horizontal factor.
+        sw: usize,
+    },
+    /// Zeros around the input.
+    ZeroPadding {
+        /// Whether the IR layer was 1-D.
+        one_d: bool,
+        /// Input height (1 for 1-D).
+        in_h: usize,
+        /// Input width.
+        in_w: usize,
+        /// Channels.
+        chan: usize,
+        /// Rows on top.
+        top: usize,
+        /// Rows at the bottom.
+        bottom: usize,
+        /// Columns on the left.
+        left: usize,
+        /// Columns on the right.
+        right: usize,
+    },
+}
+
+impl QOp {
+    /// A short name of the operation (`"Dense"`, `"Conv2D"`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            QOp::Dense { .. } => "Dense",
+            QOp::Conv { one_d: true, .. } => "Conv1D",
+            QOp::Conv { .. } => "Conv2D",
+            QOp::Pool {
+                one_d: true,
+                max: true,
+                ..
+            } => "MaxPool1D",
+            QOp::Pool { max: true, .. } => "MaxPool2D",
+            QOp::Pool { one_d: true, .. } => "AvgPool1D",
+            QOp::Pool { .. } => "AvgPool2D",
+            QOp::Scale { .. } => "BatchNorm",
+            QOp::Relu => "ReLU",
+            QOp::LeakyRelu { .. } => "LeakyReLU",
+            QOp::Flatten => "Flatten",
+            QOp::UpSampling { one_d: true, .. } => "UpSampling1D",
+            QOp::UpSampling { .. } => "UpSampling2D",
+            QOp::ZeroPadding { one_d: true, .. } => "ZeroPadding1D",
+            QOp::ZeroPadding { .. } => "ZeroPadding2D",
+        }
+    }
+}
+
+/// One exported layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QLayer {
+    /// Name (the IR layer's; a fused layer keeps the Dense/Conv name).
+    pub name: String,
+    /// Names of the IR layers folded into this one, after the first (a fused BatchNorm).
+    pub fused: Vec<String>,
+    /// Index of the first IR layer it comes from (0-based).
+    pub ir_index: usize,
+    /// What it computes.
+    pub op: QOp,
+    /// Input shape (channels-last, as in the IR).
+    pub input_shape: Vec<usize>,
+    /// Output shape.
+    pub output_shape: Vec<usize>,
+    /// Type of the incoming values.
+    pub input: FixedType,
+    /// Type of the outgoing values.
+    pub result: FixedType,
+    /// Reuse factor and strategy, as given in the IR.
+    pub hls: HlsKnobs,
+}
+
+impl QLayer {
+    /// Number of input values.
+    pub fn n_in(&self) -> usize {
+        self.input_shape.iter().product()
+    }
+
+    /// Number of output values.
+    pub fn n_out(&self) -> usize {
+        self.output_shape.iter().product()
+    }
+
+    /// `(n_in, n_out)` of the multiplication a Dense/Conv layer performs per output pixel
+    /// (`kh * kw * chan`, `filters` for a convolution), which the reuse-factor rules use.
+    pub fn mult_shape(&self) -> Option<(usize, usize)> {
+        match &self.op {
+            QOp::Dense { n_in, n_out, .. } => Some((*n_in, *n_out)),
+            QOp::Conv { win, filters, .. } => Some((win.kh * win.kw * win.chan, *filters)),
+            _ => None,
+        }
+    }
+}
+
+/// A network lowered for the firmware and the emulator: fused, quantised, integer-only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QNetwork {
+    /// Network name (the HLS top function).
+    pub name: String,
+    /// Input shape, channels-last.
+    pub input_shape: Vec<usize>,
+    /// Input type (`input_t`).
+    pub input_type: FixedType,
+    /// The layers, in order.
+    pub layers: Vec<QLayer>,
+}
+
+impl QNetwork {
+    /// Number of input values per sample.
+    pub fn input_len(&self) -> usize {
+        self.input_shape.iter().product()
+    }
+
+    /// Number of output values per sample.
+    pub fn output_len(&self) -> usize {
+        self.layers.last().map_or(self.input_len(), QLayer::n_out)
+    }
+
+    /// Output shape.
+    pub fn output_shape(&self) -> &[usize] {
+        self.layers
+            .last()
+            .map_or(&self.input_shape, |l| &l.output_shape)
+    }
+
+    /// Output type (`result_t`).
+    pub fn output_type(&self) -> FixedType {
+        self.layers.last().map_or(self.input_type, |l| l.result)
+    }
+
+    /// Quantises float inputs (any number of samples, flat) to raw values of the input type,
+    /// as the testbench's `input_t(double)` conversion does.
+    pub fn quantize_inputs(&self, x: &[f64]) -> Vec<i64> {
+        x.iter().map(|&v| self.input_type.quantize(v)).collect()
+    }
+}
