@@ -1,8 +1,9 @@
 //! The resource model against published synthesis tables, its monotonicity properties, and the
 //! report parsers (fixtures of both tools and both report families, and arbitrary input).
 //!
-//! Oracles: `../shared/data/calibration/*.csv` (published csynth / synthesis figures,
-//! `specs/resource-model.md`), read at test time; the fixtures in `tests/data/`.
+//! Oracles: `tests/data/calibration/*.csv`, copies of the project's `shared/data/calibration/`
+//! tables (published csynth / synthesis figures, `specs/resource-model.md`); the report fixtures
+//! in `tests/data/`.
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +20,7 @@ use proptest::prelude::*;
 
 fn shared_data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data/calibration")
+        .join("tests/data/calibration")
         .join(name)
 }
 
@@ -32,7 +33,7 @@ fn read_csv(name: &str) -> Vec<Vec<(String, String)>> {
     let path = shared_data(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "{}: {e} (CI checks out shared/ beside the repo)",
+            "{}: {e} (a copy of shared/data/calibration/{name})",
             path.display()
         )
     });
