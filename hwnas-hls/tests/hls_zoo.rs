@@ -28,6 +28,39 @@ use hwnas_hls::model::QNetwork;
 /// Random inputs per network.
 const SAMPLES: usize = 500;
 
+/// Zoo networks also written and checked as io_stream projects (dense-only, standalone
+/// BatchNorm, Conv1D same / stride 2 with AvgPool1D, UpSampling1D and ZeroPadding1D, Conv2D same
+/// padding stride 2, Conv2D valid with both 2-D poolings, 3x3 stride-2 partial-window poolings
+/// with Flatten, ZeroPadding2D + UpSampling2D, LeakyReLU).
+const STREAM_NETS: [&str; 9] = [
+    "mlp_small",
+    "bn_standalone",
+    "conv1d_same",
+    "conv1d_stride",
+    "conv2d_stride",
+    "conv2d_pools",
+    "avg_same",
+    "upsample2d",
+    "mixed_modes",
+];
+
+/// The zoo's `(network, description, io)` runs: every network with io_parallel, the
+/// [`STREAM_NETS`] also with io_stream.
+fn runs(zoo: &[(Network, &'static str)]) -> Vec<(Network, &'static str, IoType)> {
+    let mut out: Vec<_> = zoo
+        .iter()
+        .map(|(n, w)| (n.clone(), *w, IoType::IoParallel))
+        .collect();
+    for name in STREAM_NETS {
+        let (n, w) = zoo
+            .iter()
+            .find(|(n, _)| n.name == name)
+            .unwrap_or_else(|| panic!("no zoo network `{name}`"));
+        out.push((n.clone(), *w, IoType::IoStream));
+    }
+    out
+}
+
 fn fx(s: &str) -> FixedType {
     s.parse().unwrap()
 }
@@ -404,10 +437,23 @@ fn ap_types_dir() -> Option<PathBuf> {
 }
 
 /// Writes, compiles (strict warnings) and runs one network; returns the number of comparisons.
-fn check_one(net: &Network, what: &str, ap: &Path, root: &Path) -> Result<usize, String> {
+fn check_one(
+    net: &Network,
+    what: &str,
+    io: IoType,
+    ap: &Path,
+    root: &Path,
+) -> Result<usize, String> {
     let q = QNetwork::from_network(net).map_err(|e| e.to_string())?;
-    let dir = root.join(&net.name);
+    let stream = io == IoType::IoStream;
+    let label = if stream {
+        format!("{}/stream", net.name)
+    } else {
+        net.name.clone()
+    };
+    let dir = root.join(&label);
     let cfg = HlsConfig {
+        io,
         tb_samples: SAMPLES,
         seed: 77,
         ..HlsConfig::default()
@@ -464,8 +510,8 @@ fn check_one(net: &Network, what: &str, ap: &Path, root: &Path) -> Result<usize,
         ));
     }
     println!(
-        "  {:<14} {:>6} outputs bit-exact ({} warnings; g++ {:.1} s) — {what}",
-        net.name,
+        "  {:<21} {:>6} outputs bit-exact ({} warnings; g++ {:.1} s) — {what}",
+        label,
         got.len(),
         report.warnings.len(),
         build.compile_time.as_secs_f64()
@@ -479,11 +525,12 @@ fn csim_equals_emulator_bit_for_bit() {
     let Some(ap) = ap_types_dir() else { return };
     let zoo = zoo();
     assert!(zoo.len() >= 16);
+    let runs = runs(&zoo);
     let root = tempfile::tempdir().unwrap();
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
     let results: Vec<Result<usize, String>> = std::thread::scope(|s| {
-        let chunks: Vec<Vec<&(Network, &str)>> = (0..workers)
-            .map(|w| zoo.iter().skip(w).step_by(workers).collect())
+        let chunks: Vec<Vec<&(Network, &str, IoType)>> = (0..workers)
+            .map(|w| runs.iter().skip(w).step_by(workers).collect())
             .collect();
         let handles: Vec<_> = chunks
             .into_iter()
@@ -492,7 +539,7 @@ fn csim_equals_emulator_bit_for_bit() {
                 s.spawn(move || {
                     chunk
                         .into_iter()
-                        .map(|(net, what)| check_one(net, what, ap, root))
+                        .map(|(net, what, io)| check_one(net, what, *io, ap, root))
                         .collect::<Vec<_>>()
                 })
             })
@@ -514,9 +561,11 @@ fn csim_equals_emulator_bit_for_bit() {
     );
     let total: usize = results.iter().filter_map(|r| r.as_ref().ok()).sum();
     println!(
-        "HLS zoo: {} networks x {SAMPLES} inputs: {total} raw output comparisons, all bit-exact \
-         ({:.1} s)",
+        "HLS zoo: {} networks, {} io_parallel + {} io_stream projects x {SAMPLES} inputs: {total} \
+         raw output comparisons, all bit-exact ({:.1} s)",
         zoo.len(),
+        zoo.len(),
+        STREAM_NETS.len(),
         start.elapsed().as_secs_f64()
     );
 }
@@ -579,10 +628,18 @@ fn firmware_lint() {
     let root = tempfile::tempdir().unwrap();
     let mut checked_loops = 0;
     let mut checked_functions = 0;
-    for (net, _) in zoo().iter().take(20) {
-        let q = QNetwork::from_network(net).unwrap();
-        let dir = root.path().join(&net.name);
-        emit::write_qnetwork(&q, &HlsConfig::default(), &dir).unwrap();
+    for (net, _, io) in runs(&zoo()) {
+        let q = QNetwork::from_network(&net).unwrap();
+        let dir = root.path().join(format!("{}_{io:?}", net.name));
+        emit::write_qnetwork(
+            &q,
+            &HlsConfig {
+                io,
+                ..HlsConfig::default()
+            },
+            &dir,
+        )
+        .unwrap();
         assert!(dir.join(MARKER).is_file());
         for file in files_under(&dir.join("firmware")) {
             let src = std::fs::read_to_string(&file).unwrap();
@@ -704,7 +761,8 @@ fn project_directory_rules_and_rf_snapping() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-/// An architecture-only network and an io_stream request are refused with what to change.
+/// An architecture-only network is refused with what to change; io_stream is accepted and
+/// writes stream ports, AXI-stream interfaces, DATAFLOW and sized intermediate streams.
 #[test]
 fn unsupported_requests_are_explained() {
     let net = Network::new("arch", vec![4], fx("ap_fixed<8,3>")).with_layer(dense("fc", 2));
@@ -717,11 +775,17 @@ fn unsupported_requests_are_explained() {
         io: IoType::IoStream,
         ..HlsConfig::default()
     };
-    let err = emit::write_qnetwork(&q, &cfg, &root.path().join("s"))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("io_stream") && err.contains("io_parallel"),
-        "{err}"
-    );
+    let dir = root.path().join("s");
+    emit::write_qnetwork(&q, &cfg, &dir).unwrap();
+    let top = std::fs::read_to_string(dir.join("firmware/mlp_small.cpp")).unwrap();
+    for want in [
+        "hls::stream<input_pixel_t> &x, hls::stream<result_pixel_t> &y",
+        "HLS INTERFACE axis port = x",
+        "HLS DATAFLOW",
+        "hls::stream<hwnas::array<layer2_t, 16>> layer2_out",
+        "HLS STREAM variable = layer2_out depth = 1",
+        "hwnas::dense_stream<",
+    ] {
+        assert!(top.contains(want), "no `{want}` in:\n{top}");
+    }
 }

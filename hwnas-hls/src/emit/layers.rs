@@ -36,12 +36,39 @@ pub(super) struct Names<'a> {
     pub out_var: &'a str,
     /// Whether the output array is a port (the last layer).
     pub is_last: bool,
+    /// io_stream: the pixel layout of the input and output streams; `None` for io_parallel.
+    pub stream: Option<StreamShape>,
+}
+
+/// Pixels and values per pixel of a layer's input and output streams (io_stream).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StreamShape {
+    /// Input pixels.
+    pub in_pixels: usize,
+    /// Values per input pixel.
+    pub in_chan: usize,
+    /// Output pixels.
+    pub out_pixels: usize,
+    /// Values per output pixel.
+    pub out_chan: usize,
+}
+
+/// `(pixels, values per pixel)` of a tensor in io_stream: channels-last pixels; a rank-1
+/// tensor is a single pixel holding the whole vector.
+pub(super) fn pixels(shape: &[usize]) -> (usize, usize) {
+    match shape.split_last() {
+        Some((&c, rest)) if !rest.is_empty() => (rest.iter().product(), c),
+        Some((&c, _)) => (1, c),
+        None => (1, 1),
+    }
 }
 
 /// Knobs after the project-wide overrides and reuse-factor snapping.
 pub(super) struct Knobs {
     pub reuse: usize,
     pub strategy: Strategy,
+    /// io_stream project.
+    pub stream: bool,
 }
 
 fn typedef(t: &FixedType, name: &str) -> String {
@@ -145,7 +172,12 @@ fn dense_config(
     );
     let _ = writeln!(
         s,
-        "    static const hwnas::io_type io_type = hwnas::io_parallel;"
+        "    static const hwnas::io_type io_type = {};",
+        if k.stream {
+            "hwnas::io_stream"
+        } else {
+            "hwnas::io_parallel"
+        }
     );
     for t in ["accum_t", "weight_t", "bias_t"] {
         let _ = writeln!(s, "    typedef {prefix}_{t} {t};");
@@ -174,10 +206,25 @@ fn window_members(s: &mut String, w: &Window, kernel: (&str, &str)) {
     );
 }
 
-/// Declares the output array (unless it is the output port) and calls `f`.
+/// Declares the output array or stream (unless it is the output port) and calls `f`.
 fn call(n: &Names, n_out: usize, line: String) -> String {
     let mut s = String::new();
-    if !n.is_last {
+    if let Some(st) = &n.stream {
+        if !n.is_last {
+            let _ = writeln!(
+                s,
+                "    hls::stream<hwnas::array<{}, {}>> {v}(\"{v}\");",
+                n.out_t,
+                st.out_chan,
+                v = n.out_var
+            );
+            let _ = writeln!(
+                s,
+                "    HWNAS_PRAGMA(HLS STREAM variable = {} depth = {})",
+                n.out_var, st.out_pixels
+            );
+        }
+    } else if !n.is_last {
         let _ = writeln!(s, "    {} {}[{n_out}];", n.out_t, n.out_var);
         let _ = writeln!(
             s,
@@ -194,7 +241,21 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
     let i = n.index;
     let prefix = format!("layer{i}");
     let cfg = format!("config{i}");
-    let (in_t, out_t, in_var, out_var) = (n.in_t, n.out_t, n.in_var, n.out_var);
+    let (in_var, out_var) = (n.in_var, n.out_var);
+    // Template arguments: scalar types (io_parallel) or pixel types (io_stream).
+    let (in_t, out_t, sfx) = match &n.stream {
+        Some(st) => (
+            format!("hwnas::array<{}, {}>", n.in_t, st.in_chan),
+            format!("hwnas::array<{}, {}>", n.out_t, st.out_chan),
+            "_stream",
+        ),
+        None => (n.in_t.to_string(), n.out_t.to_string(), ""),
+    };
+    // Stream members of the elementwise, Dense and Flatten configs.
+    let pixel_members: Vec<(&str, usize)> = match &n.stream {
+        Some(st) => vec![("n_pixels", st.in_pixels), ("pixel_size", st.in_chan)],
+        None => Vec::new(),
+    };
     let mut c = LayerCode::default();
     let mut s = String::new();
     let _ = writeln!(
@@ -282,18 +343,24 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
                         n,
                         l.n_out(),
                         format!(
-                            "hwnas::{f}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {wv}, {bv});"
+                            "hwnas::{f}{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {wv}, {bv});"
                         ),
                     );
                 }
                 _ => {
                     dense_config(&mut s, &cfg, *n_in, *n_out, k, &prefix, zeros);
+                    if !pixel_members.is_empty() {
+                        // Append the stream members to the struct just written.
+                        s.truncate(s.len() - "};\n".len());
+                        members(&mut s, &pixel_members);
+                        s.push_str("};\n");
+                    }
                     c.include = "hwnas_dense.h";
                     c.call = call(
                         n,
                         l.n_out(),
                         format!(
-                            "hwnas::dense<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {wv}, {bv});"
+                            "hwnas::dense{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {wv}, {bv});"
                         ),
                     );
                 }
@@ -325,7 +392,7 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
             c.call = call(
                 n,
                 l.n_out(),
-                format!("hwnas::{f}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"),
+                format!("hwnas::{f}{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"),
             );
         }
         QOp::Scale { chan, scale, bias } => {
@@ -362,6 +429,7 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
                     ("reuse_factor", k.reuse),
                 ],
             );
+            members(&mut s, &pixel_members);
             let _ = writeln!(s, "    typedef {s_t} scale_t;\n    typedef {b_t} bias_t;");
             s.push_str("};\n");
             c.include = "hwnas_batchnorm.h";
@@ -369,31 +437,42 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
                 n,
                 l.n_out(),
                 format!(
-                    "hwnas::normalize<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {sv}, {bv});"
+                    "hwnas::normalize{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {sv}, {bv});"
                 ),
             );
         }
         QOp::Relu | QOp::LeakyRelu { .. } => {
             let _ = writeln!(s, "struct {cfg} {{");
             members(&mut s, &[("n_in", l.n_in()), ("reuse_factor", k.reuse)]);
+            members(&mut s, &pixel_members);
             c.include = "hwnas_activation.h";
             let line = if let QOp::LeakyRelu { alpha_type, alpha } = &l.op {
                 let a_t = format!("{prefix}_alpha_t");
                 c.typedefs.push(typedef(alpha_type, &a_t));
                 let _ = writeln!(s, "    typedef {a_t} alpha_t;");
                 format!(
-                    "hwnas::leaky_relu<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {a_t}({}));",
+                    "hwnas::leaky_relu{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {a_t}({}));",
                     literal(alpha_type, *alpha)
                 )
             } else {
-                format!("hwnas::relu<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});")
+                format!("hwnas::relu{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});")
             };
             s.push_str("};\n");
             c.call = call(n, l.n_out(), line);
         }
         QOp::Flatten => {
             c.include = "hwnas_common.h";
-            c.call = if n.is_last {
+            c.call = if n.stream.is_some() {
+                let _ = writeln!(s, "struct {cfg} {{");
+                members(&mut s, &[("n_in", l.n_in())]);
+                members(&mut s, &pixel_members);
+                s.push_str("};\n");
+                call(
+                    n,
+                    l.n_out(),
+                    format!("hwnas::flatten_stream<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"),
+                )
+            } else if n.is_last {
                 format!(
                     "    hwnas::copy<{in_t}, {out_t}, {}>({in_var}, {out_var});\n",
                     l.n_out()
@@ -428,7 +507,9 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
             c.call = call(
                 n,
                 l.n_out(),
-                format!("hwnas::upsampling2d_cl<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"),
+                format!(
+                    "hwnas::upsampling2d_cl{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"
+                ),
             );
         }
         QOp::ZeroPadding {
@@ -459,9 +540,12 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
             c.call = call(
                 n,
                 l.n_out(),
-                format!("hwnas::zeropad2d_cl<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"),
+                format!("hwnas::zeropad2d_cl{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"),
             );
         }
+    }
+    if n.stream.is_some() {
+        c.include = "hwnas_stream.h";
     }
     c.config = s;
     c

@@ -36,7 +36,7 @@ use crate::model::QNetwork;
 use crate::reuse::snap_reuse_factor;
 use crate::{Error, Result};
 
-use layers::{Knobs, Names, emit_layer, literal};
+use layers::{Knobs, Names, StreamShape, emit_layer, literal, pixels};
 use render::{LIBRARY, SKELETONS, render};
 
 /// Name of the marker file hwnas writes into every project directory.
@@ -45,7 +45,8 @@ pub const MARKER: &str = ".hwnas-project";
 /// Project-wide settings of the writer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HlsConfig {
-    /// How layers exchange data. Only [`IoType::IoParallel`] is implemented so far.
+    /// How layers exchange data: arrays ([`IoType::IoParallel`]) or `hls::stream`s of
+    /// channels-last pixels ([`IoType::IoStream`]; see [`check_stream`]).
     pub io: IoType,
     /// Strategy for every layer, overriding the IR's per-layer choice.
     pub strategy: Option<Strategy>,
@@ -104,16 +105,13 @@ pub fn write_project(net: &Network, cfg: &HlsConfig, dir: &Path) -> Result<Proje
 /// Writes the HLS project of an already lowered network.
 ///
 /// # Errors
-/// [`Error::Input`] for `io_stream` (not implemented yet); [`Error::Project`] when `dir`
+/// [`Error::Input`] for a network io_stream cannot express (see [`check_stream`]);
+/// [`Error::Project`] when `dir`
 /// exists and `force` is off, or exists without the hwnas marker; [`Error::Input`] for
 /// testbench inputs of the wrong size; [`Error::Io`] when a file cannot be written.
 pub fn write_qnetwork(q: &QNetwork, cfg: &HlsConfig, dir: &Path) -> Result<ProjectReport> {
     if cfg.io == IoType::IoStream {
-        return Err(Error::Input(format!(
-            "network `{}`: io_stream projects are not implemented yet; write an io_parallel \
-             project (`--io parallel`)",
-            q.name
-        )));
+        check_stream(q)?;
     }
     check_target(dir, cfg.force)?;
     let (files, warnings) = project_files(q, cfg)?;
@@ -124,6 +122,32 @@ pub fn write_qnetwork(q: &QNetwork, cfg: &HlsConfig, dir: &Path) -> Result<Proje
         files: n,
         warnings,
     })
+}
+
+/// Checks that every layer of `q` can be written with io_stream.
+///
+/// io_stream moves one channels-last pixel per stream element (a rank-1 tensor is a single
+/// pixel). Every layer kind is supported, convolutions and pooling with any stride and padding;
+/// the one restriction is a Dense layer whose input has rank > 1 and whose `n_in` is not the
+/// last dimension (put a Flatten before it).
+///
+/// # Errors
+/// [`Error::Input`] naming the layer and what to change.
+pub fn check_stream(q: &QNetwork) -> Result<()> {
+    for l in &q.layers {
+        if let crate::model::QOp::Dense { n_in, .. } = &l.op {
+            let (_, chan) = layers::pixels(&l.input_shape);
+            if chan != *n_in {
+                return Err(Error::Input(format!(
+                    "network `{}`, layer `{}`: io_stream applies Dense to each pixel of {chan} \
+                     values, but the layer takes {n_in} inputs from a {:?} tensor; add a Flatten \
+                     before it or write an io_parallel project (`--io parallel`)",
+                    q.name, l.name, l.input_shape
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_target(dir: &Path, force: bool) -> Result<()> {
@@ -287,6 +311,16 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
             }
             None => wanted.max(1) as usize,
         };
+        let stream = (cfg.io == IoType::IoStream).then(|| {
+            let (in_pixels, in_chan) = pixels(&l.input_shape);
+            let (out_pixels, out_chan) = pixels(&l.output_shape);
+            StreamShape {
+                in_pixels,
+                in_chan,
+                out_pixels,
+                out_chan,
+            }
+        });
         let names = Names {
             index,
             in_t: &in_t,
@@ -294,8 +328,17 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
             out_t: &out_t,
             out_var: &out_var,
             is_last,
+            stream,
         };
-        let code = emit_layer(l, &names, &Knobs { reuse, strategy });
+        let code = emit_layer(
+            l,
+            &names,
+            &Knobs {
+                reuse,
+                strategy,
+                stream: stream.is_some(),
+            },
+        );
         typedefs.push(format!("typedef {} {out_t};", l.result));
         typedefs.extend(code.typedefs);
         for (file, text) in code.weights {
@@ -336,12 +379,35 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
     } else {
         "PIPELINE"
     };
-    let port_pragmas = format!(
-        "    HWNAS_PRAGMA(HLS ARRAY_RESHAPE variable = x complete dim = 0)\n    \
-         HWNAS_PRAGMA(HLS ARRAY_PARTITION variable = y complete dim = 0)\n    \
-         HWNAS_PRAGMA(HLS INTERFACE ap_vld port = x, y)\n    HWNAS_PRAGMA(HLS {pipeline})\n"
-    );
-    let ports = "input_t x[N_INPUT], result_t y[N_OUTPUT]".to_string();
+    let stream = cfg.io == IoType::IoStream;
+    let (in_pixels, in_chan) = pixels(&q.input_shape);
+    let (out_pixels, out_chan) = pixels(q.output_shape());
+    let (port_pragmas, ports) = if stream {
+        typedefs.push(format!(
+            "\n// io_stream: one channels-last pixel per stream element.\n\
+             #include \"hwnas/hwnas_common.h\"\n\
+             #define N_INPUT_PIXELS {in_pixels}\n#define N_INPUT_CHAN {in_chan}\n\
+             #define N_OUTPUT_PIXELS {out_pixels}\n#define N_OUTPUT_CHAN {out_chan}\n\
+             typedef hwnas::array<input_t, N_INPUT_CHAN> input_pixel_t;\n\
+             typedef hwnas::array<result_t, N_OUTPUT_CHAN> result_pixel_t;"
+        ));
+        (
+            "    HWNAS_PRAGMA(HLS INTERFACE axis port = x)\n    \
+             HWNAS_PRAGMA(HLS INTERFACE axis port = y)\n    HWNAS_PRAGMA(HLS DATAFLOW)\n"
+                .to_string(),
+            "hls::stream<input_pixel_t> &x, hls::stream<result_pixel_t> &y".to_string(),
+        )
+    } else {
+        (
+            format!(
+                "    HWNAS_PRAGMA(HLS ARRAY_RESHAPE variable = x complete dim = 0)\n    \
+                 HWNAS_PRAGMA(HLS ARRAY_PARTITION variable = y complete dim = 0)\n    \
+                 HWNAS_PRAGMA(HLS INTERFACE ap_vld port = x, y)\n    \
+                 HWNAS_PRAGMA(HLS {pipeline})\n"
+            ),
+            "input_t x[N_INPUT], result_t y[N_OUTPUT]".to_string(),
+        )
+    };
     let n_input = q.input_len().to_string();
     let n_output = q.output_len().to_string();
 
@@ -369,8 +435,9 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
         rows(&q.output_type(), &raw_out, q.output_len()),
     ));
 
+    let io_name = if stream { "io_stream" } else { "io_parallel" };
     let summary = format!(
-        "Network `{name}`: {} layers, input {:?} of `{}`, output {:?} of `{}`, io_parallel, \
+        "Network `{name}`: {} layers, input {:?} of `{}`, output {:?} of `{}`, {io_name}, \
          part `{}`, clock {} ns.",
         q.layers.len(),
         q.input_shape,
@@ -384,7 +451,22 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
     let clock = format!("{}", cfg.clock_ns);
     let guard = name.to_uppercase();
     let tb_read_input = "        input_t x[N_INPUT];\n        for (int i = 0; i < N_INPUT; i++) {\n            double v = 0;\n            values >> v;\n            x[i] = v;\n        }";
-    let tb_call = format!("        result_t y[N_OUTPUT];\n        {name}(x, y);");
+    let tb_call = if stream {
+        format!(
+            "        hls::stream<input_pixel_t> x_stream;\n        \
+             for (int p = 0; p < N_INPUT_PIXELS; p++) {{\n            input_pixel_t px;\n            \
+             for (int c = 0; c < N_INPUT_CHAN; c++) {{\n                \
+             px[c] = x[p * N_INPUT_CHAN + c];\n            }}\n            \
+             x_stream.write(px);\n        }}\n        \
+             hls::stream<result_pixel_t> y_stream;\n        {name}(x_stream, y_stream);\n        \
+             result_t y[N_OUTPUT];\n        for (int p = 0; p < N_OUTPUT_PIXELS; p++) {{\n            \
+             const result_pixel_t px = y_stream.read();\n            \
+             for (int c = 0; c < N_OUTPUT_CHAN; c++) {{\n                \
+             y[p * N_OUTPUT_CHAN + c] = px[c];\n            }}\n        }}"
+        )
+    } else {
+        format!("        result_t y[N_OUTPUT];\n        {name}(x, y);")
+    };
     let in_shape = format!("{:?}", q.input_shape);
     let out_shape = format!("{:?}", q.output_shape());
     let vars: Vec<(&str, &str)> = vec![
@@ -425,7 +507,7 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
     }
     let config_json = format!(
         "{{\n  \"generator\": \"hwnas {version}\",\n  \"name\": \"{name}\",\n  \"io_type\": \
-         \"io_parallel\",\n  \"strategy\": {},\n  \"reuse_factor\": {},\n  \"part\": \"{}\",\n  \
+         \"{io_name}\",\n  \"strategy\": {},\n  \"reuse_factor\": {},\n  \"part\": \"{}\",\n  \
          \"clock_period_ns\": {clock},\n  \"tb_samples\": {}\n}}\n",
         cfg.strategy.map_or("null".into(), |s| format!("\"{s}\"")),
         cfg.reuse_factor.map_or("null".into(), |r| r.to_string()),

@@ -32,7 +32,7 @@ pub(super) const SKELETONS: [(&str, &str); 9] = [
 ];
 
 /// The hwnas HLS layer library, copied to `firmware/hwnas/`.
-pub(super) const LIBRARY: [(&str, &str); 7] = [
+pub(super) const LIBRARY: [(&str, &str); 8] = [
     (
         "hwnas_common.h",
         include_str!("../../hls_lib/hwnas_common.h"),
@@ -54,6 +54,10 @@ pub(super) const LIBRARY: [(&str, &str); 7] = [
     (
         "hwnas_resize.h",
         include_str!("../../hls_lib/hwnas_resize.h"),
+    ),
+    (
+        "hwnas_stream.h",
+        include_str!("../../hls_lib/hwnas_stream.h"),
     ),
 ];
 

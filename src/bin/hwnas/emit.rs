@@ -11,7 +11,7 @@ use hwnas::ir::{Network, Strategy};
 pub enum Io {
     /// Arrays, fully partitioned (`io_parallel`).
     Parallel,
-    /// AXI streams (`io_stream`; not implemented yet, refused with an error).
+    /// AXI streams of channels-last pixels (`io_stream`).
     Stream,
 }
 
