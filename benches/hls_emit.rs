@@ -2,7 +2,8 @@
 //! compiled C simulation on the jet MLP.
 //!
 //! `cargo bench --bench hls_emit` prints, besides criterion's timings:
-//! * the time to lower and write the 1.8M-parameter DeepCalo project (target: under 2 s);
+//! * the time to lower and write the 1.8M-parameter DeepCalo project, io_stream and Resource
+//!   (target: under 2 s);
 //! * the emulator/C-sim speed ratio on the same 1,000 inputs of the jet MLP 16-64-32-32-5
 //!   (target: the emulator at least 10x faster). The C-sim part needs g++ and the `ap_types`
 //!   headers (see `hwnas_hls::ap_types`); without them it is skipped with a message.
@@ -12,6 +13,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use hwnas::core::cost::IoType;
 use hwnas::hls::csim::{self, CsimOptions};
 use hwnas::hls::emit::{self, HlsConfig};
 use hwnas::hls::emulate::Emulator;
@@ -57,6 +59,7 @@ fn deepcalo_write(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("deepcalo_prj");
     let cfg = HlsConfig {
+        io: IoType::IoStream,
         strategy: Some(Strategy::Resource),
         force: true,
         ..HlsConfig::default()
@@ -65,7 +68,7 @@ fn deepcalo_write(c: &mut Criterion) {
     let q = QNetwork::from_network(&net).expect("lower");
     emit::write_qnetwork(&q, &cfg, &out).expect("write");
     println!(
-        "deepcalo ({params} parameters, io_parallel, Resource): lower + write {:.3} s (target < 2 s)",
+        "deepcalo ({params} parameters, io_stream, Resource): lower + write {:.3} s (target < 2 s)",
         start.elapsed().as_secs_f64()
     );
     let mut g = c.benchmark_group("emit");

@@ -13,12 +13,16 @@ array set opt {
     export     0
     vsynth     0
 }
+# The tools pass the switches as one argument ("csim=1 synth=1") or as several: take every
+# whitespace-separated key=value token of every argument.
 foreach arg $::argv {
-    foreach {key value} [split $arg =] {
-        if {[info exists opt($key)]} {
-            set opt($key) [expr {$value eq "True" || $value eq "true" || $value == 1}]
+    foreach token [regexp -all -inline {\S+} $arg] {
+        if {![regexp {^([A-Za-z_]+)=(\S+)$} $token -> key value]} {
+            puts "ignoring `$token`: switches are key=value"
+        } elseif {[info exists opt($key)]} {
+            set opt($key) [expr {$value in {1 True true}}]
         } else {
-            puts "unknown switch $key (known: [array names opt])"
+            puts "unknown switch $key (known: [lsort [array names opt]])"
         }
     }
 }
