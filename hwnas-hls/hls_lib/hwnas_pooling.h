@@ -10,6 +10,38 @@
 
 namespace hwnas {
 
+// One pooling window, reduced as its real (not padded) positions arrive: the maximum, or the
+// sum in accum_t divided by the number of positions. Shared by the io_parallel and io_stream
+// kernels so both compute the same bits.
+template <class in_T, class out_T, typename CONFIG_T> struct pool_window {
+    in_T best;
+    bool first;
+    typename CONFIG_T::accum_t acc;
+    unsigned count;
+
+    pool_window() : best(0), first(true), acc(0), count(0) {}
+
+    void add(const in_T &x) {
+        if (CONFIG_T::pool_op == max_pool) {
+            if (first || x > best) {
+                best = x;
+            }
+            first = false;
+        } else {
+            acc += x;
+            count++;
+        }
+    }
+
+    out_T result() const {
+        if (CONFIG_T::pool_op == max_pool) {
+            return (out_T)best;
+        }
+        const ap_fixed<16, 16> n = count;
+        return (out_T)(acc / n);
+    }
+};
+
 template <class data_T, class res_T, typename CONFIG_T>
 void pooling2d_cl(const data_T data[CONFIG_T::in_height * CONFIG_T::in_width * CONFIG_T::n_chan],
                   res_T res[CONFIG_T::out_height * CONFIG_T::out_width * CONFIG_T::n_chan]) {
@@ -20,10 +52,7 @@ HWNAS_LOOP(PoolH)
         for (unsigned ow = 0; ow < CONFIG_T::out_width; ow++) {
         HWNAS_LOOP(PoolC)
             for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-                data_T best = 0;
-                bool first = true;
-                typename CONFIG_T::accum_t acc = 0;
-                unsigned count = 0;
+                pool_window<data_T, res_T, CONFIG_T> window;
             HWNAS_LOOP(WindowH)
                 for (unsigned kh = 0; kh < CONFIG_T::pool_height; kh++) {
                 HWNAS_LOOP(WindowW)
@@ -34,27 +63,12 @@ HWNAS_LOOP(PoolH)
                             int(ow * CONFIG_T::stride_width + kw) - int(CONFIG_T::pad_left);
                         if (ih >= 0 && ih < int(CONFIG_T::in_height) && iw >= 0 &&
                             iw < int(CONFIG_T::in_width)) {
-                            const data_T x = data[(unsigned(ih) * CONFIG_T::in_width +
-                                                   unsigned(iw)) * CONFIG_T::n_chan + c];
-                            if (CONFIG_T::pool_op == max_pool) {
-                                if (first || x > best) {
-                                    best = x;
-                                }
-                                first = false;
-                            } else {
-                                acc += x;
-                                count++;
-                            }
+                            window.add(data[(unsigned(ih) * CONFIG_T::in_width + unsigned(iw)) *
+                                                CONFIG_T::n_chan + c]);
                         }
                     }
                 }
-                const unsigned o = (oh * CONFIG_T::out_width + ow) * CONFIG_T::n_chan + c;
-                if (CONFIG_T::pool_op == max_pool) {
-                    res[o] = (res_T)best;
-                } else {
-                    const ap_fixed<16, 16> n = count;
-                    res[o] = (res_T)(acc / n);
-                }
+                res[(oh * CONFIG_T::out_width + ow) * CONFIG_T::n_chan + c] = window.result();
             }
         }
     }

@@ -10,6 +10,7 @@
 
 #include "hwnas_common.h"
 #include "hwnas_dense.h"
+#include "hwnas_pooling.h"
 
 namespace hwnas {
 
@@ -157,10 +158,7 @@ HWNAS_LOOP(RowLoop)
                 res_T o;
             HWNAS_LOOP(PoolC)
                 for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-                    in_t best = 0;
-                    bool first = true;
-                    typename CONFIG_T::accum_t acc = 0;
-                    unsigned count = 0;
+                    pool_window<in_t, typename res_T::value_type, CONFIG_T> window;
                 HWNAS_LOOP(WindowH)
                     for (unsigned kh = 0; kh < CONFIG_T::pool_height; kh++) {
                     HWNAS_LOOP(WindowW)
@@ -171,26 +169,12 @@ HWNAS_LOOP(RowLoop)
                                 int(ow * CONFIG_T::stride_width + kw) - int(CONFIG_T::pad_left);
                             if (r >= 0 && r < int(CONFIG_T::in_height) && q >= 0 &&
                                 q < int(CONFIG_T::in_width)) {
-                                const in_t x = line[unsigned(r) % CONFIG_T::pool_height]
-                                                   [unsigned(q) * CONFIG_T::n_chan + c];
-                                if (CONFIG_T::pool_op == max_pool) {
-                                    if (first || x > best) {
-                                        best = x;
-                                    }
-                                    first = false;
-                                } else {
-                                    acc += x;
-                                    count++;
-                                }
+                                window.add(line[unsigned(r) % CONFIG_T::pool_height]
+                                               [unsigned(q) * CONFIG_T::n_chan + c]);
                             }
                         }
                     }
-                    if (CONFIG_T::pool_op == max_pool) {
-                        o[c] = (typename res_T::value_type)best;
-                    } else {
-                        const ap_fixed<16, 16> n = count;
-                        o[c] = (typename res_T::value_type)(acc / n);
-                    }
+                    o[c] = window.result();
                 }
                 res.write(o);
             }
