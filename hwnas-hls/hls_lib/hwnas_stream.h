@@ -43,6 +43,23 @@ int last_row(unsigned oh) {
 }
 
 // Dense on every pixel (a rank-1 input is a single pixel of n_in values).
+// Reads input row `ih` (in_width pixels of n_chan values) into slot ih % ROWS of a line buffer
+// holding the last ROWS rows; shared by the line-buffer convolution and pooling kernels.
+template <unsigned ROWS, typename CONFIG_T, class data_T>
+void read_line_row(hls::stream<data_T> &data,
+                   typename data_T::value_type line[ROWS][CONFIG_T::in_width * CONFIG_T::n_chan],
+                   unsigned ih) {
+HWNAS_LOOP(ReadRow)
+    for (unsigned iw = 0; iw < CONFIG_T::in_width; iw++) {
+        HWNAS_PRAGMA(HLS PIPELINE)
+        const data_T px = data.read();
+    HWNAS_LOOP(ReadChan)
+        for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
+            line[ih % ROWS][iw * CONFIG_T::n_chan + c] = px[c];
+        }
+    }
+}
+
 template <class data_T, class res_T, typename CONFIG_T>
 void dense_stream(hls::stream<data_T> &data, hls::stream<res_T> &res,
                   const typename CONFIG_T::weight_t weights[CONFIG_T::n_in * CONFIG_T::n_out],
@@ -73,15 +90,7 @@ void conv_2d_cl_stream(
     HWNAS_PRAGMA(HLS ARRAY_PARTITION variable = buffer complete)
 HWNAS_LOOP(RowLoop)
     for (unsigned ih = 0; ih < CONFIG_T::in_height; ih++) {
-    HWNAS_LOOP(ReadRow)
-        for (unsigned iw = 0; iw < CONFIG_T::in_width; iw++) {
-            HWNAS_PRAGMA(HLS PIPELINE)
-            const data_T px = data.read();
-        HWNAS_LOOP(ReadChan)
-            for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-                line[ih % CONFIG_T::filt_height][iw * CONFIG_T::n_chan + c] = px[c];
-            }
-        }
+        read_line_row<CONFIG_T::filt_height, CONFIG_T>(data, line, ih);
     HWNAS_LOOP(OutRows)
         for (unsigned oh = 0; oh < CONFIG_T::out_height; oh++) {
             if (last_row<CONFIG_T::filt_height, CONFIG_T::stride_height, CONFIG_T::pad_top,
@@ -138,15 +147,7 @@ void pooling2d_cl_stream(hls::stream<data_T> &data, hls::stream<res_T> &res) {
     HWNAS_PRAGMA(HLS ARRAY_PARTITION variable = line complete dim = 1)
 HWNAS_LOOP(RowLoop)
     for (unsigned ih = 0; ih < CONFIG_T::in_height; ih++) {
-    HWNAS_LOOP(ReadRow)
-        for (unsigned iw = 0; iw < CONFIG_T::in_width; iw++) {
-            HWNAS_PRAGMA(HLS PIPELINE)
-            const data_T px = data.read();
-        HWNAS_LOOP(ReadChan)
-            for (unsigned c = 0; c < CONFIG_T::n_chan; c++) {
-                line[ih % CONFIG_T::pool_height][iw * CONFIG_T::n_chan + c] = px[c];
-            }
-        }
+        read_line_row<CONFIG_T::pool_height, CONFIG_T>(data, line, ih);
     HWNAS_LOOP(OutRows)
         for (unsigned oh = 0; oh < CONFIG_T::out_height; oh++) {
             if (last_row<CONFIG_T::pool_height, CONFIG_T::stride_height, CONFIG_T::pad_top,
