@@ -286,8 +286,14 @@ fn toy_data(n: usize, seed: u64) -> Dataset {
     Dataset::new(x, y, 48, 2).unwrap()
 }
 
-/// Host reference of a channels-last Conv2D (same padding) -> Flatten -> Dense from IR weights.
+/// Host reference of a channels-last Conv2D (same padding) -> Flatten -> Dense from IR weights,
+/// on the input rounded to the network's input type (as the supernet and the firmware see it).
 fn reference(net: &Network, x: &[f32]) -> Vec<f32> {
+    let t = net.input_type;
+    let x: Vec<f32> = x
+        .iter()
+        .map(|&v| t.quantize_to_f64(v as f64) as f32)
+        .collect();
     let [h, w, c] = [net.input_shape[0], net.input_shape[1], net.input_shape[2]];
     let cw = &net.weights["conv1.weight"];
     let cb = &net.weights["conv1.bias"];
@@ -428,6 +434,52 @@ fn kill_and_resume_is_bitwise_identical() {
     let csv = std::fs::read_to_string(dir.path().join("b.ckpt.csv")).unwrap();
     assert_eq!(csv.lines().count(), 5);
     assert!(csv.starts_with("epoch,train_loss,val_loss,metric,temperature,expected_lut"));
+}
+
+#[test]
+fn fixed_training_resumes_without_retraining_finished_epochs() {
+    let s = small_space();
+    let idx = vec![1; s.decisions().len()];
+    let (train, val) = (toy_data(96, 3), toy_data(32, 4));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = |epochs: usize, ckpt: &str| TrainConfig {
+        epochs,
+        batch_size: 32,
+        lr: 3e-3,
+        seed: 5,
+        checkpoint: Some(dir.path().join(ckpt)),
+        resume: true,
+        ..Default::default()
+    };
+    let fresh = || Supernet::<B>::new(&s, &dev(), 9).unwrap();
+    let mut a = fresh();
+    let full = train_fixed(&mut a, &idx, &train, &val, &cfg(4, "a.ckpt")).unwrap();
+    // "Killed" after 2 epochs: a new process resumes at epoch 2 and trains only epochs 2 and 3.
+    let mut b = fresh();
+    let first = train_fixed(&mut b, &idx, &train, &val, &cfg(2, "b.ckpt")).unwrap();
+    assert_eq!(first.len(), 2);
+    let mut c = fresh();
+    let resumed = train_fixed(&mut c, &idx, &train, &val, &cfg(4, "b.ckpt")).unwrap();
+    assert_eq!(full, resumed);
+    for (ea, ec) in a.store.entries.iter().zip(&c.store.entries) {
+        let (va, vc) = (to_vec(ea.value.clone()), to_vec(ec.value.clone()));
+        assert!(
+            va.iter().zip(&vc).all(|(x, y)| x.to_bits() == y.to_bits()),
+            "{} differs",
+            ea.name
+        );
+    }
+    // A finished run resumes to the same result without training at all.
+    let mut d = fresh();
+    let again = train_fixed(&mut d, &idx, &train, &val, &cfg(4, "b.ckpt")).unwrap();
+    assert_eq!(again, full);
+    // A checkpoint of another architecture is refused with a clear message.
+    let other = vec![0; s.decisions().len()];
+    let err = train_fixed(&mut fresh(), &other, &train, &val, &cfg(4, "b.ckpt")).unwrap_err();
+    assert!(
+        err.to_string().contains("delete it or choose another path"),
+        "{err}"
+    );
 }
 
 #[test]

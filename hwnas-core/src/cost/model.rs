@@ -64,7 +64,8 @@ impl LayerConfig {
 /// The search never assumes how: an analytic model, one fitted to synthesis reports, or a table
 /// of measured values all fit. Implementations must be deterministic (the search caches their
 /// answers) and should be monotone in the obvious directions (more units never cost less).
-pub trait CostModel {
+/// `Sync`, because the cost table prices layers on every core.
+pub trait CostModel: Sync {
     /// Resources and timing of one layer.
     fn layer_cost(&self, layer: &LayerConfig) -> Resources;
 

@@ -60,6 +60,18 @@ impl Dataset {
         self.x.is_empty()
     }
 
+    /// The first `n` samples (all of them when there are fewer), e.g. calibration data for
+    /// [`derive`](super::derive).
+    pub fn head(&self, n: usize) -> Dataset {
+        let n = n.min(self.len());
+        Dataset {
+            x: self.x[..n * self.features].to_vec(),
+            y: self.y[..n * self.outputs].to_vec(),
+            features: self.features,
+            outputs: self.outputs,
+        }
+    }
+
     /// The samples `idx` as tensors `[b, features]`, `[b, outputs]`.
     pub fn batch<B: AutodiffBackend>(
         &self,

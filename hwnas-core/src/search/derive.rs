@@ -16,7 +16,9 @@ use crate::{Error, Result};
 ///
 /// Integer bits of every quantised type come from the ranges observed while running `calib`
 /// through the architecture (weights: the largest |weight|; results: the largest |result|), so
-/// that nothing saturates on that data.
+/// that nothing saturates on that data, except where the space fixes them
+/// ([`LayerSpec::weight_integer`](crate::space::LayerSpec::weight_integer) and
+/// `result_integer`, as in a supernet made by [`supernet_from_network`] for fine-tuning).
 ///
 /// # Errors
 /// [`Error::InvalidArch`] for indices outside the space, [`Error::Search`] for calibration data
@@ -30,8 +32,14 @@ pub fn derive<B: AutodiffBackend>(
     spec.arch_from_indices(idx)?;
     net.check_input(calib.features)?;
     let (_, wr, rr) = predict(net, idx, calib, 256);
-    let wi: Vec<Option<i32>> = wr.iter().map(|&r| Some(integer_bits_for(r))).collect();
-    let ri: Vec<Option<i32>> = rr.iter().map(|&r| Some(integer_bits_for(r))).collect();
+    // Integer bits the space fixes (e.g. a network being fine-tuned at its own types) are kept:
+    // the weights were trained against exactly those ranges.
+    let wi: Vec<Option<i32>> = (spec.layers.iter().zip(&wr))
+        .map(|(l, &r)| l.weight_integer.or(Some(integer_bits_for(r))))
+        .collect();
+    let ri: Vec<Option<i32>> = (spec.layers.iter().zip(&rr))
+        .map(|(l, &r)| l.result_integer.or(Some(integer_bits_for(r))))
+        .collect();
     let (mut ir, map) = spec.network_for(idx, &wi, &ri)?;
     let s = &spec.input_shape;
     let mut chan: Vec<usize> = (0..*s.last().unwrap_or(&1)).collect();
@@ -108,13 +116,13 @@ pub fn derive<B: AutodiffBackend>(
                 chan = (0..spatial)
                     .flat_map(|p| chan.iter().map(move |&c| p * cmax + c))
                     .collect();
-                spatial = 1;
             }
-            _ => {
-                let out = &net.shapes[li].1;
-                spatial = out[..out.len() - 1].iter().product();
-            }
+            _ => {}
         }
+        // Strides, valid padding, upsampling and zero padding change the spatial size; it
+        // does not depend on the width or kernel choices (shapes are validated that way).
+        let out = &net.shapes[li].1;
+        spatial = out[..out.len() - 1].iter().product();
     }
     ir.analyze()?;
     Ok(ir)
@@ -125,8 +133,9 @@ pub fn derive<B: AutodiffBackend>(
 /// and the way to fine-tune or evaluate an IR network with the trainer of this module.
 ///
 /// # Errors
-/// [`Error::Search`] for layers the supernet cannot express (strides, non-square or even
-/// `same` kernels, padding layers, upsampling) or a network without weights.
+/// [`Error::Search`] for layers the supernet cannot express (non-square kernels or strides,
+/// pooling with a stride other than its window or with padding) or a network without weights;
+/// [`Error::InvalidSpace`] for layers the search space rejects (even `same` kernels).
 pub fn supernet_from_network<B: AutodiffBackend>(
     net: &Network,
     device: &B::Device,
@@ -146,16 +155,21 @@ pub fn supernet_from_network<B: AutodiffBackend>(
         let mut spec = match &layer.op {
             Op::Dense(d) => LayerSpec::dense(n, &[d.units]),
             Op::Conv2D(c) => {
-                if c.stride != [1, 1] || c.kernel[0] != c.kernel[1] {
-                    return Err(unsupported(n, "stride or non-square kernel"));
+                if c.stride[0] != c.stride[1] || c.kernel[0] != c.kernel[1] {
+                    return Err(unsupported(n, "non-square stride or kernel"));
                 }
-                LayerSpec::conv2d(n, &[c.filters], &[c.kernel[0]]).padding(c.padding)
+                LayerSpec::conv2d(n, &[c.filters], &[c.kernel[0]])
+                    .padding(c.padding)
+                    .stride(c.stride[0])
             }
-            Op::Conv1D(c) => {
-                if c.stride != 1 {
-                    return Err(unsupported(n, "stride"));
-                }
-                LayerSpec::conv1d(n, &[c.filters], &[c.kernel]).padding(c.padding)
+            Op::Conv1D(c) => LayerSpec::conv1d(n, &[c.filters], &[c.kernel])
+                .padding(c.padding)
+                .stride(c.stride),
+            Op::UpSampling1D(u) => LayerSpec::upsampling1d(n, u.size),
+            Op::UpSampling2D(u) => LayerSpec::upsampling2d(n, u.size),
+            Op::ZeroPadding1D(z) => LayerSpec::zero_padding1d(n, [z.left, z.right]),
+            Op::ZeroPadding2D(z) => {
+                LayerSpec::zero_padding2d(n, [z.top, z.bottom, z.left, z.right])
             }
             Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
                 if p.stride.is_some_and(|s| s != p.pool) || p.padding != Padding::Valid {
@@ -186,12 +200,6 @@ pub fn supernet_from_network<B: AutodiffBackend>(
             Op::ReLU(_) => LayerSpec::relu(n),
             Op::LeakyReLU(a) => LayerSpec::leaky_relu(n, a.alpha),
             Op::Flatten(_) => LayerSpec::flatten(n),
-            other => {
-                return Err(unsupported(
-                    n,
-                    &format!("{} layers are not supported", other.kind()),
-                ));
-            }
         };
         if layer.op.has_kernel() {
             let fixed = |t: &FixedType| (t.width, t.integer);

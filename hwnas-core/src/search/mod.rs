@@ -3,6 +3,7 @@
 //! winning network, and the trainer shared by fine-tuning and baseline training
 //! ([`train_fixed`]).
 
+mod checkpoint;
 mod data;
 mod derive;
 mod metric;

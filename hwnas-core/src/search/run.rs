@@ -1,14 +1,14 @@
 //! The search loop: warm-up, alternating weight / logit steps, annealing, budgets, history,
 //! checkpoints and resume.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Tensor, TensorData};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use safetensors::{Dtype, SafeTensors, tensor::TensorView};
 use serde::{Deserialize, Serialize};
+
+use super::checkpoint::{self, Checkpoint};
 
 use super::data::{Dataset, Loss};
 use super::metric::{Budget, Metric};
@@ -115,6 +115,9 @@ pub struct SearchResult {
     /// Every epoch.
     pub history: Vec<EpochRecord>,
 }
+
+/// Metadata key of search checkpoints.
+const META_KEY: &str = "hwnas_search";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Meta {
@@ -481,92 +484,28 @@ impl<B: AutodiffBackend> Search<B> {
             adam_a_t: self.adam_a.t,
             history: self.history.clone(),
         };
-        let mut tensors: Vec<(String, Vec<u8>, Vec<usize>)> = Vec::new();
-        let bytes = |v: Vec<f32>| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-        for (id, e) in self.net.store.entries.iter().enumerate() {
-            let n = e.shape.iter().product::<usize>();
-            tensors.push((
-                format!("p/{}", e.name),
-                bytes(self.net.store.values(id)),
-                vec![n],
-            ));
-            for (tag, adam) in [("w", &self.adam_w), ("a", &self.adam_a)] {
-                if let (Some(m), Some(v)) = (&adam.m[id], &adam.v[id]) {
-                    tensors.push((
-                        format!("m{tag}/{}", e.name),
-                        bytes(to_vec(m.clone())),
-                        vec![n],
-                    ));
-                    tensors.push((
-                        format!("v{tag}/{}", e.name),
-                        bytes(to_vec(v.clone())),
-                        vec![n],
-                    ));
-                }
-            }
-        }
-        let views = tensors
-            .iter()
-            .map(|(k, raw, shape)| {
-                TensorView::new(Dtype::F32, shape.clone(), raw)
-                    .map(|v| (k.as_str(), v))
-                    .map_err(|e| Error::Weights(format!("checkpoint tensor `{k}`: {e}")))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let mut md = HashMap::new();
-        md.insert(
-            "hwnas_search".to_string(),
-            serde_json::to_string(&meta).map_err(|e| Error::Search(e.to_string()))?,
-        );
-        let data =
-            safetensors::serialize(views, Some(md)).map_err(|e| Error::Weights(e.to_string()))?;
-        fs::write_atomic(path, &data)
+        checkpoint::write(
+            path,
+            META_KEY,
+            &meta,
+            &self.net.store,
+            &[("w", &self.adam_w), ("a", &self.adam_a)],
+        )
     }
 
     fn load_checkpoint(&mut self, path: &Path) -> Result<()> {
-        let fail = |reason: String| Error::Checkpoint {
-            path: path.to_path_buf(),
-            reason,
-        };
-        let bytes = fs::read(path)?;
-        let (_, header) = SafeTensors::read_metadata(&bytes)
-            .map_err(|e| fail(format!("not a safetensors file: {e}")))?;
-        let text = header
-            .metadata()
-            .as_ref()
-            .and_then(|m| m.get("hwnas_search"))
-            .ok_or_else(|| fail("no hwnas search state in the metadata".into()))?;
-        let meta: Meta = serde_json::from_str(text).map_err(|e| fail(e.to_string()))?;
+        let ckpt = Checkpoint::read(path)?;
+        let meta: Meta = ckpt.meta(META_KEY, "search")?;
         if meta.space != self.net.spec.name {
-            return Err(fail(format!(
+            return Err(ckpt.fail(format!(
                 "it belongs to the space `{}`, not `{}`; delete it or choose another path",
                 meta.space, self.net.spec.name
             )));
         }
-        let st = SafeTensors::deserialize(&bytes).map_err(|e| fail(e.to_string()))?;
-        let read = |name: &str| -> Option<Vec<f32>> {
-            st.tensor(name).ok().map(|v| {
-                v.data()
-                    .chunks_exact(4)
-                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                    .collect()
-            })
-        };
-        let dev = self.net.device().clone();
-        let n_entries = self.net.store.entries.len();
-        for id in 0..n_entries {
-            let name = self.net.store.entries[id].name.clone();
-            let n = self.net.store.entries[id].shape.iter().product::<usize>();
-            let p = read(&format!("p/{name}"))
-                .filter(|v| v.len() == n)
-                .ok_or_else(|| fail(format!("tensor `{name}` missing or of another size")))?;
-            self.net.store.set_values(id, p);
-            for (tag, adam) in [("w", &mut self.adam_w), ("a", &mut self.adam_a)] {
-                let t = |v: Vec<f32>| Tensor::from_data(TensorData::new(v, [n]), &dev);
-                adam.m[id] = read(&format!("m{tag}/{name}")).map(t);
-                adam.v[id] = read(&format!("v{tag}/{name}")).map(t);
-            }
-        }
+        ckpt.restore(
+            &mut self.net.store,
+            &mut [("w", &mut self.adam_w), ("a", &mut self.adam_a)],
+        )?;
         self.adam_w.t = meta.adam_w_t;
         self.adam_a.t = meta.adam_a_t;
         self.epoch = meta.epoch;
@@ -574,7 +513,7 @@ impl<B: AutodiffBackend> Search<B> {
         self.rng.state = meta
             .rng
             .parse()
-            .map_err(|_| fail("bad random-generator state".into()))?;
+            .map_err(|_| ckpt.fail("bad random-generator state"))?;
         self.val_pos = meta.val_pos;
         self.lambdas = meta.lambdas;
         self.history = meta.history;

@@ -39,8 +39,7 @@ impl CostTable {
     /// The errors of building or analysing a candidate network (a space that validated never
     /// fails here).
     pub fn build(spec: &SpaceSpec, model: &dyn CostModel, io: IoType) -> Result<Self> {
-        let n_dec = spec.decisions().len();
-        let none = vec![None; spec.layers.len()];
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut layers = Vec::new();
         for li in 0..spec.layers.len() {
             let deps = dependencies(spec, li);
@@ -49,23 +48,30 @@ impl CostTable {
                 .map(|&d| spec.decisions()[d].options.len())
                 .collect();
             let total: usize = sizes.iter().product();
+            // Layer `li` depends only on the layers up to itself: price it in the network
+            // prefix that ends there, whose decisions are the first ones of the space.
+            let prefix = prefix(spec, li)?;
+            let per = total.div_ceil(threads).max(1);
+            let chunks: Vec<Result<Vec<Resources>>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..total)
+                    .step_by(per)
+                    .map(|first| {
+                        let (prefix, deps, sizes) = (&prefix, &deps, &sizes);
+                        scope.spawn(move || {
+                            (first..(first + per).min(total))
+                                .map(|combo| price(prefix, li, deps, sizes, combo, model, io))
+                                .collect()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
             let mut costs = Vec::with_capacity(total);
-            for combo in 0..total {
-                let mut idx = vec![0; n_dec];
-                let mut rest = combo;
-                for (k, &d) in deps.iter().enumerate().rev() {
-                    idx[d] = rest % sizes[k];
-                    rest /= sizes[k];
-                }
-                let (net, map) = spec.network_for(&idx, &none, &none)?;
-                let cost = match map[li] {
-                    None => Resources::default(),
-                    Some(ir) => {
-                        let configs = LayerConfig::of_network(&net, io)?;
-                        model.layer_cost(&configs[ir])
-                    }
-                };
-                costs.push(cost);
+            for c in chunks {
+                costs.extend(c?);
             }
             layers.push(LayerTable {
                 layer: li,
@@ -220,6 +226,54 @@ impl CostTable {
 /// The decisions a layer's [`LayerConfig`] depends on: its own, and walking upstream, those of
 /// every layer up to and including the first kernel layer that cannot be switched off (the
 /// width and result bits that reach this layer, pooling operators, on/off switches).
+/// The space made of the layers `0..=li` of `spec` (same input, types and quantisers); its
+/// decisions are the first decisions of `spec`, in the same order.
+fn prefix(spec: &SpaceSpec, li: usize) -> Result<SpaceSpec> {
+    let mut b = SpaceSpec::builder(&spec.name, spec.input_shape.clone())
+        .input_type(spec.input_type)
+        .default_type(spec.default_type)
+        .quant(spec.quant);
+    for l in &spec.layers[..=li] {
+        b = b.layer(l.clone());
+    }
+    let p = b.build()?;
+    debug_assert!(
+        p.decisions()
+            .iter()
+            .zip(spec.decisions())
+            .all(|(a, b)| a.name == b.name)
+    );
+    Ok(p)
+}
+
+/// Cost of layer `li` of `prefix` for the option combination `combo` of `deps` (row-major,
+/// last varies fastest); other decisions take their first option.
+fn price(
+    prefix: &SpaceSpec,
+    li: usize,
+    deps: &[usize],
+    sizes: &[usize],
+    combo: usize,
+    model: &dyn CostModel,
+    io: IoType,
+) -> Result<Resources> {
+    let mut idx = vec![0; prefix.decisions().len()];
+    let mut rest = combo;
+    for (k, &d) in deps.iter().enumerate().rev() {
+        idx[d] = rest % sizes[k];
+        rest /= sizes[k];
+    }
+    let none = vec![None; prefix.layers.len()];
+    let (net, map) = prefix.network_for(&idx, &none, &none)?;
+    Ok(match map[li] {
+        None => Resources::default(),
+        Some(ir) => {
+            let configs = LayerConfig::of_network(&net, io)?;
+            model.layer_cost(&configs[ir])
+        }
+    })
+}
+
 pub(crate) fn dependencies(spec: &SpaceSpec, li: usize) -> Vec<usize> {
     let mut deps: Vec<usize> = Vec::new();
     let own = |j: usize, deps: &mut Vec<usize>| {

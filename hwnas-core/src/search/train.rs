@@ -1,9 +1,12 @@
 //! Training of a fixed architecture: the plain trainer, fine-tuning with quantisation-aware
 //! training, evaluation. The search loop uses the same weight step.
 
+use std::path::PathBuf;
+
 use burn::tensor::backend::AutodiffBackend;
 use serde::{Deserialize, Serialize};
 
+use super::checkpoint::{self, Checkpoint};
 use super::data::{Dataset, Loss, Metrics};
 use crate::supernet::{Adam, Bound, Ctx, Group, Probs, Rng, Supernet, to_vec};
 use crate::{Error, Result};
@@ -15,14 +18,24 @@ pub struct TrainConfig {
     pub epochs: usize,
     /// Samples per step.
     pub batch_size: usize,
-    /// Adam learning rate.
+    /// Adam learning rate (at the first step).
     pub lr: f64,
+    /// Learning rate at the last step, reached by cosine decay from `lr`; `None`: constant.
+    #[serde(default)]
+    pub lr_final: Option<f64>,
     /// Seed of the shuffling.
     pub seed: u64,
     /// The loss.
     pub loss: Loss,
     /// Show a progress bar.
     pub progress: bool,
+    /// Checkpoint file (safetensors: weights, optimiser, shuffling state and history), written
+    /// atomically after every epoch.
+    #[serde(default)]
+    pub checkpoint: Option<PathBuf>,
+    /// Resume from `checkpoint` when it exists: finished epochs are not trained again.
+    #[serde(default)]
+    pub resume: bool,
 }
 
 impl Default for TrainConfig {
@@ -31,9 +44,12 @@ impl Default for TrainConfig {
             epochs: 10,
             batch_size: 64,
             lr: 1e-3,
+            lr_final: None,
             seed: 0,
             loss: Loss::Mse,
             progress: false,
+            checkpoint: None,
+            resume: false,
         }
     }
 }
@@ -47,6 +63,20 @@ pub struct TrainRecord {
     pub train_loss: f64,
     /// Validation metrics (evaluation mode).
     pub val: Metrics,
+}
+
+/// Metadata key of training checkpoints.
+const TRAIN_KEY: &str = "hwnas_train";
+
+/// What a training checkpoint records besides the tensors.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TrainMeta {
+    space: String,
+    indices: Vec<usize>,
+    step: u64,
+    rng: String,
+    adam_t: u64,
+    history: Vec<TrainRecord>,
 }
 
 /// One Adam step on the weights; returns the loss, or `Err(loss)` when it is not finite (then
@@ -154,15 +184,42 @@ pub fn train_fixed<B: AutodiffBackend>(
     net.spec.arch_from_indices(idx)?;
     let mut adam = Adam::new(cfg.lr, net.store.entries.len());
     let mut rng = Rng::new(cfg.seed);
-    let steps = train.len().div_ceil(cfg.batch_size);
-    let bar = super::run::progress(cfg.progress, (cfg.epochs * steps) as u64);
     let mut history = Vec::new();
     let mut step = 0u64;
-    for epoch in 0..cfg.epochs {
+    let mut first_epoch = 0;
+    if let Some(path) = cfg.checkpoint.as_deref()
+        && cfg.resume
+        && path.exists()
+    {
+        let ckpt = Checkpoint::read(path)?;
+        let meta: TrainMeta = ckpt.meta(TRAIN_KEY, "training")?;
+        if meta.space != net.spec.name || meta.indices != idx {
+            return Err(ckpt.fail(format!(
+                "it trains architecture {:?} of `{}`, not {idx:?} of `{}`; delete it or \
+                 choose another path",
+                meta.indices, meta.space, net.spec.name
+            )));
+        }
+        ckpt.restore(&mut net.store, &mut [("w", &mut adam)])?;
+        adam.t = meta.adam_t;
+        rng.state = meta
+            .rng
+            .parse()
+            .map_err(|_| ckpt.fail("bad random-generator state"))?;
+        step = meta.step;
+        first_epoch = meta.history.len();
+        history = meta.history;
+    }
+    let steps = train.len().div_ceil(cfg.batch_size);
+    let bar = super::run::progress(cfg.progress, (cfg.epochs * steps) as u64);
+    bar.set_position(step);
+    let total = (cfg.epochs * steps).max(1) as f64;
+    for epoch in first_epoch..cfg.epochs {
         let mut order: Vec<usize> = (0..train.len()).collect();
         rng.shuffle(&mut order);
         let mut sum = 0.0;
         for chunk in order.chunks(cfg.batch_size) {
+            adam.lr = cosine_lr(cfg.lr, cfg.lr_final, step as f64 / total);
             let l = weight_step(net, &mut adam, train, chunk, cfg.loss, |n, _| {
                 n.probs_fixed(idx)
             })
@@ -170,7 +227,10 @@ pub fn train_fixed<B: AutodiffBackend>(
                 value,
                 epoch,
                 step,
-                checkpoint: "none".into(),
+                checkpoint: match cfg.checkpoint.as_deref() {
+                    Some(p) if p.exists() => p.display().to_string(),
+                    _ => "none".into(),
+                },
             })?;
             sum += l as f64;
             step += 1;
@@ -183,7 +243,27 @@ pub fn train_fixed<B: AutodiffBackend>(
             train_loss: sum / steps as f64,
             val: val_m,
         });
+        if let Some(path) = cfg.checkpoint.as_deref() {
+            let meta = TrainMeta {
+                space: net.spec.name.clone(),
+                indices: idx.to_vec(),
+                step,
+                rng: rng.state.to_string(),
+                adam_t: adam.t,
+                history: history.clone(),
+            };
+            checkpoint::write(path, TRAIN_KEY, &meta, &net.store, &[("w", &adam)])?;
+        }
     }
     bar.finish_and_clear();
     Ok(history)
+}
+
+/// The learning rate at `progress` (0 at the first step, 1 after the last) of a cosine decay
+/// from `lr` to `lr_final`.
+pub(crate) fn cosine_lr(lr: f64, lr_final: Option<f64>, progress: f64) -> f64 {
+    match lr_final {
+        None => lr,
+        Some(end) => end + 0.5 * (lr - end) * (1.0 + (std::f64::consts::PI * progress).cos()),
+    }
 }

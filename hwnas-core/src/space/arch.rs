@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::spec::Choice;
+use super::decision::Choice;
 use crate::{Error, Result, fs};
 
 /// The option chosen for one decision.

@@ -23,10 +23,21 @@
 //! ```
 
 mod arch;
+mod decision;
+mod layer;
+mod lower;
+mod quant;
+mod searchable;
+mod shape;
 mod spec;
+mod validate;
 
 pub use arch::Arch;
-pub use spec::{
-    Choice, Decision, DecisionKind, LayerKind, LayerSpec, PoolKind, QuantSpec, SpaceBuilder,
-    SpaceSpec,
-};
+pub use decision::{Choice, Decision, DecisionKind};
+pub use layer::{LayerKind, LayerSpec, PoolKind};
+pub use quant::QuantSpec;
+#[doc(hidden)]
+pub use searchable::__private;
+pub use searchable::{SearchSpace, layers};
+pub use shape::LayerShape;
+pub use spec::{SpaceBuilder, SpaceSpec};

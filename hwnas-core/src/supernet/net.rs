@@ -3,7 +3,7 @@
 use burn::tensor::activation::{leaky_relu, relu, softmax};
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::module::{avg_pool2d, conv2d, max_pool2d};
-use burn::tensor::ops::ConvOptions;
+use burn::tensor::ops::{ConvOptions, PadMode};
 use burn::tensor::{Tensor, TensorData};
 
 use super::params::{Bound, Group, ParamStore, Rng, to_vec};
@@ -312,7 +312,8 @@ impl<B: AutodiffBackend> Supernet<B> {
     /// Runs a batch through the supernet.
     ///
     /// # Shapes
-    /// `x`: `[batch, prod(input_shape)]`, each row a channels-last sample as in the IR.
+    /// `x`: `[batch, prod(input_shape)]`, each row a channels-last sample as in the IR; it is
+    /// first quantised to the space's input type, as the firmware's `input_t` would.
     /// Returns `[batch, outputs]` (the last layer's output, flattened in `h, w, c` order).
     ///
     /// # Panics
@@ -327,6 +328,8 @@ impl<B: AutodiffBackend> Supernet<B> {
     ) -> Tensor<B, 2> {
         assert_eq!(probs.len(), self.alpha.len(), "one Probs per decision");
         let n = x.dims()[0];
+        // The firmware receives the input as `input_t`: train on the same rounded values.
+        let x = fake_quant(x, &self.spec.input_type);
         let s = &self.spec.input_shape;
         let mut act = match s.len() {
             1 => Act::Flat(x),
@@ -476,6 +479,19 @@ impl<B: AutodiffBackend> Supernet<B> {
                 Act::Map(x) => Act::Map(leaky_relu(x, l.alpha)),
                 Act::Flat(x) => Act::Flat(leaky_relu(x, l.alpha)),
             },
+            LayerKind::UpSampling1D | LayerKind::UpSampling2D => {
+                let Act::Map(x) = act else {
+                    unreachable!("validated: upsampling needs a map")
+                };
+                Act::Map(upsample(x, l.size))
+            }
+            LayerKind::ZeroPadding1D | LayerKind::ZeroPadding2D => {
+                let Act::Map(x) = act else {
+                    unreachable!("validated: zero padding needs a map")
+                };
+                let [top, bottom, left, right] = l.pad;
+                Act::Map(x.pad([(top, bottom), (left, right)], PadMode::Constant(0.0)))
+            }
             LayerKind::Flatten => {
                 *mask = None;
                 match act {
@@ -585,14 +601,27 @@ impl<B: AutodiffBackend> Supernet<B> {
                 ctx.weight_range[li] = ctx.weight_range[li].max(r);
                 let wi = l.weight_integer.unwrap_or_else(|| integer_bits_for(r));
                 let w = self.quant_mix(li, DecisionKind::WeightBits, w, wi, probs);
-                let pad = |k: usize| {
-                    if l.padding == crate::ir::Padding::Same {
-                        (k - 1) / 2
-                    } else {
-                        0
-                    }
+                let [_, _, h, wd] = x.dims();
+                // Keras `same`: the odd pixel of padding goes to the end; burn pads
+                // symmetrically, so uneven padding is added to the input explicitly.
+                let axis = |len: usize, k: usize| {
+                    l.padding
+                        .resolve(len, k, l.stride)
+                        .map(|a| (a.pad_begin, a.pad_end))
+                        .unwrap_or((0, 0))
                 };
-                let opts = ConvOptions::new([1, 1], [pad(kh_eff), pad(kw_eff)], [1, 1], 1);
+                let (sh, ph) = if kh == 1 {
+                    (1, (0, 0))
+                } else {
+                    (l.stride, axis(h, kh_eff))
+                };
+                let pw = axis(wd, kw_eff);
+                let (x, pad) = if ph.0 == ph.1 && pw.0 == pw.1 {
+                    (x, [ph.0, pw.0])
+                } else {
+                    (x.pad([ph, pw], PadMode::Constant(0.0)), [0, 0])
+                };
+                let opts = ConvOptions::new([sh, l.stride], pad, [1, 1], 1);
                 Act::Map(conv2d(x, w, Some(bias), opts))
             }
         };
@@ -710,6 +739,18 @@ fn bcast2<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 2> {
 fn bcast4c<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {
     let c = p.dims()[0];
     p.reshape([1, c, 1, 1])
+}
+
+/// Nearest-neighbour upsampling of `[n, c, h, w]` to `[n, c, h * size[0], w * size[1]]`.
+fn upsample<B: AutodiffBackend>(t: Tensor<B, 4>, size: [usize; 2]) -> Tensor<B, 4> {
+    if size == [1, 1] {
+        return t;
+    }
+    let [n, c, h, w] = t.dims();
+    let t: Tensor<B, 6> = t.reshape([n, c, h, 1, w, 1]);
+    t.repeat_dim(3, size[0])
+        .repeat_dim(5, size[1])
+        .reshape([n, c, h * size[0], w * size[1]])
 }
 
 /// `[n, c, h, w]` to `[n, h*w*c]` in channels-last order.
