@@ -9,7 +9,11 @@
 //!   calorimeter data ([`datasets`]);
 //! * [`hls`] (`hwnas-hls`): the hardware side: bit-exact emulator, HLS project writer with its own
 //!   layer library, C simulation, the FPGA resource model, devices, report parsers, calibration;
-//! * [`backend`]: the burn backends hwnas runs on (CPU by default, CUDA behind the `cuda` feature).
+//! * [`backend`]: the burn backends hwnas runs on (CPU by default, CUDA behind the `cuda` feature);
+//! * [`macro@searchable`] (`hwnas-macros`): declare a search space as a struct whose fields are
+//!   its layers; it implements [`SearchSpace`] (the space, typed architectures, the supernet).
+//!
+//! The README's quick start (a search space and a search on a tiny data set) runs as a doctest.
 //!
 //! ```
 //! use hwnas::prelude::*;
@@ -23,9 +27,15 @@ pub mod backend;
 
 pub use hwnas_core as core;
 pub use hwnas_core::datasets;
+pub use hwnas_core::space::SearchSpace;
 pub use hwnas_core::{fixed, ir};
 pub use hwnas_core::{search, space, supernet};
 pub use hwnas_hls as hls;
+pub use hwnas_macros::searchable;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme_doctest {}
 
 /// The types most programs need, in one import.
 pub mod prelude {
@@ -33,5 +43,6 @@ pub mod prelude {
     pub use hwnas_core::search::{
         Budget, Dataset, Loss, Metric, Search, SearchConfig, TrainConfig, derive, train_fixed,
     };
-    pub use hwnas_core::space::{Arch, LayerSpec, SpaceSpec};
+    pub use hwnas_core::space::{Arch, LayerSpec, SearchSpace, SpaceSpec};
+    pub use hwnas_macros::searchable;
 }

@@ -1,0 +1,9 @@
+use hwnas_macros::searchable;
+
+#[searchable(input = [8, 8, 1])]
+struct Net {
+    #[layer(filters = 4, kernel = 3)]
+    conv1: Conv1D,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use hwnas_macros::searchable;
+
+#[searchable(input = [16])]
+enum Net {
+    A,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use hwnas_macros::searchable;
+
+#[searchable(input = [8, 8, 1])]
+struct Net {
+    #[layer(filters = 8)]
+    conv1: Conv2D,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use hwnas_macros::searchable;
+
+#[searchable(input = [16])]
+struct Net {
+    #[layer(units = [16, 32], optional)]
+    fc1: Dense,
+}
+
+fn main() {}
