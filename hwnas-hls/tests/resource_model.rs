@@ -210,7 +210,7 @@ fn jet_mlp_per_layer_leave_one_configuration_out() {
 
 /// Uncalibrated defaults against the whole-design rows of `whole_model.csv` whose network is
 /// fully described (the V2 jet-tagging MLP + ReLU + softmax). Targets: DSP within 15 %, LUT and
-/// FF within 35 %, met except FF of the 7-bit pruned design (67 % over, asserted <= 70 %).
+/// FF within 35 %; latency (5 ns clock) within 25 % of the published cycles.
 /// The V4 and V7 rows publish no layer sizes, so they cannot be estimated.
 #[test]
 fn whole_model_uncalibrated_defaults() {
@@ -220,8 +220,19 @@ fn whole_model_uncalibrated_defaults() {
             .unwrap();
     println!("\nuncalibrated defaults vs whole-design reports");
     println!(
-        "{:<46} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7}",
-        "model (target, RF)", "DSP", "pred", "err", "LUT", "pred", "err", "FF", "pred", "err"
+        "{:<46} {:>6} {:>6} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>4} {:>4}",
+        "model (target, RF)",
+        "DSP",
+        "pred",
+        "err",
+        "LUT",
+        "pred",
+        "err",
+        "FF",
+        "pred",
+        "err",
+        "lat",
+        "pred"
     );
     let mut checked = 0;
     for r in &rows {
@@ -276,8 +287,9 @@ fn whole_model_uncalibrated_defaults() {
             relative_error(p.lut, num(r, "lut")),
             relative_error(p.ff, num(r, "ff")),
         );
+        let lat = num(r, "latency_cycles");
         println!(
-            "{:<46} {:>6} {:>6.0} {} {:>7} {:>7.0} {} {:>7} {:>7.0} {}",
+            "{:<46} {:>6} {:>6.0} {} {:>7} {:>7.0} {} {:>7} {:>7.0} {} {:>4} {:>4.0}",
             format!("{model_name} ({target}, RF {rf})"),
             field(r, "dsp"),
             p.dsp,
@@ -287,7 +299,14 @@ fn whole_model_uncalibrated_defaults() {
             pct(l),
             field(r, "ff"),
             p.ff,
-            pct(f)
+            pct(f),
+            lat,
+            p.latency_cycles
+        );
+        assert!(
+            relative_error(p.latency_cycles, lat) <= 0.25,
+            "{model_name} RF {rf}: latency {} vs {lat} cycles",
+            p.latency_cycles
         );
         assert!(
             d <= 0.15,
@@ -301,23 +320,12 @@ fn whole_model_uncalibrated_defaults() {
             p.lut,
             num(r, "lut")
         );
-        if q6 {
-            // Known miss, reported rather than tuned away: the defaults put as many registers
-            // in LUT-multiplier adder trees as in DSP ones; this 7-bit design has about half.
-            assert!(
-                f <= 0.70,
-                "{model_name} RF {rf}: FF {} vs {}",
-                p.ff,
-                num(r, "ff")
-            );
-        } else {
-            assert!(
-                f <= 0.35,
-                "{model_name} RF {rf}: FF {} vs {}",
-                p.ff,
-                num(r, "ff")
-            );
-        }
+        assert!(
+            f <= 0.35,
+            "{model_name} RF {rf}: FF {} vs {}",
+            p.ff,
+            num(r, "ff")
+        );
         checked += 1;
     }
     assert_eq!(checked, 4);
@@ -867,4 +875,248 @@ fn io_stream_adds_fifos_and_line_buffers() {
         IoType::IoStream,
     ));
     assert_eq!(d.bram18, 0.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// io_stream pricing of the flagship calorimeter search space (Latency strategy, Alveo U250).
+
+use hwnas_core::space::{Choice, DecisionKind, LayerSpec, SpaceSpec};
+
+/// The calorimeter default search space of the flagship example (`benches/resource_model.rs`).
+fn calorimeter_space() -> SpaceSpec {
+    let q = |l: LayerSpec| {
+        l.weight_bits(&[4, 6, 8, 10, 12, 16])
+            .result_bits(&[8, 10, 12, 16])
+            .reuse_factors(&[1, 2, 4])
+    };
+    SpaceSpec::builder("calo", vec![14, 7, 4])
+        .input_type(ty("ap_fixed<16,6>"))
+        .layer(q(LayerSpec::conv2d("conv1", &[2, 4, 6, 8], &[1, 3])))
+        .layer(LayerSpec::relu("relu1"))
+        .layer(LayerSpec::max_pool2d("pool1", [2, 2]))
+        .layer(q(LayerSpec::conv2d("conv2", &[4, 8, 12, 16], &[1, 3])))
+        .layer(LayerSpec::relu("relu2"))
+        .layer(q(LayerSpec::conv2d("conv3", &[4, 8, 12, 16], &[1, 3])))
+        .layer(LayerSpec::relu("relu3"))
+        .layer(LayerSpec::max_pool2d("pool2", [2, 2]))
+        .layer(q(LayerSpec::conv2d("conv4", &[8, 16, 24, 32], &[1, 3])))
+        .layer(LayerSpec::relu("relu4"))
+        .layer(q(LayerSpec::conv2d("conv5", &[8, 16, 24, 32], &[1, 3])))
+        .layer(LayerSpec::relu("relu5"))
+        .layer(LayerSpec::flatten("flat"))
+        .layer(q(LayerSpec::dense("dense1", &[16, 32, 48, 64])))
+        .layer(LayerSpec::relu("relu6"))
+        .layer(q(LayerSpec::dense("dense2", &[16, 32, 48, 64])))
+        .layer(LayerSpec::relu("relu7"))
+        .layer(q(LayerSpec::dense("out", &[1])))
+        .build()
+        .unwrap()
+}
+
+/// Option indices picking, for each decision kind, the largest value (`widest`) or the given
+/// value where it exists.
+fn pick(space: &SpaceSpec, choose: impl Fn(DecisionKind, &[usize]) -> usize) -> Vec<usize> {
+    space
+        .decisions()
+        .iter()
+        .map(|d| {
+            let values: Vec<usize> = d
+                .options
+                .iter()
+                .map(|c| match c {
+                    Choice::Value(v) => *v,
+                    _ => 0,
+                })
+                .collect();
+            let want = choose(d.kind, &values);
+            values.iter().position(|v| *v == want).unwrap_or(0)
+        })
+        .collect()
+}
+
+fn max_of(v: &[usize]) -> usize {
+    *v.iter().max().unwrap()
+}
+
+fn estimate_stream(
+    model: &AnalyticModel,
+    space: &SpaceSpec,
+    idx: &[usize],
+) -> Vec<(LayerConfig, Resources)> {
+    let none = vec![None; space.layers.len()];
+    let (net, _) = space.network_for(idx, &none, &none).unwrap();
+    LayerConfig::of_network(&net, IoType::IoStream)
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            let r = model.layer_cost(&c);
+            (c, r)
+        })
+        .collect()
+}
+
+fn print_stream_table(title: &str, rows: &[(LayerConfig, Resources)], model: &AnalyticModel) {
+    println!("\n{title}");
+    println!(
+        "{:<10} {:<12} {:>14} {:>8} {:>8} {:>6} {:>6} {:>7} {:>6}",
+        "layer", "output", "mults/cycle", "LUT", "FF", "DSP", "BRAM", "lat", "II"
+    );
+    let mut total = Resources::default();
+    for (c, r) in rows {
+        let mults = hwnas_hls::resources::kernel_dims(c).map(|(a, b)| {
+            let rf = hwnas_hls::reuse::snap_reuse_factor(a, b, c.hls.reuse_factor);
+            format!("{}x{}/{}", a, b, rf)
+        });
+        println!(
+            "{:<10} {:<12} {:>14} {:>8.0} {:>8.0} {:>6.0} {:>6.0} {:>7.0} {:>6.0}",
+            c.op.kind(),
+            format!("{:?}", c.output_shape),
+            mults.unwrap_or_default(),
+            r.lut,
+            r.ff,
+            r.dsp,
+            r.bram18,
+            r.latency_cycles,
+            r.ii
+        );
+        total = total.then(*r);
+    }
+    let cap = model.device;
+    println!(
+        "{:<10} {:<12} {:>14} {:>8.0} {:>8.0} {:>6.0} {:>6.0} {:>7.0} {:>6.0}   ({:.2} % LUT, {:.2} % FF, {:.2} % DSP, {:.2} % BRAM of {})",
+        "total",
+        "",
+        "",
+        total.lut,
+        total.ff,
+        total.dsp,
+        total.bram18,
+        total.latency_cycles,
+        total.ii,
+        100.0 * total.lut / cap.lut as f64,
+        100.0 * total.ff / cap.ff as f64,
+        100.0 * total.dsp / cap.dsp as f64,
+        100.0 * total.bram18 / cap.bram18 as f64,
+        cap.name
+    );
+}
+
+fn sum(rows: &[(LayerConfig, Resources)]) -> Resources {
+    rows.iter()
+        .map(|r| r.1)
+        .fold(Resources::default(), Resources::then)
+}
+
+/// The flagship example prices the widest 16-bit baseline and the searched network with
+/// io_stream and the Latency strategy. Structural checks against hls4ml's io_stream kernels:
+/// one output pixel per `RF` cycles with `k*k*c_in*c_out / RF` multipliers (16-bit constants:
+/// DSPs), FIFOs one entry per pixel of the producer, and every resource moving the right way
+/// when filters, kernels or bits shrink.
+#[test]
+fn calorimeter_space_io_stream_estimates_are_plausible() {
+    let space = calorimeter_space();
+    let model = AnalyticModel::for_part("xcu250-figd2104-2L-e", Target::Csynth).unwrap();
+    let widest = pick(&space, |k, v| match k {
+        DecisionKind::ReuseFactor => 1,
+        _ => max_of(v),
+    });
+    let base = estimate_stream(&model, &space, &widest);
+    print_stream_table(
+        "calorimeter baseline (widest, 16-bit, RF 1), io_stream, Latency, xcu250",
+        &base,
+        &model,
+    );
+    let c = Coefficients::csynth_default();
+    for (cfg, r) in &base {
+        if let Some((n_in, n_out)) = hwnas_hls::resources::kernel_dims(cfg) {
+            // 16 x 16 constant multiplications: the DSP share of hls4ml's multiplier count.
+            let mults = (n_in * n_out) as f64;
+            assert!(
+                (r.dsp - (c.dsp_fraction_constant * mults).round()).abs() <= 1.0,
+                "{:?}: {} DSP for {mults} multipliers",
+                cfg.op,
+                r.dsp
+            );
+            let (pos, _) = match cfg.output_shape.as_slice() {
+                [h, w, ch] => (h * w, *ch),
+                [n] => (1, *n),
+                _ => unreachable!(),
+            };
+            assert_eq!(r.ii, pos as f64, "one output pixel per cycle at RF 1");
+        }
+    }
+    // conv1's FIFO: 14 x 7 = 98 pixels of 8 x 16 bits -> ceil(128 / 36) = 4 RAMB18 (512 x 36).
+    assert_eq!(base[0].1.bram18, 4.0);
+    // RF 2 halves the multipliers (k*k*c_in*c_out / RF) and doubles the pixel interval.
+    let rf2 = pick(&space, |k, v| match k {
+        DecisionKind::ReuseFactor => 2,
+        _ => max_of(v),
+    });
+    let half = estimate_stream(&model, &space, &rf2);
+    for ((cfg, a), (_, b)) in base.iter().zip(&half) {
+        if let Some((n_in, n_out)) = hwnas_hls::resources::kernel_dims(cfg) {
+            let rf = hwnas_hls::reuse::snap_reuse_factor(n_in, n_out, 2) as f64;
+            assert_eq!(b.dsp, ((n_in * n_out) as f64 / rf).ceil(), "{:?}", cfg.op);
+            assert_eq!(b.ii, a.ii * rf);
+        }
+    }
+    // A searched-looking network: half the filters, kernel 1 in conv1, 8-bit weights.
+    let narrow = pick(&space, |k, v| match k {
+        DecisionKind::ReuseFactor => 1,
+        DecisionKind::Width => v[1],
+        DecisionKind::WeightBits => 8,
+        DecisionKind::ResultBits => 10,
+        DecisionKind::Kernel => 3,
+        _ => max_of(v),
+    });
+    let searched = estimate_stream(&model, &space, &narrow);
+    print_stream_table(
+        "narrower candidate (2nd-smallest widths, w8 r10, RF 1)",
+        &searched,
+        &model,
+    );
+    let (a, b) = (sum(&base), sum(&searched));
+    for (name, x, y) in [
+        ("LUT+DSP", a.lut + 55.0 * a.dsp, b.lut + 55.0 * b.dsp),
+        ("FF", a.ff, b.ff),
+        ("DSP", a.dsp, b.dsp),
+        ("BRAM", a.bram18, b.bram18),
+    ] {
+        assert!(y <= x, "{name}: baseline {x} < narrower {y}");
+    }
+    // What the baseline is: every 16-bit constant multiplication of every layer unrolled at
+    // RF 1. conv5 alone (3x3x32x32 = 9,216 products) is over hls4ml's 4,096 unroll limit and the
+    // total is about twice the U250's 12,288 DSPs: a baseline meant to fit needs RF > 1.
+    let conv5 = &base[10];
+    assert_eq!(hwnas_hls::resources::kernel_dims(&conv5.0), Some((288, 32)));
+    assert!(a.dsp > 0.9 * 27_000.0 && a.dsp < 27_904.0, "{}", a.dsp);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// io_stream convolutions: a smaller kernel never raises a resource; fewer weight bits
+    /// never raise FF, BRAM, or LUT + DSP (one DSP counted at the model's LUT break-even).
+    #[test]
+    fn io_stream_conv_shrinks_with_kernel_and_bits(
+        h in 2usize..16, c_in in 1usize..16, f in 1usize..32, wbits in 3u32..18, less in 1u32..3,
+        rf in prop_oneof![Just(1u32), Just(2), Just(4)], part in part(), t in target(),
+    ) {
+        let m = AnalyticModel::for_part(part, t).unwrap();
+        let k3 = m.layer_cost(&conv_cfg(h, c_in, f, 3, wbits, rf, Strategy::Latency, IoType::IoStream));
+        let k1 = m.layer_cost(&conv_cfg(h, c_in, f, 1, wbits, rf, Strategy::Latency, IoType::IoStream));
+        // Areas only: hls4ml snaps the reuse factor per kernel shape, so the two kernels may
+        // run at different (valid) reuse factors and intervals.
+        for (name, x, y) in [("LUT", k1.lut, k3.lut), ("FF", k1.ff, k3.ff), ("DSP", k1.dsp, k3.dsp), ("BRAM", k1.bram18, k3.bram18)] {
+            prop_assert!(x <= y + 1e-9, "{name}: kernel 1 {x} > kernel 3 {y}");
+        }
+        let c = m.coefficients(Strategy::Latency).clone();
+        let per_dsp = c.lut_mult_bit_product.max(c.lut_const_mult_bit_product)
+            * c.dsp_threshold_bit_products
+            / c.dsp_scale;
+        let narrow = m.layer_cost(&conv_cfg(h, c_in, f, 3, wbits - less, rf, Strategy::Latency, IoType::IoStream));
+        prop_assert!(narrow.lut + per_dsp * narrow.dsp <= k3.lut + per_dsp * k3.dsp + 1e-6);
+        prop_assert!(narrow.ff <= k3.ff + 1e-6, "FF {} -> {}", k3.ff, narrow.ff);
+        prop_assert!(narrow.bram18 <= k3.bram18);
+    }
 }

@@ -84,9 +84,12 @@ pub struct Coefficients {
     pub lut_elementwise_bit: f64,
     /// LUT per layer (control, handshake).
     pub lut_per_layer: f64,
-    /// FF per accumulator bit per product, zero weights included.
+    /// FF per accumulator bit per product, zero weights included. Products of LUT-built
+    /// constant multipliers (Latency) count half: they have no product register, only the
+    /// adder-tree stage, where a DSP multiplication has both.
     pub ff_adder_bit: f64,
-    /// FF per accumulator bit per non-zero product.
+    /// FF per accumulator bit per non-zero product (LUT-built constant multipliers count half,
+    /// as for [`Coefficients::ff_adder_bit`]).
     pub ff_nonzero_adder_bit: f64,
     /// FF per output bit (registered results).
     pub ff_output_bit: f64,

@@ -12,5 +12,6 @@ mod model;
 
 pub use coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 pub use model::{
-    AnalyticModel, Features, Kernel, LayerEstimate, NetworkEstimate, bram18, kernel_dims,
+    AnalyticModel, DEFAULT_CLOCK_NS, Features, Kernel, LayerEstimate, NetworkEstimate, bram18,
+    kernel_dims,
 };

@@ -72,6 +72,18 @@ const FF_OUT: usize = 2;
 const FF_ELEM: usize = 3;
 const FF_LAYERS: usize = 4;
 
+/// Register bits of a LUT-built constant multiplication relative to a DSP one: the tree stage
+/// only, no product register (see [`AnalyticModel::kernel_features`]).
+const CONST_LUT_REGISTER_SHARE: f64 = 0.5;
+/// hls4ml's default clock period (ns).
+pub const DEFAULT_CLOCK_NS: f64 = 5.0;
+/// hls4ml's default clock uncertainty for Vivado HLS (12.5 %; Vitis uses 27 %).
+const CLOCK_UNCERTAINTY: f64 = 0.125;
+/// Delay of one adder level of an adder tree (a 16-24 bit carry-chain adder plus local
+/// routing, about 0.7 ns on UltraScale+ at speed grade -1/-2): at 5 ns HLS chains six levels per
+/// cycle, so a Dense layer with up to 64 inputs sums in one cycle after its multipliers.
+const ADDER_LEVEL_NS: f64 = 0.7;
+
 /// A multiply-accumulate kernel as hls4ml builds it: `n_in x n_out` products computed
 /// `positions` times one after the other (1 for Dense, the output pixels for a convolution).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -128,6 +140,8 @@ pub struct AnalyticModel {
     pub latency: Coefficients,
     /// Coefficients used for Resource-strategy layers.
     pub resource: Coefficients,
+    /// Target clock period (ns), which sets how many adder levels share one pipeline stage.
+    pub clock_ns: f64,
 }
 
 /// One row of a network estimate.
@@ -165,7 +179,16 @@ impl AnalyticModel {
             target,
             latency: c.clone(),
             resource: c,
+            clock_ns: DEFAULT_CLOCK_NS,
         }
+    }
+
+    /// The same model for another target clock period (ns; hls4ml's default is 5).
+    pub fn with_clock_ns(mut self, clock_ns: f64) -> Self {
+        if clock_ns.is_finite() && clock_ns > 0.0 {
+            self.clock_ns = clock_ns;
+        }
+        self
     }
 
     /// The model for a part string (`xcvu13p-flga2577-2-e`) with default coefficients.
@@ -239,7 +262,15 @@ impl AnalyticModel {
                 let mut f = Features::default();
                 f.lut[ACT] = factor * (width * in_bits as usize) as f64;
                 f.ff[FF_ELEM] = (width * out_bits as usize) as f64;
-                timing(&mut f, if stream { in_pos } else { 1 }, 1.0);
+                // io_parallel: a sign test and a multiplexer (one LUT level) that HLS chains
+                // into the producer's last stage; io_stream: its own DATAFLOW process, one
+                // pixel per cycle behind a one-cycle stage.
+                if stream {
+                    timing(&mut f, in_pos, 1.0);
+                } else {
+                    f.latency_cycles = 0.0;
+                    f.ii = 1.0;
+                }
                 f
             }
             Op::BatchNorm(_) => {
@@ -297,7 +328,8 @@ impl AnalyticModel {
     fn kernel(&self, c: &Coefficients, k: &Kernel) -> Features {
         let rf = snap_reuse_factor(k.n_in, k.n_out, k.reuse_factor) as f64;
         let n = (k.n_in * k.n_out) as f64;
-        let nz = n * (1.0 - k.zero_fraction.clamp(0.0, 1.0));
+        let keep = 1.0 - k.zero_fraction.clamp(0.0, 1.0);
+        let nz = n * keep;
         let per_cycle = (n / rf).ceil();
         let resource = k.strategy == Strategy::Resource;
         // Latency kernels drop multiplications by zero; Resource kernels read every weight
@@ -309,13 +341,10 @@ impl AnalyticModel {
         };
         let bit_products = (k.weight_bits * k.input_bits) as f64;
         // A Latency multiplier that serves a single weight multiplies by a constant.
-        let mult = if !resource && nz <= per_cycle {
-            CONST_MULT
-        } else {
-            LUT_MULT
-        };
+        let constant = !resource && nz <= per_cycle;
+        let mult = if constant { CONST_MULT } else { LUT_MULT };
         let mut f = Features::default();
-        if bit_products >= c.dsp_threshold_bit_products {
+        let in_dsp = if bit_products >= c.dsp_threshold_bit_products {
             // Constant multiplications (Latency) are partly simplified by HLS into LUT logic
             // (powers of two, short constants). A simplified one is priced as a LUT multiplier
             // at the mapping threshold, so wider operands never make a layer cheaper.
@@ -329,9 +358,25 @@ impl AnalyticModel {
                 .slices_per_product(k.weight_bits, k.input_bits) as f64;
             f.dsp = in_dsp * slices;
             f.lut[mult] = (mults - in_dsp).max(0.0) * c.dsp_threshold_bit_products;
+            in_dsp
         } else {
             f.lut[mult] = mults * bit_products;
-        }
+            0.0
+        };
+        // Pipeline registers. A multiplication in a DSP is a registered operation in the HLS
+        // schedule (the DSP48/DSP58 M stage, which csynth counts as fabric FFs and synthesis
+        // later absorbs), so each of its products passes two register stages: the product
+        // register and the adder-tree register it feeds. A constant multiplication built in LUTs
+        // (Latency strategy, one weight per multiplier, narrow operands) is a few adder levels
+        // that HLS chains combinationally with the adder tree in the same stage (see the timing
+        // below): no product register, only the tree stage, i.e. half the register bits.
+        // Shared multipliers (reuse factor > 1, Resource) keep their product register.
+        let lut_mults = (mults - in_dsp).max(0.0);
+        let reg_share = if mults > 0.0 && constant {
+            (in_dsp + CONST_LUT_REGISTER_SHARE * lut_mults) / mults
+        } else {
+            1.0
+        };
         let acc = k.accum_bits as f64;
         if resource {
             f.lut[ADDER] = mults * acc;
@@ -341,8 +386,8 @@ impl AnalyticModel {
         } else {
             f.lut[ADDER] = n * acc;
             f.lut[NZ_ADDER] = nz * acc;
-            f.ff[FF_ADDER] = n * acc;
-            f.ff[FF_NZ_ADDER] = nz * acc;
+            f.ff[FF_ADDER] = reg_share * n * acc;
+            f.ff[FF_NZ_ADDER] = reg_share * nz * acc;
         }
         // Products that share a multiplier are multiplexed onto it: operands and constants
         // (Latency), operands only (Resource: weights come from memory).
@@ -352,14 +397,47 @@ impl AnalyticModel {
             (nz - mults).max(0.0) * (k.input_bits + k.weight_bits) as f64
         };
         f.ff[FF_OUT] = (k.n_out * k.result_bits as usize) as f64;
-        if resource && rf > 1.0 {
+        let in_bram = resource && rf > 1.0;
+        if in_bram {
             // Weights reshaped into `ceil(n / rf)`-wide words, `rf` deep, bound to BRAM.
             f.bram18 = bram18(rf as usize, per_cycle as usize * k.weight_bits as usize);
         }
-        let depth = 2.0 + (k.n_in.max(1) as f64).log2().ceil() / 4.0;
-        f.latency_cycles = k.positions as f64 * rf + depth.ceil();
-        f.ii = k.positions as f64 * rf;
+        // Timing. The pipelined loop issues one position every `rf` cycles (II); the last
+        // position's products leave the multipliers `rf` cycles after it starts. Then: the
+        // DSP's registered M stage (one cycle), or for a LUT multiplier its own adder levels
+        // (HLS binds a LUT multiplier core at C synthesis: a partial-product tree of
+        // `ceil(log2(min(w, a)))` levels and a carry-propagate adder) chained with the adder tree
+        // (`ceil(log2)` levels over the non-zero products of one output, zero weights having
+        // been propagated away). HLS chains as many adder levels per cycle as fit in the clock
+        // period less its uncertainty. A BRAM weight read adds one cycle.
+        let tree_levels = (k.n_in as f64 * keep).max(1.0).log2().ceil();
+        let (mult_stage, mult_levels) = if in_dsp > 0.0 {
+            (1.0, 0.0)
+        } else if bit_products > 0.0 {
+            let narrow = k.weight_bits.min(k.input_bits).max(1) as f64;
+            (0.0, narrow.log2().ceil() + 1.0)
+        } else {
+            (0.0, 0.0)
+        };
+        let tree_cycles = self.adder_cycles(tree_levels + mult_levels);
+        let positions = k.positions.max(1) as f64;
+        f.ii = positions * rf;
+        f.latency_cycles =
+            positions * rf + mult_stage + tree_cycles - 1.0 + if in_bram { 1.0 } else { 0.0 };
         f
+    }
+
+    /// Adder levels HLS chains in one cycle: the clock period less hls4ml's default 12.5 %
+    /// uncertainty, over the delay of one carry-chain adder level with its routing.
+    fn levels_per_cycle(&self) -> f64 {
+        (self.clock_ns * (1.0 - CLOCK_UNCERTAINTY) / ADDER_LEVEL_NS)
+            .floor()
+            .max(1.0)
+    }
+
+    /// Cycles of `levels` chained adder levels (at least one: the result is registered).
+    fn adder_cycles(&self, levels: f64) -> f64 {
+        (levels / self.levels_per_cycle()).ceil().max(1.0)
     }
 
     /// Window selection (io_parallel) or line buffers (io_stream) of a convolution.
@@ -391,11 +469,13 @@ impl AnalyticModel {
         let extra = if average { 1 } else { 0 };
         f.lut[ELEM] = (outputs * (p.saturating_sub(1) + extra) * bits) as f64;
         f.ff[FF_ELEM] = (outputs * bits) as f64;
+        // A comparator (or adder) tree over the window, chained like an adder tree.
+        let depth = self.adder_cycles((p.max(1) as f64).log2().ceil());
         if stream {
             line_buffer(&mut f, &l.input_shape, pool, bits as u32);
-            timing(&mut f, in_pos, (p as f64).log2().ceil());
+            timing(&mut f, in_pos, depth);
         } else {
-            timing(&mut f, 1, (p as f64).log2().ceil());
+            timing(&mut f, 0, depth);
         }
         f
     }
@@ -418,7 +498,10 @@ impl AnalyticModel {
         f.ff[FF_ELEM] = 182.0 * n as f64;
         f.dsp = n as f64;
         f.bram18 = 2.0;
-        f.latency_cycles = 2.0 * (n.max(2) as f64).log2().ceil() + 6.0;
+        // hls4ml's stable softmax: a max tree, the exp table read (one BRAM cycle), a sum tree,
+        // the inverse table read (one BRAM cycle) and a registered DSP multiplication.
+        let tree = self.adder_cycles((n.max(2) as f64).log2().ceil());
+        f.latency_cycles = 2.0 * tree + 3.0;
         f.ii = 1.0;
         f.price(c)
     }
