@@ -44,6 +44,19 @@ HWNAS_LOOP(CopyLoop)
     }
 }
 
+#if defined(HWNAS_FAST_CSIM) && !defined(__SYNTHESIS__)
+// C simulation only (g++ -DHWNAS_FAST_CSIM): weight headers then hold raw integers, which g++
+// compiles a hundred times faster than arrays of ap_fixed initialisers, and this fills the
+// ap_fixed arrays from them, bit for bit, before main() runs. Synthesis always sees the
+// ap_fixed constants.
+template <class T, unsigned N> bool load_raw(T (&dst)[N], const long long (&raw)[N]) {
+    for (unsigned i = 0; i < N; i++) {
+        dst[i].range() = raw[i];
+    }
+    return true;
+}
+#endif
+
 } // namespace hwnas
 
 #endif

@@ -465,6 +465,10 @@ fn check_one(
         // warns inside the ap_types headers themselves).
         flags: Vec::new(),
         strict: true,
+        // Both ways of compiling the weights are held to the emulator: the ap_fixed constants
+        // synthesis sees (io_parallel projects) and the raw integers of the fast C simulation
+        // (io_stream projects).
+        fast_weights: stream,
         ..CsimOptions::default()
     };
     let build = csim::compile(&dir, &opts).map_err(|e| e.to_string())?;

@@ -91,6 +91,21 @@ pub(super) fn literal(t: &FixedType, raw: i64) -> String {
     s
 }
 
+/// Comma-separated values, 16 per line (a single `0` for an empty tensor, whose array still
+/// needs one element).
+fn push_values(s: &mut String, raw: &[i64], value: impl Fn(i64) -> String) {
+    for (k, &r) in raw.iter().enumerate() {
+        if k % 16 == 0 {
+            s.push_str("\n    ");
+        }
+        s.push_str(&value(r));
+        s.push_str(", ");
+    }
+    if raw.is_empty() {
+        s.push('0');
+    }
+}
+
 /// A weight header: a `static const` array of exact constants.
 fn weight_file(var: &str, type_name: &str, what: &str, t: &QTensor, shape: &str) -> String {
     let (mut min, mut max, mut zeros) = (i128::MAX, i128::MIN, 0usize);
@@ -117,22 +132,21 @@ fn weight_file(var: &str, type_name: &str, what: &str, t: &QTensor, shape: &str)
         );
     }
     let _ = writeln!(s, "#ifndef {guard}_H_\n#define {guard}_H_\n");
+    let n = t.raw.len().max(1);
+    // The same values twice: ap_fixed constants for synthesis (and any C simulation), raw
+    // integers for hwnas' fast C simulation (see `hwnas::load_raw`).
+    s.push_str("#if !defined(HWNAS_FAST_CSIM) || defined(__SYNTHESIS__)\n");
+    let _ = write!(s, "static const {type_name} {var}[{n}] = {{");
+    push_values(&mut s, &t.raw, |r| literal(&t.ty, r));
+    s.push_str("\n};\n#else\n");
+    let _ = write!(s, "static const long long {var}_raw[{n}] = {{");
+    push_values(&mut s, &t.raw, |r| r.to_string());
     let _ = write!(
         s,
-        "static const {type_name} {var}[{}] = {{",
-        t.raw.len().max(1)
+        "\n}};\nstatic {type_name} {var}[{n}];\n\
+         static const bool {var}_loaded __attribute__((unused)) = hwnas::load_raw({var}, {var}_raw);\n\
+         #endif\n\n#endif\n"
     );
-    for (k, &r) in t.raw.iter().enumerate() {
-        if k % 16 == 0 {
-            s.push_str("\n    ");
-        }
-        s.push_str(&literal(&t.ty, r));
-        s.push_str(", ");
-    }
-    if t.raw.is_empty() {
-        s.push('0');
-    }
-    s.push_str("\n};\n\n#endif\n");
     s
 }
 
