@@ -419,6 +419,10 @@ fn kill_and_resume_is_bitwise_identical() {
     // Killed in the middle of epoch 2 (3 steps per epoch), then resumed by a new process.
     let (stopped, _) = run("b.ckpt", Some(7));
     assert!(stopped.is_err());
+    assert_eq!(
+        checkpoint_epochs(&dir.path().join("b.ckpt")).unwrap(),
+        Some(2)
+    );
     let (resumed, b) = run("b.ckpt", None);
     let resumed = resumed.unwrap();
     assert_eq!(full.arch, resumed.arch);
@@ -458,6 +462,14 @@ fn fixed_training_resumes_without_retraining_finished_epochs() {
     let mut b = fresh();
     let first = train_fixed(&mut b, &idx, &train, &val, &cfg(2, "b.ckpt")).unwrap();
     assert_eq!(first.len(), 2);
+    assert_eq!(
+        checkpoint_epochs(&dir.path().join("b.ckpt")).unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        checkpoint_epochs(&dir.path().join("none.ckpt")).unwrap(),
+        None
+    );
     let mut c = fresh();
     let resumed = train_fixed(&mut c, &idx, &train, &val, &cfg(4, "b.ckpt")).unwrap();
     assert_eq!(full, resumed);

@@ -147,3 +147,30 @@ impl Checkpoint {
         Ok(())
     }
 }
+
+/// Epochs a checkpoint of [`Search::run`](super::Search::run) or
+/// [`train_fixed`](super::train_fixed) holds as finished: what a resumed run will not train
+/// again. `Ok(None)` when `path` does not exist.
+///
+/// # Errors
+/// [`Error::Io`] when it cannot be read; [`Error::Checkpoint`] when it is not an hwnas
+/// checkpoint.
+pub fn checkpoint_epochs(path: &Path) -> Result<Option<usize>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let ckpt = Checkpoint::read(path)?;
+    #[derive(serde::Deserialize)]
+    struct SearchEpoch {
+        epoch: usize,
+    }
+    #[derive(serde::Deserialize)]
+    struct TrainHistory {
+        history: Vec<serde_json::Value>,
+    }
+    if let Ok(s) = ckpt.meta::<SearchEpoch>(super::run::META_KEY, "search") {
+        return Ok(Some(s.epoch));
+    }
+    let t: TrainHistory = ckpt.meta(super::train::TRAIN_KEY, "search or training")?;
+    Ok(Some(t.history.len()))
+}

@@ -11,6 +11,7 @@ mod run;
 mod table;
 mod train;
 
+pub use checkpoint::checkpoint_epochs;
 pub use data::{Dataset, Loss, Metrics};
 pub use derive::{derive, supernet_from_network};
 pub use metric::{Budget, Metric};

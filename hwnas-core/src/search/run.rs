@@ -117,7 +117,7 @@ pub struct SearchResult {
 }
 
 /// Metadata key of search checkpoints.
-const META_KEY: &str = "hwnas_search";
+pub(crate) const META_KEY: &str = "hwnas_search";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Meta {

@@ -66,7 +66,7 @@ pub struct TrainRecord {
 }
 
 /// Metadata key of training checkpoints.
-const TRAIN_KEY: &str = "hwnas_train";
+pub(crate) const TRAIN_KEY: &str = "hwnas_train";
 
 /// What a training checkpoint records besides the tensors.
 #[derive(Debug, Clone, Serialize, Deserialize)]
