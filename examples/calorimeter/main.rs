@@ -1,0 +1,421 @@
+//! # Calorimeter energy regression, searched and emitted end to end
+//!
+//! `cargo run --release --example calorimeter` is the whole promise of hwnas on one realistic
+//! task (spec `calorimeter.md`): synthetic ATLAS-like calorimeter showers → the naive
+//! calibrated sum → the baseline CNN (the widest, most precise member of the search space,
+//! DeepCalo-like) → a hardware-aware search of filters, kernels, bit-widths, dense units and
+//! reuse factors under a resource metric and budgets → derive → fine-tune → bit-exact
+//! fixed-point evaluation and resource estimates of baseline and searched network with the same
+//! HLS configuration → the table → the HLS project of the searched network, whose C simulation
+//! must equal the emulator bit for bit → `report.json`, the search history and a plot.
+//!
+//! Options: `--full` (the 4 × 56 × 11 DeepCalo configuration), `--device cpu|cuda`, `--seed`,
+//! `--out DIR`, `--resume` (continue a killed run: finished stages and epochs are kept),
+//! `--force` (start over in an existing output directory of this example).
+
+mod data;
+mod evaluate;
+mod hls;
+mod plot;
+mod progress;
+mod space;
+mod stages;
+mod table;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use burn::tensor::backend::AutodiffBackend;
+use clap::{Parser, ValueEnum};
+use hwnas::SearchSpace;
+use hwnas::datasets::calorimeter::{CalorimeterConfig, metrics};
+use hwnas::hls::devices::Device;
+use hwnas::hls::resources::{AnalyticModel, Target};
+use hwnas::search::{Budget, Metric};
+
+use crate::stages::{Files, Schedule};
+
+/// Marker file that identifies an output directory of this example.
+const MARKER: &str = ".hwnas-calorimeter";
+/// The FPGA both networks are priced for (an Alveo U50, as the DeepCalo firmware).
+const PART: &str = "xcu50-fsvh2104-2-e";
+/// Test events run through the C simulation.
+const CSIM_EVENTS: usize = 1000;
+
+type AnyResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DeviceArg {
+    Cpu,
+    Cuda,
+}
+
+/// Calorimeter energy regression: baseline CNN, hardware-aware search, HLS project.
+#[derive(Debug, Parser)]
+struct Args {
+    /// The full DeepCalo configuration (4 × 56 × 11 images, 800k training events; GPU-sized).
+    #[arg(long)]
+    full: bool,
+    /// Where to train.
+    #[arg(long, value_enum, default_value = "cpu")]
+    device: DeviceArg,
+    /// Seed of the data, the weights and the search.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output directory.
+    #[arg(long, default_value = "calorimeter-out")]
+    out: PathBuf,
+    /// Continue the run in `--out`: finished stages are loaded, interrupted ones resume from
+    /// their last epoch.
+    #[arg(long)]
+    resume: bool,
+    /// Start over in an existing output directory of this example.
+    #[arg(long, conflicts_with = "resume")]
+    force: bool,
+}
+
+fn main() {
+    let args = Args::parse();
+    let started = Instant::now();
+    let outcome = match args.device {
+        DeviceArg::Cpu => run::<hwnas::backend::CpuAutodiff>(&args, &Default::default()),
+        DeviceArg::Cuda => run_cuda(&args),
+    };
+    match outcome {
+        Ok(()) => println!("\nfinished in {:.1} s", started.elapsed().as_secs_f64()),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+#[cfg(feature = "cuda")]
+fn run_cuda(args: &Args) -> AnyResult<()> {
+    if !hwnas::backend::cuda_driver_available() {
+        return Err(
+            "--device cuda: no NVIDIA driver (libcuda) can be loaded on this machine; \
+                    use --device cpu"
+                .into(),
+        );
+    }
+    run::<hwnas::backend::CudaAutodiff>(args, &Default::default())
+}
+
+#[cfg(not(feature = "cuda"))]
+fn run_cuda(_: &Args) -> AnyResult<()> {
+    Err(
+        "--device cuda needs the `cuda` feature: cargo run --release --features cuda \
+         --example calorimeter -- --device cuda"
+            .into(),
+    )
+}
+
+/// Prepares the output directory: refuses to reuse a directory that is not ours, or one of
+/// ours without `--resume` or `--force`.
+fn prepare_out(args: &Args) -> AnyResult<()> {
+    let out = &args.out;
+    if out.exists() {
+        let ours = out.join(MARKER).exists();
+        let empty = std::fs::read_dir(out)?.next().is_none();
+        if !ours && !empty {
+            return Err(format!(
+                "{} exists and was not written by this example; choose another --out",
+                out.display()
+            )
+            .into());
+        }
+        if ours && !args.resume && !args.force {
+            return Err(format!(
+                "{} holds an earlier run; pass --resume to continue it or --force to start over",
+                out.display()
+            )
+            .into());
+        }
+        if ours && args.force {
+            std::fs::remove_dir_all(out)?;
+        }
+    }
+    std::fs::create_dir_all(out)?;
+    std::fs::write(
+        out.join(MARKER),
+        "written by `cargo run --example calorimeter`\n",
+    )?;
+    Ok(())
+}
+
+fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
+    prepare_out(args)?;
+    let files = Files::new(&args.out);
+    let (config, space, schedule) = if args.full {
+        (
+            CalorimeterConfig::full(),
+            space::CaloFull::space()?,
+            Schedule {
+                baseline_epochs: 30,
+                search_epochs: 20,
+                warmup_epochs: 2,
+                finetune_epochs: 20,
+                batch_size: 1024,
+                calibration_events: 10_000,
+            },
+        )
+    } else {
+        (
+            CalorimeterConfig::default_small(),
+            space::Calo::space()?,
+            Schedule {
+                baseline_epochs: 24,
+                search_epochs: 5,
+                warmup_epochs: 1,
+                finetune_epochs: 20,
+                batch_size: 128,
+                calibration_events: 5_000,
+            },
+        )
+    };
+    println!(
+        "search space `{}`: {} decisions, {:.3e} architectures; output in {}",
+        space.name,
+        space.decisions().len(),
+        space.size(),
+        args.out.display()
+    );
+
+    // 1. Data and the naive calibrated sum.
+    let t = Instant::now();
+    let data = data::generate(config, args.seed)?;
+    let naive_pred: Vec<f64> = data
+        .test
+        .sums
+        .iter()
+        .map(|&s| data.naive.predict(s))
+        .collect();
+    let naive = metrics::evaluate(&naive_pred, &data.test.truth)?;
+    println!(
+        "[1/6] {} train / {} val / {} test events of shape {:?} in {:.1} s; naive calibrated \
+         sum: MAE {:.3} GeV, sigma_IQR {:.2} %",
+        data.train.truth.len(),
+        data.val.truth.len(),
+        data.test.truth.len(),
+        data.shape,
+        t.elapsed().as_secs_f64(),
+        naive.mae,
+        100.0 * naive.sigma_iqr
+    );
+
+    // 2. The baseline CNN.
+    let t = Instant::now();
+    let device_info = Device::lookup(PART)?;
+    let model = AnalyticModel::new(device_info, Target::Synth);
+    let widest = if args.full {
+        space::CaloFull::baseline().to_arch()
+    } else {
+        space::Calo::baseline().to_arch()
+    };
+    let base_net = stages::baseline::<B>(
+        &space,
+        &widest,
+        &data,
+        &schedule,
+        &files,
+        args.seed,
+        args.resume,
+        device,
+    )?;
+    let base = evaluate::evaluate(&base_net, &data.val, &data.test, &model, device_info)?;
+    println!(
+        "[2/6] baseline CNN ({} parameters) in {:.1} s: MAE {:.3} GeV ({:.2}x better than the \
+         naive sum), sigma_IQR {:.2} %",
+        base.params,
+        t.elapsed().as_secs_f64(),
+        base.mae_gev,
+        naive.mae / base.mae_gev,
+        100.0 * base.sigma_iqr
+    );
+
+    // 3. The search: an area metric with DSP and LUT budgets relative to the baseline.
+    let t = Instant::now();
+    let objective =
+        Metric::weighted(&[("lut", 1.0), ("ff", 0.5), ("dsp", 100.0), ("bram18", 200.0)])?;
+    let budget_pct: Vec<(String, f64)> = vec![
+        ("LUT".into(), 55.0),
+        ("FF".into(), 55.0),
+        ("DSP".into(), 55.0),
+        ("BRAM18".into(), 100.0),
+    ];
+    let r = &base.resources;
+    let budgets = vec![
+        Budget::max("lut", 0.55 * r.lut)?,
+        Budget::max("ff", 0.55 * r.ff)?,
+        Budget::max("dsp", 0.55 * r.dsp.max(1.0))?,
+        Budget::max("bram18", r.bram18.max(1.0))?,
+    ];
+    let (search, result) = stages::search::<B>(
+        &space,
+        &base_net,
+        &model,
+        objective,
+        budgets,
+        &data,
+        &schedule,
+        &files,
+        args.seed,
+        args.resume,
+        device,
+    )?;
+    println!(
+        "[3/6] search ({} epochs) in {:.1} s; the architecture found:",
+        result.history.len(),
+        t.elapsed().as_secs_f64(),
+    );
+    for line in by_layer(&result.arch) {
+        println!("      {line}");
+    }
+
+    // 4. Fine-tune the searched network.
+    let t = Instant::now();
+    let searched_net = stages::finetune::<B>(
+        &search,
+        &result,
+        &data,
+        &schedule,
+        &files,
+        args.seed,
+        args.resume,
+        device,
+    )?;
+    let searched = evaluate::evaluate(&searched_net, &data.val, &data.test, &model, device_info)?;
+    println!(
+        "[4/6] fine-tuned searched network ({} parameters) in {:.1} s",
+        searched.params,
+        t.elapsed().as_secs_f64()
+    );
+
+    // 5. The table.
+    println!(
+        "\n{PART} (post-synthesis estimate, io_stream; MAE and sigma_IQR of the bit-exact \
+         fixed-point emulation on {} test events):\n",
+        data.test.truth.len()
+    );
+    print!("{}", table::render(&naive, &base, &searched));
+
+    // 6. HLS project and C simulation.
+    let t = Instant::now();
+    let check = hls::emit_and_check(
+        &searched_net,
+        &data.test,
+        CSIM_EVENTS,
+        PART,
+        &files.path("hls_searched"),
+    )?;
+    println!(
+        "\n[6/6] HLS project {}: C simulation of {} test events (g++ {:.1} s, run {:.2} s) \
+         against the emulator: {} of {} raw outputs equal{}",
+        check.dir.display(),
+        check.events,
+        check.compile_s,
+        check.run_s,
+        check.compared - check.mismatches,
+        check.compared,
+        if check.mismatches == 0 {
+            " (bit-exact)"
+        } else {
+            " -- MISMATCH"
+        }
+    );
+    if check.mismatches != 0 {
+        return Err("the C simulation differs from the emulator".into());
+    }
+    println!("      ({:.1} s)", t.elapsed().as_secs_f64());
+
+    // Report, plot, where everything is.
+    let markers = vec![
+        plot::Marker {
+            label: "baseline".into(),
+            lut: base.resources.lut,
+            loss: base.val_loss,
+        },
+        plot::Marker {
+            label: "searched".into(),
+            lut: searched.resources.lut,
+            loss: searched.val_loss,
+        },
+    ];
+    let svg = plot::render(&result.history, &base.resources, &budget_pct, &markers);
+    write_file(&files.path("search.svg"), svg.as_bytes())?;
+    let report = serde_json::json!({
+        "configuration": if args.full { "full" } else { "default" },
+        "seed": args.seed,
+        "part": PART,
+        "io": "io_stream",
+        "target": "synth",
+        "naive_sum": { "mae_gev": naive.mae, "sigma_iqr": naive.sigma_iqr },
+        "baseline": base,
+        "searched": searched,
+        "searched_arch": result.arch,
+        "change_percent": {
+            "params": table::change(base.params as f64, searched.params as f64),
+            "lut": table::change(base.resources.lut, searched.resources.lut),
+            "ff": table::change(base.resources.ff, searched.resources.ff),
+            "bram18": table::change(base.resources.bram18, searched.resources.bram18),
+            "dsp": table::change(base.resources.dsp, searched.resources.dsp),
+            "mae": table::change(base.mae_gev, searched.mae_gev),
+        },
+        "csim": check,
+        "search_history": "search_history.json",
+    });
+    write_file(
+        &files.path("report.json"),
+        serde_json::to_string_pretty(&report)?.as_bytes(),
+    )?;
+    println!("\nwritten to {}:", args.out.display());
+    for (name, what) in [
+        (
+            "report.json",
+            "every figure of the table, the architecture, the C-sim check",
+        ),
+        ("search_history.json", "the search, epoch by epoch"),
+        (
+            "search.svg",
+            "search trajectory and resource/accuracy trade-off",
+        ),
+        (
+            "baseline.json",
+            "baseline network (IR + .safetensors weights)",
+        ),
+        (
+            "searched.json",
+            "searched network (IR + .safetensors weights)",
+        ),
+        (
+            "hls_searched/",
+            "HLS project of the searched network (vitis_hls -f build_prj.tcl)",
+        ),
+    ] {
+        println!("  {name:<22} {what}");
+    }
+    Ok(())
+}
+
+/// The picks of `arch` grouped by layer, one line each (`conv1: width=6 kernel=3 ...`).
+fn by_layer(arch: &hwnas::space::Arch) -> Vec<String> {
+    let mut lines: Vec<(String, Vec<String>)> = Vec::new();
+    for p in &arch.picks {
+        let (layer, what) = p.decision.split_once('.').unwrap_or(("", &p.decision));
+        let pick = format!("{what}={}", p.value);
+        match lines.last_mut() {
+            Some((l, picks)) if l == layer => picks.push(pick),
+            _ => lines.push((layer.to_string(), vec![pick])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(l, picks)| format!("{l}: {}", picks.join(" ")))
+        .collect()
+}
+
+/// Writes a file atomically (temporary file + rename).
+fn write_file(path: &Path, bytes: &[u8]) -> AnyResult<()> {
+    Ok(hwnas::core::fs::write_atomic(path, bytes)?)
+}

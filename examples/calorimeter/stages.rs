@@ -1,0 +1,219 @@
+//! The training stages: baseline, search, fine-tune. Each one checkpoints after every epoch
+//! and saves its result atomically, so `--resume` skips what is finished and continues what was
+//! interrupted without training a finished epoch again.
+
+use std::path::{Path, PathBuf};
+
+use burn::tensor::backend::AutodiffBackend;
+use hwnas::core::cost::{CostModel, IoType};
+use hwnas::ir::Network;
+use hwnas::search::{
+    Budget, Loss, Metric, Search, SearchConfig, SearchResult, TrainConfig, checkpoint_epochs,
+    derive, supernet_from_network, train_fixed,
+};
+use hwnas::space::{Arch, SpaceSpec};
+use hwnas::supernet::Supernet;
+
+use crate::data::Data;
+
+/// The task loss (the MAE of the correction factor).
+pub const LOSS: Loss = Loss::Mae;
+
+/// Epoch counts and other knobs of one run.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    /// Epochs of baseline training.
+    pub baseline_epochs: usize,
+    /// Epochs of the search (warm-up included).
+    pub search_epochs: usize,
+    /// Warm-up epochs of the search (weights only).
+    pub warmup_epochs: usize,
+    /// Epochs of fine-tuning the searched network.
+    pub finetune_epochs: usize,
+    /// Samples per step.
+    pub batch_size: usize,
+    /// Calibration events for the fixed-point ranges.
+    pub calibration_events: usize,
+}
+
+/// Where the stages keep their files.
+pub struct Files {
+    root: PathBuf,
+}
+
+impl Files {
+    /// Files under `root`.
+    pub fn new(root: &Path) -> Self {
+        Files {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// A path under the output directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+}
+
+/// One training stage of a fixed network.
+struct Stage<'a> {
+    /// File stem of its checkpoint and result (`baseline` → `baseline.json`).
+    file: &'a str,
+    /// Name of the derived network (and of its HLS project).
+    network: &'a str,
+    /// Epochs.
+    epochs: usize,
+    /// Learning rate at the first and the last step (cosine decay).
+    lr: (f64, f64),
+    /// Shuffling seed.
+    seed: u64,
+}
+
+/// Trains the fixed network that `make` builds (all decisions made) for `stage.epochs`,
+/// resuming from its checkpoint, and returns the derived IR network (integer bits calibrated on
+/// the training events where the network does not fix them); loads the saved result instead
+/// when a previous run finished the stage.
+fn train_or_load<B: AutodiffBackend>(
+    stage: Stage<'_>,
+    make: impl FnOnce() -> hwnas::core::Result<Supernet<B>>,
+    data: &Data,
+    schedule: &Schedule,
+    files: &Files,
+    resume: bool,
+) -> hwnas::core::Result<Network> {
+    let saved = files.path(&format!("{}.json", stage.file));
+    if resume && saved.exists() {
+        return Network::load(&saved);
+    }
+    let checkpoint = files.path(&format!("{}.ckpt.safetensors", stage.file));
+    if resume && let Some(done) = checkpoint_epochs(&checkpoint)? {
+        println!(
+            "      resuming {}: {done} of {} epochs already trained",
+            stage.file, stage.epochs
+        );
+    }
+    let mut net = make()?;
+    let cfg = TrainConfig {
+        epochs: stage.epochs,
+        batch_size: schedule.batch_size,
+        lr: stage.lr.0,
+        lr_final: Some(stage.lr.1),
+        seed: stage.seed,
+        loss: LOSS,
+        progress: true,
+        checkpoint: Some(checkpoint),
+        resume,
+    };
+    train_fixed(&mut net, &[], &data.train.net, &data.val.net, &cfg)?;
+    let mut ir = derive(&net, &[], &data.train.net.head(schedule.calibration_events))?;
+    ir.name = stage.network.into();
+    ir.save(&saved)?;
+    Ok(ir)
+}
+
+/// The baseline: the widest, most precise member of `space`, trained from scratch.
+#[allow(clippy::too_many_arguments)]
+pub fn baseline<B: AutodiffBackend>(
+    space: &SpaceSpec,
+    widest: &Arch,
+    data: &Data,
+    schedule: &Schedule,
+    files: &Files,
+    seed: u64,
+    resume: bool,
+    device: &B::Device,
+) -> hwnas::core::Result<Network> {
+    let stage = Stage {
+        file: "baseline",
+        network: "calo_baseline",
+        epochs: schedule.baseline_epochs,
+        lr: (3e-3, 1e-4),
+        seed,
+    };
+    let make = || Supernet::<B>::new(&space.restricted_to(widest)?, device, seed);
+    train_or_load(stage, make, data, schedule, files, resume)
+}
+
+/// The search, its supernet warm-started from the baseline's weights (the baseline is the
+/// widest member, so every shared tensor has the baseline's shape).
+#[allow(clippy::too_many_arguments)]
+pub fn search<B: AutodiffBackend>(
+    space: &SpaceSpec,
+    baseline: &Network,
+    model: &dyn CostModel,
+    objective: Metric,
+    budgets: Vec<Budget>,
+    data: &Data,
+    schedule: &Schedule,
+    files: &Files,
+    seed: u64,
+    resume: bool,
+    device: &B::Device,
+) -> hwnas::core::Result<(Search<B>, SearchResult)> {
+    let checkpoint = files.path("search.ckpt.safetensors");
+    if resume && let Some(done) = checkpoint_epochs(&checkpoint)? {
+        println!(
+            "      resuming the search: {done} of {} epochs already done",
+            schedule.search_epochs
+        );
+    }
+    let cfg = SearchConfig {
+        epochs: schedule.search_epochs,
+        warmup_epochs: schedule.warmup_epochs,
+        batch_size: schedule.batch_size,
+        lr_weights: 1e-3,
+        lr_arch: 5e-2,
+        tau_start: 2.0,
+        tau_end: 0.3,
+        cost_weight: 0.001,
+        rho: 2.0,
+        seed,
+        loss: LOSS,
+        io: IoType::IoStream,
+        checkpoint: Some(checkpoint),
+        resume,
+        history: Some(files.path("search_history.json")),
+        progress: true,
+        ..SearchConfig::default()
+    };
+    let mut search = Search::<B>::new(space, model, objective, budgets, cfg, device)?;
+    let base = supernet_from_network::<B>(baseline, device)?;
+    let store = &mut search.net.store;
+    for (id, e) in base.store.entries.iter().enumerate() {
+        if let Some(to) = store.entries.iter().position(|t| t.name == e.name)
+            && store.entries[to].shape == e.shape
+        {
+            store.set_values(to, base.store.values(id));
+        }
+    }
+    let result = search.run(&data.train.net, &data.val.net)?;
+    Ok((search, result))
+}
+
+/// The searched network: derived from the supernet, fine-tuned with quantisation-aware
+/// training at its own bit-widths and integer bits.
+#[allow(clippy::too_many_arguments)]
+pub fn finetune<B: AutodiffBackend>(
+    search: &Search<B>,
+    result: &SearchResult,
+    data: &Data,
+    schedule: &Schedule,
+    files: &Files,
+    seed: u64,
+    resume: bool,
+    device: &B::Device,
+) -> hwnas::core::Result<Network> {
+    let stage = Stage {
+        file: "searched",
+        network: "calo_searched",
+        epochs: schedule.finetune_epochs,
+        lr: (2e-3, 5e-5),
+        seed: seed.wrapping_add(7),
+    };
+    let make = || {
+        let calib = data.train.net.head(schedule.calibration_events);
+        let derived = derive(&search.net, &result.indices, &calib)?;
+        supernet_from_network::<B>(&derived, device)
+    };
+    train_or_load(stage, make, data, schedule, files, resume)
+}
