@@ -33,7 +33,7 @@ use hwnas::hls::devices::Device;
 use hwnas::hls::resources::{AnalyticModel, Target};
 use hwnas::search::{Budget, Metric};
 
-use crate::stages::{Files, Schedule};
+use crate::stages::{Files, Run, Schedule};
 
 /// Marker file that identifies an output directory of this example.
 const MARKER: &str = ".hwnas-calorimeter";
@@ -213,16 +213,15 @@ fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
     } else {
         space::Calo::baseline().to_arch()
     };
-    let base_net = stages::baseline::<B>(
-        &space,
-        &widest,
-        &data,
-        &schedule,
-        &files,
-        args.seed,
-        args.resume,
+    let stages = Run::<B> {
+        data: &data,
+        schedule: &schedule,
+        files: &files,
+        seed: args.seed,
+        resume: args.resume,
         device,
-    )?;
+    };
+    let base_net = stages.baseline(&space, &widest)?;
     let base = evaluate::evaluate(&base_net, &data.val, &data.test, &model, device_info)?;
     println!(
         "[2/6] baseline CNN ({} parameters) in {:.1} s: MAE {:.3} GeV ({:.2}x better than the \
@@ -251,19 +250,7 @@ fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
         Budget::max("dsp", 0.55 * r.dsp.max(1.0))?,
         Budget::max("bram18", r.bram18.max(1.0))?,
     ];
-    let (search, result) = stages::search::<B>(
-        &space,
-        &base_net,
-        &model,
-        objective,
-        budgets,
-        &data,
-        &schedule,
-        &files,
-        args.seed,
-        args.resume,
-        device,
-    )?;
+    let (search, result) = stages.search(&space, &base_net, &model, objective, budgets)?;
     println!(
         "[3/6] search ({} epochs) in {:.1} s; the architecture found:",
         result.history.len(),
@@ -275,16 +262,7 @@ fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
 
     // 4. Fine-tune the searched network.
     let t = Instant::now();
-    let searched_net = stages::finetune::<B>(
-        &search,
-        &result,
-        &data,
-        &schedule,
-        &files,
-        args.seed,
-        args.resume,
-        device,
-    )?;
+    let searched_net = stages.finetune(&search, &result)?;
     let searched = evaluate::evaluate(&searched_net, &data.val, &data.test, &model, device_info)?;
     println!(
         "[4/6] fine-tuned searched network ({} parameters) in {:.1} s",

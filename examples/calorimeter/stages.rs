@@ -69,151 +69,151 @@ struct Stage<'a> {
     seed: u64,
 }
 
-/// Trains the fixed network that `make` builds (all decisions made) for `stage.epochs`,
-/// resuming from its checkpoint, and returns the derived IR network (integer bits calibrated on
-/// the training events where the network does not fix them); loads the saved result instead
-/// when a previous run finished the stage.
-fn train_or_load<B: AutodiffBackend>(
-    stage: Stage<'_>,
-    make: impl FnOnce() -> hwnas::core::Result<Supernet<B>>,
-    data: &Data,
-    schedule: &Schedule,
-    files: &Files,
-    resume: bool,
-) -> hwnas::core::Result<Network> {
-    let saved = files.path(&format!("{}.json", stage.file));
-    if resume && saved.exists() {
-        return Network::load(&saved);
-    }
-    let checkpoint = files.path(&format!("{}.ckpt.safetensors", stage.file));
-    if resume && let Some(done) = checkpoint_epochs(&checkpoint)? {
-        println!(
-            "      resuming {}: {done} of {} epochs already trained",
-            stage.file, stage.epochs
-        );
-    }
-    let mut net = make()?;
-    let cfg = TrainConfig {
-        epochs: stage.epochs,
-        batch_size: schedule.batch_size,
-        lr: stage.lr.0,
-        lr_final: Some(stage.lr.1),
-        seed: stage.seed,
-        loss: LOSS,
-        progress: true,
-        checkpoint: Some(checkpoint),
-        resume,
-    };
-    train_fixed(&mut net, &[], &data.train.net, &data.val.net, &cfg)?;
-    let mut ir = derive(&net, &[], &data.train.net.head(schedule.calibration_events))?;
-    ir.name = stage.network.into();
-    ir.save(&saved)?;
-    Ok(ir)
+/// What every stage of one run shares: the data, the schedule, where the files go, the seed,
+/// whether to resume, and the device.
+pub struct Run<'a, B: AutodiffBackend> {
+    /// The events.
+    pub data: &'a Data,
+    /// Epoch counts and batch size.
+    pub schedule: &'a Schedule,
+    /// The output directory.
+    pub files: &'a Files,
+    /// Seed of weights, shuffling and search.
+    pub seed: u64,
+    /// Continue from checkpoints and saved results.
+    pub resume: bool,
+    /// Where to train.
+    pub device: &'a B::Device,
 }
 
-/// The baseline: the widest, most precise member of `space`, trained from scratch.
-#[allow(clippy::too_many_arguments)]
-pub fn baseline<B: AutodiffBackend>(
-    space: &SpaceSpec,
-    widest: &Arch,
-    data: &Data,
-    schedule: &Schedule,
-    files: &Files,
-    seed: u64,
-    resume: bool,
-    device: &B::Device,
-) -> hwnas::core::Result<Network> {
-    let stage = Stage {
-        file: "baseline",
-        network: "calo_baseline",
-        epochs: schedule.baseline_epochs,
-        lr: (3e-3, 1e-4),
-        seed,
-    };
-    let make = || Supernet::<B>::new(&space.restricted_to(widest)?, device, seed);
-    train_or_load(stage, make, data, schedule, files, resume)
-}
-
-/// The search, its supernet warm-started from the baseline's weights (the baseline is the
-/// widest member, so every shared tensor has the baseline's shape).
-#[allow(clippy::too_many_arguments)]
-pub fn search<B: AutodiffBackend>(
-    space: &SpaceSpec,
-    baseline: &Network,
-    model: &dyn CostModel,
-    objective: Metric,
-    budgets: Vec<Budget>,
-    data: &Data,
-    schedule: &Schedule,
-    files: &Files,
-    seed: u64,
-    resume: bool,
-    device: &B::Device,
-) -> hwnas::core::Result<(Search<B>, SearchResult)> {
-    let checkpoint = files.path("search.ckpt.safetensors");
-    if resume && let Some(done) = checkpoint_epochs(&checkpoint)? {
-        println!(
-            "      resuming the search: {done} of {} epochs already done",
-            schedule.search_epochs
-        );
-    }
-    let cfg = SearchConfig {
-        epochs: schedule.search_epochs,
-        warmup_epochs: schedule.warmup_epochs,
-        batch_size: schedule.batch_size,
-        lr_weights: 1e-3,
-        lr_arch: 5e-2,
-        tau_start: 2.0,
-        tau_end: 0.3,
-        cost_weight: 0.001,
-        rho: 2.0,
-        seed,
-        loss: LOSS,
-        io: IoType::IoStream,
-        checkpoint: Some(checkpoint),
-        resume,
-        history: Some(files.path("search_history.json")),
-        progress: true,
-        ..SearchConfig::default()
-    };
-    let mut search = Search::<B>::new(space, model, objective, budgets, cfg, device)?;
-    let base = supernet_from_network::<B>(baseline, device)?;
-    let store = &mut search.net.store;
-    for (id, e) in base.store.entries.iter().enumerate() {
-        if let Some(to) = store.entries.iter().position(|t| t.name == e.name)
-            && store.entries[to].shape == e.shape
+impl<B: AutodiffBackend> Run<'_, B> {
+    /// Prints how far a checkpoint got when this run resumes from it.
+    fn report_resume(
+        &self,
+        checkpoint: &Path,
+        what: &str,
+        epochs: usize,
+    ) -> hwnas::core::Result<()> {
+        if self.resume
+            && let Some(done) = checkpoint_epochs(checkpoint)?
         {
-            store.set_values(to, base.store.values(id));
+            println!("      resuming {what}: {done} of {epochs} epochs already done");
         }
+        Ok(())
     }
-    let result = search.run(&data.train.net, &data.val.net)?;
-    Ok((search, result))
-}
 
-/// The searched network: derived from the supernet, fine-tuned with quantisation-aware
-/// training at its own bit-widths and integer bits.
-#[allow(clippy::too_many_arguments)]
-pub fn finetune<B: AutodiffBackend>(
-    search: &Search<B>,
-    result: &SearchResult,
-    data: &Data,
-    schedule: &Schedule,
-    files: &Files,
-    seed: u64,
-    resume: bool,
-    device: &B::Device,
-) -> hwnas::core::Result<Network> {
-    let stage = Stage {
-        file: "searched",
-        network: "calo_searched",
-        epochs: schedule.finetune_epochs,
-        lr: (2e-3, 5e-5),
-        seed: seed.wrapping_add(7),
-    };
-    let make = || {
-        let calib = data.train.net.head(schedule.calibration_events);
-        let derived = derive(&search.net, &result.indices, &calib)?;
-        supernet_from_network::<B>(&derived, device)
-    };
-    train_or_load(stage, make, data, schedule, files, resume)
+    /// Trains the fixed network that `make` builds (all decisions made) for `stage.epochs`,
+    /// resuming from its checkpoint, and returns the derived IR network (integer bits
+    /// calibrated on the training events where the network does not fix them); loads the saved
+    /// result instead when a previous run finished the stage.
+    fn train_or_load(
+        &self,
+        stage: Stage<'_>,
+        make: impl FnOnce() -> hwnas::core::Result<Supernet<B>>,
+    ) -> hwnas::core::Result<Network> {
+        let saved = self.files.path(&format!("{}.json", stage.file));
+        if self.resume && saved.exists() {
+            return Network::load(&saved);
+        }
+        let checkpoint = self.files.path(&format!("{}.ckpt.safetensors", stage.file));
+        self.report_resume(&checkpoint, stage.file, stage.epochs)?;
+        let mut net = make()?;
+        let cfg = TrainConfig {
+            epochs: stage.epochs,
+            batch_size: self.schedule.batch_size,
+            lr: stage.lr.0,
+            lr_final: Some(stage.lr.1),
+            seed: stage.seed,
+            loss: LOSS,
+            progress: true,
+            checkpoint: Some(checkpoint),
+            resume: self.resume,
+        };
+        let (train, val) = (&self.data.train.net, &self.data.val.net);
+        train_fixed(&mut net, &[], train, val, &cfg)?;
+        let mut ir = derive(&net, &[], &train.head(self.schedule.calibration_events))?;
+        ir.name = stage.network.into();
+        ir.save(&saved)?;
+        Ok(ir)
+    }
+
+    /// The baseline: the widest, most precise member of `space`, trained from scratch.
+    pub fn baseline(&self, space: &SpaceSpec, widest: &Arch) -> hwnas::core::Result<Network> {
+        let stage = Stage {
+            file: "baseline",
+            network: "calo_baseline",
+            epochs: self.schedule.baseline_epochs,
+            lr: (3e-3, 1e-4),
+            seed: self.seed,
+        };
+        let make = || Supernet::<B>::new(&space.restricted_to(widest)?, self.device, self.seed);
+        self.train_or_load(stage, make)
+    }
+
+    /// The search, its supernet warm-started from the baseline's weights (the baseline is the
+    /// widest member, so every shared tensor has the baseline's shape).
+    pub fn search(
+        &self,
+        space: &SpaceSpec,
+        baseline: &Network,
+        model: &dyn CostModel,
+        objective: Metric,
+        budgets: Vec<Budget>,
+    ) -> hwnas::core::Result<(Search<B>, SearchResult)> {
+        let checkpoint = self.files.path("search.ckpt.safetensors");
+        self.report_resume(&checkpoint, "the search", self.schedule.search_epochs)?;
+        let cfg = SearchConfig {
+            epochs: self.schedule.search_epochs,
+            warmup_epochs: self.schedule.warmup_epochs,
+            batch_size: self.schedule.batch_size,
+            lr_weights: 1e-3,
+            lr_arch: 5e-2,
+            tau_start: 2.0,
+            tau_end: 0.3,
+            cost_weight: 0.001,
+            rho: 2.0,
+            seed: self.seed,
+            loss: LOSS,
+            io: IoType::IoStream,
+            checkpoint: Some(checkpoint),
+            resume: self.resume,
+            history: Some(self.files.path("search_history.json")),
+            progress: true,
+            ..SearchConfig::default()
+        };
+        let mut search = Search::<B>::new(space, model, objective, budgets, cfg, self.device)?;
+        let base = supernet_from_network::<B>(baseline, self.device)?;
+        let store = &mut search.net.store;
+        for (id, e) in base.store.entries.iter().enumerate() {
+            if let Some(to) = store.entries.iter().position(|t| t.name == e.name)
+                && store.entries[to].shape == e.shape
+            {
+                store.set_values(to, base.store.values(id));
+            }
+        }
+        let result = search.run(&self.data.train.net, &self.data.val.net)?;
+        Ok((search, result))
+    }
+
+    /// The searched network: derived from the supernet, fine-tuned with quantisation-aware
+    /// training at its own bit-widths and integer bits.
+    pub fn finetune(
+        &self,
+        search: &Search<B>,
+        result: &SearchResult,
+    ) -> hwnas::core::Result<Network> {
+        let stage = Stage {
+            file: "searched",
+            network: "calo_searched",
+            epochs: self.schedule.finetune_epochs,
+            lr: (2e-3, 5e-5),
+            seed: self.seed.wrapping_add(7),
+        };
+        let make = || {
+            let calib = self.data.train.net.head(self.schedule.calibration_events);
+            let derived = derive(&search.net, &result.indices, &calib)?;
+            supernet_from_network::<B>(&derived, self.device)
+        };
+        self.train_or_load(stage, make)
+    }
 }
