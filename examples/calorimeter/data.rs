@@ -16,7 +16,7 @@ pub const INPUT_UNIT_GEV: f64 = 10.0;
 const MIN_SUM_GEV: f64 = 0.1;
 
 /// One split: the network's view and what is needed to turn predictions into energies.
-pub struct Split3 {
+pub struct Events {
     /// Inputs (cells / 10 GeV) and targets (`E_true / ΣE`).
     pub net: Dataset,
     /// Cell sums per event (GeV).
@@ -25,7 +25,7 @@ pub struct Split3 {
     pub truth: Vec<f64>,
 }
 
-impl Split3 {
+impl Events {
     fn new(d: &calo::Dataset) -> hwnas::core::Result<Self> {
         let sums: Vec<f64> = d.sums().into_iter().map(|s| s.max(MIN_SUM_GEV)).collect();
         let truth: Vec<f64> = d.targets().iter().map(|&t| t as f64).collect();
@@ -39,7 +39,7 @@ impl Split3 {
             .zip(&sums)
             .map(|(t, s)| (t / s) as f32)
             .collect();
-        Ok(Split3 {
+        Ok(Events {
             net: Dataset::new(x, y, d.image_len(), 1)?,
             sums,
             truth,
@@ -64,11 +64,11 @@ impl Split3 {
 /// Train, validation and test data, and the naive sum fitted on the training events.
 pub struct Data {
     /// Training split.
-    pub train: Split3,
+    pub train: Events,
     /// Validation split (search logits, early checks).
-    pub val: Split3,
+    pub val: Events,
     /// Test split (every reported figure).
-    pub test: Split3,
+    pub test: Events,
     /// The naive calibrated sum `c·ΣE`.
     pub naive: NaiveSum,
     /// Image shape `[eta, phi, layers]`.
@@ -93,8 +93,8 @@ pub fn generate(config: CalorimeterConfig, seed: u64) -> hwnas::core::Result<Dat
     Ok(Data {
         naive: NaiveSum::fit_dataset(&train)?,
         shape: train.image_shape(),
-        train: Split3::new(&train)?,
-        val: Split3::new(&val)?,
-        test: Split3::new(&test)?,
+        train: Events::new(&train)?,
+        val: Events::new(&val)?,
+        test: Events::new(&test)?,
     })
 }

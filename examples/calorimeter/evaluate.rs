@@ -11,7 +11,7 @@ use hwnas::hls::resources::AnalyticModel;
 use hwnas::ir::Network;
 use serde::Serialize;
 
-use crate::data::Split3;
+use crate::data::Events;
 
 /// Events per emulator call (one progress-bar step).
 const CHUNK: usize = 1000;
@@ -36,7 +36,7 @@ pub struct Evaluation {
 }
 
 /// The emulated correction factors of every event of `split`.
-fn emulate(emu: &Emulator, split: &Split3, what: &str) -> hwnas::hls::Result<Vec<f64>> {
+fn emulate(emu: &Emulator, split: &Events, what: &str) -> hwnas::hls::Result<Vec<f64>> {
     let n = split.truth.len();
     let f = split.net.features;
     let bar = crate::progress::bar(n.div_ceil(CHUNK) as u64, what);
@@ -58,8 +58,8 @@ fn emulate(emu: &Emulator, split: &Split3, what: &str) -> hwnas::hls::Result<Vec
 /// `device`.
 pub fn evaluate(
     net: &Network,
-    val: &Split3,
-    test: &Split3,
+    val: &Events,
+    test: &Events,
     model: &AnalyticModel,
     device: &Device,
 ) -> Result<Evaluation, Box<dyn std::error::Error>> {

@@ -12,7 +12,7 @@ use hwnas::hls::model::QNetwork;
 use hwnas::ir::Network;
 use serde::Serialize;
 
-use crate::data::Split3;
+use crate::data::Events;
 
 /// What the C simulation showed.
 #[derive(Debug, Clone, Serialize)]
@@ -36,7 +36,7 @@ pub struct CsimCheck {
 /// the emulator.
 pub fn emit_and_check(
     net: &Network,
-    test: &Split3,
+    test: &Events,
     events: usize,
     part: &str,
     dir: &Path,

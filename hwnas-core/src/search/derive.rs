@@ -175,23 +175,13 @@ pub fn supernet_from_network<B: AutodiffBackend>(
                 if p.stride.is_some_and(|s| s != p.pool) || p.padding != Padding::Valid {
                     return Err(unsupported(n, "pool stride or padding"));
                 }
-                let k = if matches!(layer.op, Op::MaxPool2D(_)) {
-                    PoolKind::Max
-                } else {
-                    PoolKind::Avg
-                };
-                LayerSpec::pool2d(n, p.pool, &[k])
+                LayerSpec::pool2d(n, p.pool, &[pool_kind(&layer.op)])
             }
             Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
                 if p.stride.is_some_and(|s| s != p.pool) || p.padding != Padding::Valid {
                     return Err(unsupported(n, "pool stride or padding"));
                 }
-                let k = if matches!(layer.op, Op::MaxPool1D(_)) {
-                    PoolKind::Max
-                } else {
-                    PoolKind::Avg
-                };
-                LayerSpec::pool1d(n, p.pool, &[k])
+                LayerSpec::pool1d(n, p.pool, &[pool_kind(&layer.op)])
             }
             Op::BatchNorm(bn) => LayerSpec {
                 epsilon: bn.epsilon,
@@ -281,4 +271,13 @@ pub fn supernet_from_network<B: AutodiffBackend>(
         }
     }
     Ok(sn)
+}
+
+/// The operator of a pooling op: max for `MaxPool1D`/`MaxPool2D`, average otherwise.
+fn pool_kind(op: &Op) -> PoolKind {
+    if matches!(op, Op::MaxPool1D(_) | Op::MaxPool2D(_)) {
+        PoolKind::Max
+    } else {
+        PoolKind::Avg
+    }
 }
