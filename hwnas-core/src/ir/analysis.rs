@@ -6,6 +6,11 @@ use super::op::{AxisWindow, Op, Padding};
 use crate::fixed::FixedType;
 use crate::{Error, Result};
 
+/// The most elements a tensor (activations or weights) of a network may have: the generated
+/// firmware and its testbench index tensors with 32-bit `int`s and size them with `unsigned`
+/// constants. [`Network::analyze`] refuses larger tensors.
+pub const MAX_ELEMENTS: usize = i32::MAX as usize;
+
 /// The resolved fixed-point types of one layer.
 ///
 /// Rules for types the document leaves unset (those of hls4ml, `specs/hls4ml-reference.md` 3.4):
@@ -91,15 +96,20 @@ impl Network {
     /// # Errors
     /// * [`Error::InvalidNetwork`]: empty network, bad input shape, bad network name;
     /// * [`Error::InvalidLayer`] naming the layer: a shape that cannot flow (and why), zero sizes,
-    ///   duplicate or non-C names, a type set on a tensor the layer does not have, an
-    ///   accumulator wider than 64 bits, a zero reuse factor;
-    /// * [`Error::Weights`]: a weight tensor that is missing, unexpected or of the wrong shape
-    ///   (only when the network carries weights).
+    ///   duplicate or non-C names, names the generated C++ cannot use (keywords, reserved
+    ///   identifiers, names the HLS project defines), a type set on a tensor the layer does not
+    ///   have, an accumulator wider than 64 bits, a zero reuse factor;
+    /// * [`Error::InvalidLayer`] or [`Error::InvalidNetwork`]: a shape, parameter or MAC count
+    ///   that overflows `usize`, a tensor of more than [`MAX_ELEMENTS`] elements;
+    /// * [`Error::Weights`]: a weight tensor that is missing, unexpected, of the wrong shape or
+    ///   holding a NaN or infinite value (only when the network carries weights).
     pub fn analyze(&self) -> Result<Analysis> {
         self.check_names_and_input()?;
         let mut shape = self.input_shape.clone();
         let mut ty = self.input_type;
         let mut layers = Vec::with_capacity(self.layers.len());
+        // Running totals, checked so that `total_params` and `total_macs` cannot overflow.
+        let (mut total_params, mut total_macs) = (0usize, 0usize);
         for (index, layer) in self.layers.iter().enumerate() {
             let fail = |reason: String| Error::InvalidLayer {
                 index,
@@ -113,13 +123,37 @@ impl Network {
                 ));
             }
             let (output_shape, windows) = infer_shape(&layer.op, &shape).map_err(fail)?;
+            check_elements(&output_shape)
+                .map_err(|why| fail(format!("the output shape {output_shape:?} {why}")))?;
             let weight_shapes = weight_shapes(&layer.op, &shape);
-            let params = weight_shapes
-                .iter()
-                .map(|(_, s)| s.iter().product::<usize>())
-                .sum();
-            let macs = count_macs(&layer.op, &shape, &output_shape);
+            let mut params = 0usize;
+            for (param, s) in &weight_shapes {
+                let n = check_elements(s).map_err(|why| {
+                    fail(format!(
+                        "tensor `{}.{param}` of shape {s:?} {why}",
+                        layer.name
+                    ))
+                })?;
+                params = params.checked_add(n).ok_or_else(|| {
+                    fail("the parameter count overflows usize; make the layer smaller".into())
+                })?;
+            }
+            let macs = count_macs(&layer.op, &shape, &output_shape).map_err(fail)?;
             let types = self.resolve_types(layer, ty, &shape).map_err(fail)?;
+            total_params = total_params.checked_add(params).ok_or_else(|| {
+                Error::InvalidNetwork(format!(
+                    "the network's total parameter count overflows usize at layer {index} `{}`; \
+                     make the network smaller",
+                    layer.name
+                ))
+            })?;
+            total_macs = total_macs.checked_add(macs).ok_or_else(|| {
+                Error::InvalidNetwork(format!(
+                    "the network's total MACs overflow usize at layer {index} `{}`; make the \
+                     network smaller",
+                    layer.name
+                ))
+            })?;
             let input_shape = std::mem::replace(&mut shape, output_shape.clone());
             ty = types.result;
             layers.push(LayerInfo {
@@ -167,7 +201,7 @@ impl Network {
                 }
                 let weight = p.weight.unwrap_or(d);
                 let bias = use_bias.then(|| p.bias.unwrap_or(d));
-                let n_terms = kernel_terms(&layer.op, in_shape);
+                let n_terms = kernel_terms(&layer.op, in_shape)?;
                 let accum = match p.accum {
                     Some(a) => a,
                     None => {
@@ -201,7 +235,13 @@ impl Network {
                 }
                 let pool = match &layer.op {
                     Op::AvgPool1D(x) => x.pool,
-                    Op::AvgPool2D(x) => x.pool[0] * x.pool[1],
+                    Op::AvgPool2D(x) => x.pool[0].checked_mul(x.pool[1]).ok_or_else(|| {
+                        format!(
+                            "the pool window {} x {} has more elements than usize holds; use a \
+                             smaller `pool`",
+                            x.pool[0], x.pool[1]
+                        )
+                    })?,
                     _ => unreachable!("matched above"),
                 };
                 let accum = match p.accum {
@@ -283,7 +323,26 @@ impl Network {
                             info.input_shape
                         )));
                     }
-                    Some(_) => {}
+                    Some(t) => {
+                        // `Tensor`'s fields are public: its data may not match its shape.
+                        let n: usize = shape.iter().product();
+                        if t.data.len() != n {
+                            return Err(Error::Weights(format!(
+                                "tensor `{key}` of shape {shape:?} needs {n} values but holds \
+                                 {}; build it with Tensor::new",
+                                t.data.len()
+                            )));
+                        }
+                        if let Some((i, v)) =
+                            t.data.iter().enumerate().find(|(_, v)| !v.is_finite())
+                        {
+                            return Err(Error::Weights(format!(
+                                "tensor `{key}` holds {v} at index {i} (flat, row-major, shape \
+                                 {shape:?}); weights must be finite: fix or retrain the model \
+                                 that produced them"
+                            )));
+                        }
+                    }
                 }
                 expected.insert(key);
             }
@@ -299,14 +358,44 @@ impl Network {
     }
 }
 
-/// Terms summed per output of a Dense/Conv layer (`n_in`, `k * c_in`, `kh * kw * c_in`).
-fn kernel_terms(op: &Op, in_shape: &[usize]) -> usize {
-    match op {
-        Op::Dense(_) => in_shape[0],
-        Op::Conv1D(c) => c.kernel * in_shape[1],
-        Op::Conv2D(c) => c.kernel[0] * c.kernel[1] * in_shape[2],
-        _ => 0,
+/// Terms summed per output of a Dense/Conv layer (`n_in`, `k * c_in`, `kh * kw * c_in`), or
+/// why the count overflows.
+fn kernel_terms(op: &Op, in_shape: &[usize]) -> std::result::Result<usize, String> {
+    let terms = match op {
+        Op::Dense(_) => Some(in_shape[0]),
+        Op::Conv1D(c) => c.kernel.checked_mul(in_shape[1]),
+        Op::Conv2D(c) => c.kernel[0]
+            .checked_mul(c.kernel[1])
+            .and_then(|n| n.checked_mul(in_shape[2])),
+        _ => Some(0),
+    };
+    terms.ok_or_else(|| {
+        "the number of terms per output (kernel x input channels) overflows usize; use a \
+         smaller kernel"
+            .into()
+    })
+}
+
+/// The number of elements of `shape`, or why a tensor of that shape cannot exist.
+fn check_elements(shape: &[usize]) -> std::result::Result<usize, String> {
+    let n = shape
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .ok_or_else(|| "has more elements than usize holds".to_string())?;
+    if n > MAX_ELEMENTS {
+        return Err(format!(
+            "has {n} elements; the firmware indexes tensors with 32-bit `int`s, so at most \
+             {MAX_ELEMENTS} (2^31 - 1) are allowed: make it smaller"
+        ));
     }
+    Ok(n)
+}
+
+/// Checks that the network's input tensor can exist in the firmware ([`MAX_ELEMENTS`]).
+pub(super) fn check_input_elements(shape: &[usize]) -> Result<()> {
+    check_elements(shape)
+        .map(|_| ())
+        .map_err(|why| Error::InvalidNetwork(format!("the input shape {shape:?} {why}")))
 }
 
 /// The weight tensors a layer needs, given an input shape that already passed [`infer_shape`].
@@ -335,12 +424,25 @@ fn weight_shapes(op: &Op, in_shape: &[usize]) -> Vec<(&'static str, Vec<usize>)>
     }
 }
 
-fn count_macs(op: &Op, in_shape: &[usize], out_shape: &[usize]) -> usize {
-    let out: usize = out_shape.iter().product();
+/// Multiplications per inference, or why the count overflows.
+fn count_macs(
+    op: &Op,
+    in_shape: &[usize],
+    out_shape: &[usize],
+) -> std::result::Result<usize, String> {
+    let out = check_elements(out_shape)?;
     match op {
-        Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => out * kernel_terms(op, in_shape),
-        Op::BatchNorm(_) => out,
-        _ => 0,
+        Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => {
+            let terms = kernel_terms(op, in_shape)?;
+            out.checked_mul(terms).ok_or_else(|| {
+                format!(
+                    "the MAC count overflows: {out} outputs x {terms} terms does not fit usize; \
+                     make the layer smaller"
+                )
+            })
+        }
+        Op::BatchNorm(_) => Ok(out),
+        _ => Ok(0),
     }
 }
 
@@ -375,12 +477,49 @@ fn window(
     stride: usize,
     padding: Padding,
 ) -> std::result::Result<AxisWindow, String> {
-    padding.resolve(input, kernel, stride).ok_or_else(|| {
+    // `stride` and `input` are at least 1 here, so `resolve` fails only where a `valid`
+    // window does not fit or the `same` padding overflows.
+    padding
+        .resolve(input, kernel, stride)
+        .ok_or_else(|| match padding {
+            Padding::Valid => format!(
+                "the window of {kernel} does not fit the {axis} of {input} with `valid` \
+                 padding; use a smaller window, `same` padding or a ZeroPadding layer before it"
+            ),
+            Padding::Same => format!(
+                "the window of {kernel} with stride {stride} needs more `same` padding on the \
+                 {axis} of {input} than usize holds; use a smaller window"
+            ),
+        })
+}
+
+/// `input * size` along `axis`, or why it overflows.
+fn upsampled(axis: &str, input: usize, size: usize) -> std::result::Result<usize, String> {
+    input.checked_mul(size).ok_or_else(|| {
         format!(
-            "the window of {kernel} does not fit the {axis} of {input} with `valid` padding; \
-             use a smaller window, `same` padding or a ZeroPadding layer before it"
+            "the output {axis} overflows: {input} x {size} does not fit usize; use a smaller \
+             `size`"
         )
     })
+}
+
+/// `input + before + after` along `axis`, or why it overflows (`fields` names the settings).
+fn padded(
+    axis: &str,
+    input: usize,
+    before: usize,
+    after: usize,
+    fields: &str,
+) -> std::result::Result<usize, String> {
+    input
+        .checked_add(before)
+        .and_then(|n| n.checked_add(after))
+        .ok_or_else(|| {
+            format!(
+                "the output {axis} overflows: {input} + {before} + {after} does not fit usize; \
+                 use smaller `{fields}`"
+            )
+        })
 }
 
 /// Output shape and window geometry, or why the input shape cannot flow through the layer.
@@ -443,25 +582,42 @@ fn infer_shape(op: &Op, s: &[usize]) -> std::result::Result<(Vec<usize>, Vec<Axi
             (s.to_vec(), vec![])
         }
         Op::ReLU(_) => (s.to_vec(), vec![]),
-        Op::Flatten(_) => (vec![s.iter().product()], vec![]),
+        Op::Flatten(_) => (vec![check_elements(s)?], vec![]),
         Op::UpSampling1D(u) => {
             positive(&[("size", u.size)])?;
             need_rank(s, 2, "2-D [length, channels]")?;
-            (vec![s[0] * u.size, s[1]], vec![])
+            (vec![upsampled("length", s[0], u.size)?, s[1]], vec![])
         }
         Op::UpSampling2D(u) => {
             positive(&[("size", u.size[0].min(u.size[1]))])?;
             need_rank(s, 3, "3-D [height, width, channels]")?;
-            (vec![s[0] * u.size[0], s[1] * u.size[1], s[2]], vec![])
+            (
+                vec![
+                    upsampled("height", s[0], u.size[0])?,
+                    upsampled("width", s[1], u.size[1])?,
+                    s[2],
+                ],
+                vec![],
+            )
         }
         Op::ZeroPadding1D(z) => {
             need_rank(s, 2, "2-D [length, channels]")?;
-            (vec![s[0] + z.left + z.right, s[1]], vec![])
+            (
+                vec![
+                    padded("length", s[0], z.left, z.right, "left`/`right")?,
+                    s[1],
+                ],
+                vec![],
+            )
         }
         Op::ZeroPadding2D(z) => {
             need_rank(s, 3, "3-D [height, width, channels]")?;
             (
-                vec![s[0] + z.top + z.bottom, s[1] + z.left + z.right, s[2]],
+                vec![
+                    padded("height", s[0], z.top, z.bottom, "top`/`bottom")?,
+                    padded("width", s[1], z.left, z.right, "left`/`right")?,
+                    s[2],
+                ],
                 vec![],
             )
         }

@@ -24,11 +24,11 @@ mod network;
 mod op;
 pub mod weights;
 
-pub use analysis::{Analysis, LayerInfo, LayerTypes};
+pub use analysis::{Analysis, LayerInfo, LayerTypes, MAX_ELEMENTS};
 pub use document::{FORMAT, VERSION};
 pub use layer::{HlsKnobs, Layer, Precision, Strategy};
 pub use network::Network;
-pub(crate) use network::is_c_identifier;
+pub(crate) use network::{is_c_identifier, layer_name_problem};
 pub use op::{
     AxisWindow, BatchNorm, Conv1D, Conv2D, Dense, LeakyReLU, NoParams, Op, Padding, Pool1D, Pool2D,
     UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,

@@ -27,8 +27,12 @@ pub struct AxisWindow {
 
 impl Padding {
     /// Resolves one axis of a window of size `kernel` moved by `stride` over `input` elements.
-    /// Returns `None` when a `Valid` window does not fit (`kernel > input`).
+    /// Returns `None` when a `Valid` window does not fit (`kernel > input`), when `input` or
+    /// `stride` is 0, or when the `Same` padding does not fit `usize`.
     pub fn resolve(self, input: usize, kernel: usize, stride: usize) -> Option<AxisWindow> {
+        if input == 0 || stride == 0 {
+            return None;
+        }
         match self {
             Padding::Valid => (kernel <= input).then(|| AxisWindow {
                 out: (input - kernel) / stride + 1,
@@ -37,7 +41,8 @@ impl Padding {
             }),
             Padding::Same => {
                 let out = input.div_ceil(stride);
-                let total = ((out - 1) * stride + kernel).saturating_sub(input);
+                let span = (out - 1).checked_mul(stride)?.checked_add(kernel)?;
+                let total = span.saturating_sub(input);
                 Some(AxisWindow {
                     out,
                     pad_begin: total / 2,

@@ -452,3 +452,327 @@ fn bad_weights_get_clear_errors() {
 
     assert!(Tensor::new(vec![2, 3], vec![0.0; 5]).is_err());
 }
+
+/// The error of analysing `net` (which must be invalid).
+fn analyze_err(net: &Network) -> String {
+    match net.analyze() {
+        Ok(a) => panic!(
+            "network `{}` should be refused, but analyses to output shape {:?}, {} params, {} \
+             MACs",
+            net.name,
+            a.output_shape(),
+            a.total_params(),
+            a.total_macs()
+        ),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn names_the_generated_cpp_cannot_use_are_refused() {
+    let net_doc = |name: &str| doc(r#"{"name": "r", "kind": "ReLU"}"#).replace("\"n\"", name);
+    let net_cases: &[(&str, &str)] = &[
+        ("class", "`class` is a C++ keyword"),
+        ("constexpr", "`constexpr` is a C++ keyword"),
+        ("nullptr", "`nullptr` is a C++ keyword"),
+        ("char16_t", "`char16_t` is a C++ keyword"),
+        ("alignas", "`alignas` is a C++ keyword"),
+        (
+            "and",
+            "`and` is a C++ keyword (an alternative token for `&&`)",
+        ),
+        (
+            "bitand",
+            "`bitand` is a C++ keyword (an alternative token for `&`)",
+        ),
+        ("xor_eq", "`xor_eq` is a C++ keyword"),
+        ("main", "`main` is reserved: the testbench defines main()"),
+        ("std", "`std` is reserved"),
+        ("hls", "`hls` is reserved"),
+        ("hwnas", "`hwnas` is reserved"),
+        ("defines", "`defines` is reserved"),
+        ("parameters", "`parameters` is reserved"),
+        ("input_t", "`input_t` is reserved"),
+        ("result_t", "`result_t` is reserved"),
+        ("ap_fixed", "`ap_fixed` is reserved"),
+        ("ap_uint", "`ap_uint` is reserved"),
+        ("AP_SAT", "`AP_SAT` is reserved"),
+        ("N_INPUT", "`N_INPUT` is reserved"),
+        ("N_OUTPUT_PIXELS", "`N_OUTPUT_PIXELS` is reserved"),
+        ("HWNAS_PRAGMA", "`HWNAS_PRAGMA` is reserved"),
+        ("__net", "`__net` is reserved in C++"),
+        ("my__net", "`my__net` is reserved in C++"),
+        ("_Net", "`_Net` is reserved in C++"),
+        ("_net", "`_net` is reserved in C++ at global scope"),
+        // Network-only: the top function's global and testbench neighbours.
+        ("x", "`x` is reserved"),
+        ("y", "`y` is reserved"),
+        ("argv", "`argv` is reserved"),
+        ("layer2_t", "`layer2_t` is reserved"),
+        ("w2", "`w2` is reserved"),
+        ("config2", "`config2` is reserved"),
+        ("W2", "header guard `W2_H_`"),
+        ("Defines", "header guard `DEFINES_H_`"),
+        ("hwnas_common", "header guard `HWNAS_COMMON_H_`"),
+    ];
+    for (name, want) in net_cases {
+        let got = parse_err(&net_doc(&format!("\"{name}\"")));
+        assert!(
+            got.starts_with(&format!("invalid network: the network name `{name}`"))
+                && got.contains(want),
+            "network `{name}`: want `{want}`\n got `{got}`"
+        );
+    }
+    let layer_cases: &[(&str, &str)] = &[
+        ("class", "`class` is a C++ keyword"),
+        (
+            "not",
+            "`not` is a C++ keyword (an alternative token for `!`)",
+        ),
+        ("static_assert", "`static_assert` is a C++ keyword"),
+        ("main", "`main` is reserved: the testbench defines main()"),
+        ("input_t", "`input_t` is reserved"),
+        ("ap_int", "`ap_int` is reserved"),
+        ("N_OUTPUT", "`N_OUTPUT` is reserved"),
+        ("__r", "`__r` is reserved in C++"),
+        ("_R", "`_R` is reserved in C++"),
+    ];
+    for (name, want) in layer_cases {
+        let got = parse_err(&doc(&format!(r#"{{"name": "{name}", "kind": "ReLU"}}"#)));
+        assert!(
+            got.starts_with(&format!("layer 0 `{name}` (ReLU):")) && got.contains(want),
+            "layer `{name}`: want `{want}`\n got `{got}`"
+        );
+    }
+    // Names that only look close are fine: a layer may start with one underscore, a network
+    // may be named like a generated name whose index the project never uses.
+    for ok in [
+        "classifier",
+        "mainnet",
+        "Class",
+        "stdx",
+        "x1",
+        "w1",
+        "layer9_t",
+        "andy",
+        "n_input",
+    ] {
+        let json = net_doc(&format!("\"{ok}\""));
+        Network::from_json_str(&json, "net.json", None).unwrap_or_else(|e| panic!("{ok}: {e}"));
+    }
+    let json = doc(r#"{"name": "_r", "kind": "ReLU"}, {"name": "x", "kind": "ReLU"}"#);
+    Network::from_json_str(&json, "net.json", None).unwrap();
+}
+
+#[test]
+fn shape_and_count_overflow_is_an_error() {
+    let relu = || Layer::new("relu", Op::ReLU(NoParams {}));
+    // UpSampling1D by 2^62 of length 4 wrapped to [0, 1].
+    let up = Network::new("up", vec![4, 1], ty("ap_fixed<8,3>"))
+        .with_layer(Layer::new(
+            "up",
+            Op::UpSampling1D(UpSampling1D { size: 1 << 62 }),
+        ))
+        .with_layer(relu());
+    let e = analyze_err(&up);
+    assert!(
+        e.contains(
+            "layer 0 `up` (UpSampling1D): the output length overflows: 4 x 4611686018427387904"
+        ),
+        "{e}"
+    );
+    let up2 = Network::new("up2", vec![4, 4, 1], ty("ap_fixed<8,3>")).with_layer(Layer::new(
+        "up",
+        Op::UpSampling2D(UpSampling2D {
+            size: [1, usize::MAX],
+        }),
+    ));
+    assert!(analyze_err(&up2).contains("the output width overflows"));
+    // ZeroPadding1D of 2^64 - 1 wrapped.
+    let pad = Network::new("pad", vec![4, 1], ty("ap_fixed<8,3>")).with_layer(Layer::new(
+        "pad",
+        Op::ZeroPadding1D(ZeroPadding1D {
+            left: usize::MAX,
+            right: 0,
+        }),
+    ));
+    let e = analyze_err(&pad);
+    assert!(
+        e.contains("layer 0 `pad` (ZeroPadding1D): the output length overflows: 4 + 18446744073709551615 + 0"),
+        "{e}"
+    );
+    let pad2 = Network::new("pad2", vec![4, 4, 1], ty("ap_fixed<8,3>")).with_layer(Layer::new(
+        "pad",
+        Op::ZeroPadding2D(ZeroPadding2D {
+            top: 1,
+            bottom: usize::MAX,
+            left: 0,
+            right: 0,
+        }),
+    ));
+    assert!(analyze_err(&pad2).contains("the output height overflows"));
+    // Dense 2^32 -> 2^32 counted 0 MACs (2^64 wrapped).
+    let big = Network::new("big", vec![1 << 32], ty("ap_fixed<8,3>"))
+        .with_layer(Layer::new("fc", dense(1 << 32)));
+    let e = analyze_err(&big);
+    assert!(e.contains("4294967296"), "{e}");
+    let big = Network::new("big", vec![1 << 16], ty("ap_fixed<8,3>"))
+        .with_layer(Layer::new("fc", dense(1 << 20)));
+    let e = analyze_err(&big);
+    assert!(
+        e.contains(
+            "layer 0 `fc` (Dense): tensor `fc.weight` of shape [65536, 1048576] has \
+             68719476736 elements; the firmware indexes"
+        ),
+        "{e}"
+    );
+    // A shape whose element count overflows usize, and one the firmware cannot index.
+    let e = analyze_err(
+        &Network::new("huge", vec![1 << 22, 1 << 22, 1 << 22], ty("ap_fixed<8,3>"))
+            .with_layer(Layer::new("flat", Op::Flatten(NoParams {}))),
+    );
+    assert!(
+        e.contains(
+            "the input shape [4194304, 4194304, 4194304] has more elements than usize holds"
+        ),
+        "{e}"
+    );
+    let e = analyze_err(
+        &Network::new("flat", vec![1 << 16, 1 << 15, 2], ty("ap_fixed<8,3>"))
+            .with_layer(Layer::new("flat", Op::Flatten(NoParams {}))),
+    );
+    assert!(
+        e.contains("the input shape [65536, 32768, 2] has 4294967296 elements"),
+        "{e}"
+    );
+    let e = analyze_err(
+        &Network::new("up", vec![1 << 16, 1], ty("ap_fixed<8,3>")).with_layer(Layer::new(
+            "up",
+            Op::UpSampling1D(UpSampling1D { size: 1 << 16 }),
+        )),
+    );
+    assert!(
+        e.contains(
+            "layer 0 `up` (UpSampling1D): the output shape [4294967296, 1] has \
+                    4294967296 elements; the firmware indexes"
+        ),
+        "{e}"
+    );
+    // A `same` window so large that its padding overflows.
+    let conv = Network::new("conv", vec![4, 1], ty("ap_fixed<8,3>")).with_layer(Layer::new(
+        "conv",
+        Op::Conv1D(Conv1D {
+            filters: 1,
+            kernel: usize::MAX,
+            stride: 1,
+            padding: Padding::Same,
+            use_bias: false,
+        }),
+    ));
+    let e = analyze_err(&conv);
+    assert!(
+        e.contains("layer 0 `conv` (Conv1D): the window of 18446744073709551615"),
+        "{e}"
+    );
+    let pool = Network::new("pool", vec![4, 4, 1], ty("ap_fixed<8,3>")).with_layer(Layer::new(
+        "pool",
+        Op::AvgPool2D(Pool2D {
+            pool: [1 << 33, 1 << 33],
+            stride: Some([1, 1]),
+            padding: Padding::Same,
+        }),
+    ));
+    let e = analyze_err(&pool);
+    assert!(e.contains("layer 0 `pool` (AvgPool2D)"), "{e}");
+    // Totals over layers are checked too: each layer fits, the sum does not.
+    let conv = |i: usize| {
+        Layer::new(
+            format!("conv{i}"),
+            Op::Conv2D(Conv2D {
+                filters: 1,
+                kernel: [1 << 15, 1 << 15],
+                stride: [1, 1],
+                padding: Padding::Same,
+                use_bias: false,
+            }),
+        )
+        .with_precision(Precision {
+            accum: Some(ty("ap_fixed<32,16>")),
+            ..Precision::default()
+        })
+    };
+    let mut deep = Network::new("deep", vec![1 << 15, 1 << 15, 1], ty("ap_fixed<8,3>"));
+    for i in 0..15 {
+        deep = deep.with_layer(conv(i));
+    }
+    // 15 layers of 2^60 MACs fit ...
+    assert_eq!(deep.analyze().unwrap().total_macs(), 15 << 60);
+    // ... 16 do not.
+    let e = analyze_err(&deep.with_layer(conv(15)));
+    assert!(e.contains("the network's total MACs overflow usize"), "{e}");
+    // Padding::resolve never wraps or divides by zero.
+    assert!(Padding::Same.resolve(4, usize::MAX, 1).is_none());
+    assert!(Padding::Same.resolve(4, 3, 0).is_none());
+    assert!(Padding::Valid.resolve(4, 3, 0).is_none());
+    assert!(Padding::Same.resolve(0, 3, 1).is_none());
+}
+
+#[test]
+fn non_finite_weights_are_refused() {
+    let net = with_random_weights(fixture("jet_mlp.json"));
+    let cases: &[(&str, usize, f32, &str)] = &[
+        (
+            "fc1.weight",
+            17,
+            f32::NAN,
+            "weights: tensor `fc1.weight` holds NaN at index 17 (flat, row-major, shape [16, \
+             64]); weights must be finite",
+        ),
+        (
+            "output.bias",
+            3,
+            f32::INFINITY,
+            "weights: tensor `output.bias` holds inf at index 3 (flat, row-major, shape [5]); \
+             weights must be finite",
+        ),
+        (
+            "fc2.weight",
+            0,
+            f32::NEG_INFINITY,
+            "tensor `fc2.weight` holds -inf at index 0",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (key, index, value, want) in cases {
+        let mut bad = net.clone();
+        bad.weights.get_mut(*key).unwrap().data[*index] = *value;
+        let e = analyze_err(&bad);
+        assert!(e.contains(want), "want `{want}`\n got `{e}`");
+        // Never saved ...
+        let path = dir.path().join("bad.json");
+        let e = bad.save(&path).unwrap_err().to_string();
+        assert!(e.contains(want), "{e}");
+        // ... and refused when loaded from files written by another tool.
+        std::fs::write(&path, bad.to_json_string(Some("bad.safetensors")).unwrap()).unwrap();
+        weights::save(&bad.weights, &dir.path().join("bad.safetensors")).unwrap();
+        let e = Network::load(&path).unwrap_err().to_string();
+        assert!(e.contains(want), "{e}");
+    }
+    // An F64 value beyond the f32 range is named as such, not as infinity.
+    let f64_file = {
+        let raw: Vec<u8> = [0.5f64, 1e300]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        let view =
+            safetensors::tensor::TensorView::new(safetensors::Dtype::F64, vec![2], &raw).unwrap();
+        safetensors::serialize([("t", view)], None).unwrap()
+    };
+    let e = weights::from_safetensors(&f64_file, "w.safetensors")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("w.safetensors: tensor `t` holds 1e300 at index 1, which does not fit f32"),
+        "{e}"
+    );
+}

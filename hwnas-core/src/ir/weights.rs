@@ -22,7 +22,11 @@ impl Tensor {
     /// # Errors
     /// [`Error::Weights`] when the data length does not match the shape.
     pub fn new(shape: Vec<usize>, data: Vec<f32>) -> Result<Self> {
-        let n: usize = shape.iter().product();
+        let n = elements(&shape).ok_or_else(|| {
+            Error::Weights(format!(
+                "a tensor of shape {shape:?} has more elements than usize holds"
+            ))
+        })?;
         if n != data.len() {
             return Err(Error::Weights(format!(
                 "a tensor of shape {shape:?} needs {n} values, got {}",
@@ -33,8 +37,13 @@ impl Tensor {
     }
 
     /// A tensor filled with `value`.
+    ///
+    /// # Panics
+    /// When the number of elements of `shape` overflows `usize` (no such tensor can exist).
     pub fn full(shape: Vec<usize>, value: f32) -> Self {
-        let n = shape.iter().product();
+        let Some(n) = elements(&shape) else {
+            panic!("Tensor::full: a tensor of shape {shape:?} has more elements than usize holds")
+        };
         Tensor {
             shape,
             data: vec![value; n],
@@ -50,6 +59,11 @@ impl Tensor {
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
+}
+
+/// The product of `shape`, `None` when it overflows.
+fn elements(shape: &[usize]) -> Option<usize> {
+    shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d))
 }
 
 /// The weights of a network, keyed `"<layer>.<parameter>"` (`"fc1.weight"`, `"bn.gamma"`).
@@ -83,8 +97,9 @@ pub fn to_safetensors(weights: &Weights) -> Result<Vec<u8>> {
 /// Parses safetensors bytes. `F32`, `F64` and `BF16` tensors are read (and kept as `f32`).
 ///
 /// # Errors
-/// [`Error::Weights`] naming `origin` when the bytes are not a safetensors file or hold an
-/// unsupported dtype.
+/// [`Error::Weights`] naming `origin` when the bytes are not a safetensors file, hold an
+/// unsupported dtype, or an `F64` value too large for `f32`. (NaN and infinite values are read;
+/// [`Network::analyze`](super::Network::analyze) refuses them.)
 pub fn from_safetensors(bytes: &[u8], origin: &str) -> Result<Weights> {
     let st = SafeTensors::deserialize(bytes)
         .map_err(|e| Error::Weights(format!("{origin} is not a valid safetensors file: {e}")))?;
@@ -96,12 +111,26 @@ pub fn from_safetensors(bytes: &[u8], origin: &str) -> Result<Weights> {
                 .chunks_exact(4)
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect(),
-            Dtype::F64 => data
-                .chunks_exact(8)
-                .map(|c| {
-                    f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) as f32
-                })
-                .collect(),
+            Dtype::F64 => {
+                let wide: Vec<f64> = data
+                    .chunks_exact(8)
+                    .map(|c| f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                    .collect();
+                // A finite value beyond the f32 range would silently become infinite.
+                if let Some((i, v)) = wide
+                    .iter()
+                    .enumerate()
+                    .find(|(_, v)| v.is_finite() && !(**v as f32).is_finite())
+                {
+                    return Err(Error::Weights(format!(
+                        "{origin}: tensor `{name}` holds {v:e} at index {i}, which does not fit \
+                         f32 (at most {:e} in magnitude); hwnas keeps weights as f32, so rescale \
+                         the model",
+                        f32::MAX
+                    )));
+                }
+                wide.into_iter().map(|v| v as f32).collect()
+            }
             Dtype::BF16 => data
                 .chunks_exact(2)
                 .map(|c| f32::from_bits(u32::from(u16::from_le_bytes([c[0], c[1]])) << 16))

@@ -24,6 +24,12 @@ impl SpaceSpec {
             if !crate::ir::is_c_identifier(&l.name) {
                 return Err(self.fail(i, "the name must be a C identifier"));
             }
+            if let Some(why) = crate::ir::layer_name_problem(&l.name) {
+                return Err(self.fail(
+                    i,
+                    format!("the name cannot be used: {why}; rename the layer"),
+                ));
+            }
             if self.layers[..i].iter().any(|o| o.name == l.name) {
                 return Err(self.fail(i, "another layer has this name; names must be unique"));
             }
