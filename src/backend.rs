@@ -1,8 +1,8 @@
 //! The burn backends hwnas runs on.
 //!
-//! The CPU backend ([`Cpu`], burn's `flex`) is always available. With the cargo feature `cuda`,
-//! [`Cuda`] is burn's CUDA backend; it builds without a CUDA toolkit because libcuda and NVRTC are
-//! loaded at run time. burn panics in a worker thread when that load fails, so check
+//! The CPU backend ([`Cpu`], burn's `flex`, built with its threads and SIMD kernels) is always
+//! available. With the cargo feature `cuda`, `Cuda` is burn's CUDA backend; it builds without a
+//! CUDA toolkit because libcuda and NVRTC are loaded at run time. burn panics in a worker thread when that load fails, so check
 //! [`cuda_driver_available`] before choosing a CUDA device.
 
 /// burn's CPU backend (`flex`), the default.
