@@ -280,7 +280,7 @@ fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
 
     // 6. HLS project and C simulation.
     let t = Instant::now();
-    let check = hls::emit_and_check(
+    let check = hls::emit_and_check_events(
         &searched_net,
         &data.test,
         CSIM_EVENTS,

@@ -425,6 +425,14 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
         }
         None => random_inputs(q, cfg.tb_samples, cfg.seed),
     };
+    // The testbench feeds `input_t(double)` of the printed decimal, which is not the raw value
+    // itself where the type cannot hold it (the most negative raw value of a SAT_SYM type
+    // saturates to -max): the expected outputs come from what the testbench really feeds.
+    let t_in = q.input_type;
+    let raw_in: Vec<i64> = raw_in
+        .iter()
+        .map(|&r| t_in.quantize(t_in.to_f64(r)))
+        .collect();
     let raw_out = Emulator::new(q)?.run_raw(&raw_in)?;
     files.push((
         "tb_data/tb_input_features.dat".into(),
@@ -450,7 +458,7 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
     let typedefs = typedefs.join("\n") + "\n";
     let clock = format!("{}", cfg.clock_ns);
     let guard = name.to_uppercase();
-    let tb_read_input = "        input_t x[N_INPUT];\n        for (int i = 0; i < N_INPUT; i++) {\n            double v = 0;\n            values >> v;\n            x[i] = v;\n        }";
+    let tb_read_input = "        input_t x[N_INPUT];\n        for (int i = 0; i < N_INPUT; i++) {\n            x[i] = values[i];\n        }";
     let tb_call = if stream {
         format!(
             "        hls::stream<input_pixel_t> x_stream;\n        \
@@ -505,15 +513,24 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
     for (file, text) in LIBRARY {
         files.push((format!("firmware/hwnas/{file}"), text.to_string()));
     }
-    let config_json = format!(
-        "{{\n  \"generator\": \"hwnas {version}\",\n  \"name\": \"{name}\",\n  \"io_type\": \
-         \"{io_name}\",\n  \"strategy\": {},\n  \"reuse_factor\": {},\n  \"part\": \"{}\",\n  \
-         \"clock_period_ns\": {clock},\n  \"tb_samples\": {}\n}}\n",
-        cfg.strategy.map_or("null".into(), |s| format!("\"{s}\"")),
-        cfg.reuse_factor.map_or("null".into(), |r| r.to_string()),
-        cfg.part.replace('"', ""),
-        raw_in.len() / q.input_len()
-    );
+    // What `hwnas csim` reads back: the interface (sizes and types of input and output).
+    let config_json = serde_json::json!({
+        "generator": format!("hwnas {version}"),
+        "name": name,
+        "io_type": io_name,
+        "strategy": cfg.strategy.map(|s| s.to_string()),
+        "reuse_factor": cfg.reuse_factor,
+        "part": cfg.part,
+        "clock_period_ns": cfg.clock_ns,
+        "tb_samples": raw_in.len() / q.input_len(),
+        "n_input": q.input_len(),
+        "n_output": q.output_len(),
+        "input_type": q.input_type.to_string(),
+        "output_type": q.output_type().to_string(),
+    });
+    let config_json = serde_json::to_string_pretty(&config_json)
+        .map_err(|e| Error::Input(format!("hwnas_config.json: {e}")))?
+        + "\n";
     files.push(("hwnas_config.json".into(), config_json));
     files.push((MARKER.into(), format!("written by hwnas {version}\n")));
     Ok((files, warnings))

@@ -15,13 +15,15 @@ impl QNetwork {
     /// the firmware will perform (see the [module docs](super)).
     ///
     /// # Errors
-    /// [`Error::Core`] when the network is invalid, [`Error::Input`] when it has no weights,
+    /// [`Error::Core`] when the network is invalid, [`Error::Input`] when it has parameters but no
+    /// weights,
     /// [`Error::Unsupported`] naming the layer when a type cannot be used (constants wider than
     /// 53 bits, a cast that trips the `ap_types` debug assertion, a BatchNorm variance that is
     /// not positive, ...).
     pub fn from_network(net: &Network) -> Result<QNetwork> {
         let analysis = net.analyze()?;
-        if !net.has_weights() {
+        // A network of parameter-free layers only (a ReLU, a pooling) needs no weights file.
+        if !net.has_weights() && analysis.total_params() > 0 {
             return Err(Error::Input(format!(
                 "network `{}` has no weights (an architecture-only document); give it a \
                  safetensors file (`weights` key, see docs/ir.md) before emitting or emulating it",

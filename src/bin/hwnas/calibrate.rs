@@ -65,12 +65,12 @@ pub fn run(c: CalibrateCommand) -> Result<(), hwnas::hls::Error> {
                 IoType::IoParallel
             };
             let n = write_suite(&out, &part, tool, io, &SuiteSpec::default())?;
-            println!("wrote {n} one-layer projects to {}", out.display());
-            println!(
+            outln!("wrote {n} one-layer projects to {}", out.display());
+            outln!(
                 "synthesise them: {0}/run_local.sh -j 4   or   cd {0} && sbatch slurm_array.sh",
                 out.display()
             );
-            println!("then: hwnas calibrate fit {}", out.display());
+            outln!("then: hwnas calibrate fit {}", out.display());
             Ok(())
         }
         CalibrateCommand::Fit { dir, out } => {
@@ -105,8 +105,8 @@ pub fn run(c: CalibrateCommand) -> Result<(), hwnas::hls::Error> {
                 cal.insert(e.clone());
             }
             cal.save(&path)?;
-            print!("{}", t.render());
-            println!(
+            out!("{}", t.render());
+            outln!(
                 "{} projects read, {} without reports; calibration written to {}",
                 fit.used,
                 fit.missing.len(),

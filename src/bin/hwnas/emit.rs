@@ -78,7 +78,7 @@ pub fn run(a: EmitArgs) -> Result<(), hwnas::hls::Error> {
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
-    println!(
+    outln!(
         "wrote {} files to {} (C simulation: `hwnas csim {}`)",
         report.files,
         report.dir.display(),

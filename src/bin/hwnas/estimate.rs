@@ -78,7 +78,7 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
             "estimate": est,
             "utilisation_percent": util,
         });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return Ok(());
     }
     let mut t = Table::new(&[
@@ -135,7 +135,7 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
         String::new(),
         String::new(),
     ]);
-    println!(
+    outln!(
         "network `{}` on {} ({}), {} estimate, {}{}",
         net.name,
         device.name,
@@ -150,9 +150,9 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
             |p| format!(", calibration {}", p.display())
         )
     );
-    print!("{}", t.render());
+    out!("{}", t.render());
     if util.max() > 100.0 {
-        println!("does not fit: {:.0}% of the scarcest resource", util.max());
+        outln!("does not fit: {:.0}% of the scarcest resource", util.max());
     }
     Ok(())
 }

@@ -1,5 +1,8 @@
 //! The `hwnas` command-line tool.
 
+#[macro_use]
+mod out;
+
 mod calibrate;
 mod csim;
 mod emit;

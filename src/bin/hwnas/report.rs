@@ -22,10 +22,10 @@ pub struct ReportArgs {
 pub fn run(a: ReportArgs) -> Result<(), hwnas::hls::Error> {
     let p = ProjectReport::load(&a.dir)?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
         return Ok(());
     }
-    println!(
+    outln!(
         "project `{}` in {} (solution {})",
         p.name,
         p.dir.display(),
@@ -81,11 +81,11 @@ pub fn run(a: ReportArgs) -> Result<(), hwnas::hls::Error> {
         );
         part = part.or_else(|| s.device.clone());
     }
-    print!("{}", t.render());
+    out!("{}", t.render());
     if let Some(c) = &p.csynth
         && let (Some(target), Some(est)) = (c.target_clock_ns, c.estimated_clock_ns)
     {
-        println!("clock: target {target} ns, estimated {est} ns");
+        outln!("clock: target {target} ns, estimated {est} ns");
     }
     if let Some(device) = part.as_deref().and_then(|s| Device::lookup(s).ok()) {
         let used = p
@@ -95,9 +95,13 @@ pub fn run(a: ReportArgs) -> Result<(), hwnas::hls::Error> {
             .or(p.csynth.as_ref().map(|c| c.resources));
         if let Some(r) = used {
             let u = device.utilisation(&r);
-            println!(
+            outln!(
                 "{}: LUT {:.1}%, FF {:.1}%, BRAM {:.1}%, DSP {:.1}%",
-                device.name, u.lut, u.ff, u.bram18, u.dsp
+                device.name,
+                u.lut,
+                u.ff,
+                u.bram18,
+                u.dsp
             );
         }
     }

@@ -41,7 +41,7 @@ pub fn run(path: &Path) -> Result<(), hwnas::core::Error> {
             layer.hls.strategy.to_string(),
         ]);
     }
-    println!(
+    outln!(
         "network `{}`: input {} {}, output {} {}",
         net.name,
         shape(&a.input_shape),
@@ -49,8 +49,8 @@ pub fn run(path: &Path) -> Result<(), hwnas::core::Error> {
         shape(a.output_shape()),
         a.output_type()
     );
-    print!("{}", t.render());
-    println!(
+    out!("{}", t.render());
+    outln!(
         "total: {} layers, {} parameters ({}), {} MACs ({}) per inference",
         net.layers.len(),
         thousands(a.total_params()),
@@ -59,9 +59,9 @@ pub fn run(path: &Path) -> Result<(), hwnas::core::Error> {
         si(a.total_macs())
     );
     if net.has_weights() {
-        println!("weights: {} tensors, all shapes match", net.weights.len());
+        outln!("weights: {} tensors, all shapes match", net.weights.len());
     } else {
-        println!("weights: none (architecture only)");
+        outln!("weights: none (architecture only)");
     }
     Ok(())
 }
