@@ -2,7 +2,11 @@
 //! 4.2: 4x14x7 input, widest candidates, batch 256) against the same network without
 //! architecture parameters or quantisation; the ratio is the overhead of the search.
 //!
-//! `cargo bench --bench supernet_step` runs criterion on the CPU and prints the ratio.
+//! `cargo bench --bench supernet_step` runs criterion on the CPU, then prints hwnas's medians
+//! (3 repetitions of 10 steps) and, with `HWNAS_TORCH_PYTHON=/path/to/python` (a Python with
+//! torch), PyTorch's on the same space (`shared/bench/torch_supernet_ref.py`) in the same run and
+//! the two ratios hwnas / PyTorch. `HWNAS_SAME_RUN_ONLY=1` skips criterion;
+//! `HWNAS_PROFILE=supernet|plain` runs 40 steps of one of them and nothing else, for a profiler.
 //! With `HWNAS_GPU_CHECK=1` (see `scripts/gpu-check.sh`) it instead runs 10 steps on the CPU and,
 //! when built with `--features cuda` on a machine with an NVIDIA driver, on CUDA, and compares
 //! the losses.
@@ -186,9 +190,103 @@ fn gpu_check() {
     println!("cuda: built without the `cuda` feature; CUDA check skipped");
 }
 
+/// Median of `reps` repetitions of [`measure`] (each 10 timed steps after one warm-up step):
+/// `(supernet ms, plain ms)`.
+fn medians(reps: usize) -> (f64, f64) {
+    let device = Default::default();
+    let mut sup = Vec::new();
+    let mut pl = Vec::new();
+    for _ in 0..reps {
+        let (s, p, _, _) = measure::<hwnas::backend::CpuAutodiff>(&device, 11);
+        sup.push(s);
+        pl.push(p);
+    }
+    (median(&mut sup), median(&mut pl))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// PyTorch on the same space (`shared/bench/torch_supernet_ref.py`), run with the Python named
+/// by `HWNAS_TORCH_PYTHON` and as many threads as hwnas uses: `(version, supernet ms, plain
+/// ms)`, or why it could not run.
+fn torch_reference(threads: usize) -> Option<Result<(String, f64, f64), String>> {
+    let python = std::env::var_os("HWNAS_TORCH_PYTHON")?;
+    let script = std::env::var_os("HWNAS_TORCH_REF").map_or_else(
+        || {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/bench/torch_supernet_ref.py")
+        },
+        std::path::PathBuf::from,
+    );
+    let out = match std::process::Command::new(&python)
+        .arg(&script)
+        .env("THREADS", threads.to_string())
+        .output()
+    {
+        Ok(o) if o.status.success() => o,
+        Ok(o) => {
+            return Some(Err(format!(
+                "{} {} failed: {}",
+                python.to_string_lossy(),
+                script.display(),
+                String::from_utf8_lossy(&o.stderr).trim()
+            )));
+        }
+        Err(e) => return Some(Err(format!("cannot run {}: {e}", python.to_string_lossy()))),
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let parsed = text
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .and_then(|v| {
+            Some((
+                v.get("torch")?.as_str()?.to_string(),
+                v.get("supernet_alternating_ms")?.as_f64()?,
+                v.get("plain_ms")?.as_f64()?,
+            ))
+        });
+    Some(parsed.ok_or_else(|| format!("no JSON result in the reference's output: {text}")))
+}
+
+/// Runs `steps` steps of the supernet or the plain network and nothing else, for a profiler
+/// (`HWNAS_PROFILE=supernet|plain perf record ...`).
+fn profile(what: &str, steps: usize) {
+    let device = Default::default();
+    let (train, val) = (data(BATCH * 2, 1), data(BATCH, 2));
+    let batch: Vec<usize> = (0..BATCH).collect();
+    let t = Instant::now();
+    if what == "plain" {
+        let mut p = plain::<hwnas::backend::CpuAutodiff>(&device);
+        for _ in 0..steps {
+            plain_step(&mut p, &train, &batch);
+        }
+    } else {
+        let mut s = search::<hwnas::backend::CpuAutodiff>(&device);
+        for _ in 0..steps {
+            s.step(&train, &val, &batch).expect("finite loss");
+        }
+    }
+    println!(
+        "{what}: {steps} steps, {:.2} ms/step",
+        t.elapsed().as_secs_f64() * 1e3 / steps as f64
+    );
+}
+
 fn main() {
     if std::env::var_os("HWNAS_GPU_CHECK").is_some() {
         gpu_check();
+        return;
+    }
+    if let Ok(what) = std::env::var("HWNAS_PROFILE") {
+        profile(&what, 40);
+        return;
+    }
+    if std::env::var_os("HWNAS_SAME_RUN_ONLY").is_some() {
+        report_same_run();
         return;
     }
     let device = Default::default();
@@ -204,9 +302,35 @@ fn main() {
         b.iter(|| plain_step(&mut p, &train, &batch))
     });
     c.final_summary();
-    let (ms_s, ms_p, _, _) = measure::<hwnas::backend::CpuAutodiff>(&device, 11);
+    report_same_run();
+}
+
+/// hwnas's medians and, when a Python with torch is named, PyTorch's on the same space, in
+/// the same run, and their ratios.
+fn report_same_run() {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let (ms_s, ms_p) = medians(3);
     println!(
-        "supernet step {ms_s:.2} ms, plain step {ms_p:.2} ms, overhead ratio {:.2}x",
+        "hwnas (cpu, burn-flex, {threads} threads): supernet step {ms_s:.2} ms, plain step \
+         {ms_p:.2} ms (medians of 3 x 10 steps); search overhead {:.2}x",
         ms_s / ms_p
     );
+    match torch_reference(threads) {
+        None => println!(
+            "PyTorch reference skipped: set HWNAS_TORCH_PYTHON to a Python with torch (see \
+             shared/bench/torch_supernet_ref.py) to measure it in the same run"
+        ),
+        Some(Err(e)) => println!("PyTorch reference failed: {e}"),
+        Some(Ok((version, ts, tp))) => {
+            println!(
+                "PyTorch {version} ({threads} threads): supernet step {ts:.2} ms, plain step \
+                 {tp:.2} ms (medians of 3 x 30 steps)"
+            );
+            println!(
+                "ratio hwnas / PyTorch: supernet {:.2}x, plain {:.2}x",
+                ms_s / ts,
+                ms_p / tp
+            );
+        }
+    }
 }

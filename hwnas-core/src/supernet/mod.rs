@@ -10,4 +10,4 @@ mod quant;
 
 pub use net::{Ctx, Probs, Supernet};
 pub use params::{Adam, Bound, Entry, Group, ParamStore, Rng, to_vec};
-pub use quant::{fake_quant, integer_bits_for};
+pub use quant::{fake_quant, fake_quant_mix, integer_bits_for};

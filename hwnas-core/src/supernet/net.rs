@@ -7,7 +7,7 @@ use burn::tensor::ops::{ConvOptions, PadMode};
 use burn::tensor::{Tensor, TensorData};
 
 use super::params::{Bound, Group, ParamStore, Rng, to_vec};
-use super::quant::{fake_quant, integer_bits_for};
+use super::quant::{fake_quant, fake_quant_mix, integer_bits_for};
 use crate::fixed::FixedType;
 use crate::space::{Choice, DecisionKind, LayerKind, PoolKind, SpaceSpec};
 use crate::{Error, Result};
@@ -446,9 +446,9 @@ impl<B: AutodiffBackend> Supernet<B> {
                         };
                         let scale = gamma / var.add_scalar(eps).sqrt();
                         let shift = beta - mean * scale.clone();
-                        let mut y = x * bcast4c(scale) + bcast4c(shift);
+                        let mut y = add_channels(mul_channels(x, scale), shift);
                         if let Some(m) = mask.as_ref() {
-                            y = y * bcast4c(m.clone());
+                            y = mul_channels(y, m.clone());
                         }
                         Act::Map(y)
                     }
@@ -533,16 +533,11 @@ impl<B: AutodiffBackend> Supernet<B> {
             Some(d) => match probs[d].hot {
                 Some(i) => q(opts[i], x),
                 None => {
-                    let mut acc: Option<Tensor<B, D>> = None;
-                    for (i, &b) in opts.iter().enumerate() {
-                        let p: Tensor<B, D> = probs[d].t.clone().slice(i..i + 1).reshape([1; D]);
-                        let y = q(b, x.clone()) * p;
-                        acc = Some(match acc {
-                            Some(a) => a + y,
-                            None => y,
-                        });
-                    }
-                    acc.expect("at least one option")
+                    let types: Vec<FixedType> = opts
+                        .iter()
+                        .map(|&b| self.quant_type(b as usize, integer))
+                        .collect();
+                    fake_quant_mix(x, &types, &probs[d].t)
                 }
             },
         }
@@ -622,7 +617,9 @@ impl<B: AutodiffBackend> Supernet<B> {
                     (x.pad([ph, pw], PadMode::Constant(0.0)), [0, 0])
                 };
                 let opts = ConvOptions::new([sh, l.stride], pad, [1, 1], 1);
-                Act::Map(conv2d(x, w, Some(bias), opts))
+                // The bias is added here, not by conv2d: burn's conv bias gradient sums a
+                // transposed copy of the output gradient; this sum runs on it as laid out.
+                Act::Map(add_channels(conv2d(x, w, None, opts), bias))
             }
         };
         // Result quantisation.
@@ -671,7 +668,7 @@ impl<B: AutodiffBackend> Supernet<B> {
             };
             y = match y {
                 Act::Flat(t) => Act::Flat(t * m.clone().unsqueeze_dim(0)),
-                Act::Map(t) => Act::Map(t * bcast4c(m.clone())),
+                Act::Map(t) => Act::Map(mul_channels(t, m.clone())),
             };
             *mask = Some(m);
         }
@@ -736,9 +733,25 @@ fn bcast2<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 2> {
     p.reshape([1, 1])
 }
 
-fn bcast4c<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {
-    let c = p.dims()[0];
-    p.reshape([1, c, 1, 1])
+/// One value per channel of an `[n, c, h, w]` map, laid out as `[n, c, 1]` against the map
+/// viewed as `[n, c, h*w]`: the per-row-scalar broadcast that burn-flex runs as one SIMD pass.
+/// (A `[1, c, 1, 1]` operand is walked element by element with a strided iterator, an order of
+/// magnitude slower; the values, and so the maths, are the same.)
+fn per_channel<B: AutodiffBackend>(v: Tensor<B, 1>, n: usize) -> Tensor<B, 3> {
+    let c = v.dims()[0];
+    v.reshape([1, c]).repeat_dim(0, n).reshape([n, c, 1])
+}
+
+/// `t * v` with `v` one value per channel of the map `t`.
+fn mul_channels<B: AutodiffBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
+    let [n, c, h, w] = t.dims();
+    (t.reshape([n, c, h * w]) * per_channel(v, n)).reshape([n, c, h, w])
+}
+
+/// `t + v` with `v` one value per channel of the map `t`.
+fn add_channels<B: AutodiffBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
+    let [n, c, h, w] = t.dims();
+    (t.reshape([n, c, h * w]) + per_channel(v, n)).reshape([n, c, h, w])
 }
 
 /// Nearest-neighbour upsampling of `[n, c, h, w]` to `[n, c, h * size[0], w * size[1]]`.
