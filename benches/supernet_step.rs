@@ -9,7 +9,7 @@
 //! `HWNAS_PROFILE=supernet|plain` runs 40 steps of one of them and nothing else, for a profiler.
 //! With `HWNAS_GPU_CHECK=1` (see `scripts/gpu-check.sh`) it instead runs 10 steps on the CPU and,
 //! when built with `--features cuda` on a machine with an NVIDIA driver, on CUDA, and compares
-//! the losses.
+//! the losses; `HWNAS_BENCH_SPACE=full` runs that check on the flagship's full DeepCalo space.
 
 use std::time::Instant;
 
@@ -22,6 +22,11 @@ use hwnas::core::space::{LayerSpec, SpaceSpec};
 use hwnas::core::supernet::{Adam, Rng, Supernet};
 
 const BATCH: usize = 256;
+
+// The flagship example's own `#[searchable]` spaces (the full DeepCalo one for the GPU check).
+#[path = "../examples/calorimeter/space.rs"]
+#[allow(dead_code)]
+mod space;
 
 /// Placeholder cost model (the search only needs some table to price).
 struct Macs;
@@ -97,17 +102,55 @@ fn calo(search: bool) -> SpaceSpec {
         .expect("the calorimeter space is valid")
 }
 
-fn data(n: usize, seed: u64) -> Dataset {
+fn data(n: usize, features: usize, seed: u64) -> Dataset {
     let mut rng = Rng::new(seed);
-    let x: Vec<f32> = (0..n * 392).map(|_| rng.uniform() as f32).collect();
+    let x: Vec<f32> = (0..n * features).map(|_| rng.uniform() as f32).collect();
     let y: Vec<f32> = (0..n)
-        .map(|i| x[i * 392..(i + 1) * 392].iter().sum::<f32>() / 50.0)
+        .map(|i| x[i * features..(i + 1) * features].iter().sum::<f32>() / 50.0)
         .collect();
-    Dataset::new(x, y, 392, 1).expect("consistent data")
+    Dataset::new(x, y, features, 1).expect("consistent data")
+}
+
+/// The spaces a bench can run: the bench's calorimeter default (`calo`), or the flagship
+/// example's full DeepCalo space (`full`, 4 x 56 x 11 input, 1.8M parameters at its widest).
+#[derive(Clone, Copy, PartialEq)]
+enum Which {
+    Calo,
+    Full,
+}
+
+impl Which {
+    fn from_env() -> Which {
+        match std::env::var("HWNAS_BENCH_SPACE").as_deref() {
+            Ok("full") => Which::Full,
+            _ => Which::Calo,
+        }
+    }
+
+    /// `(search space, plain network's space)`.
+    fn spaces(self) -> (SpaceSpec, SpaceSpec) {
+        match self {
+            Which::Calo => (calo(true), calo(false)),
+            Which::Full => {
+                use hwnas::SearchSpace;
+                let full = space::CaloFull::space().expect("the full space is valid");
+                let widest = space::CaloFull::baseline().to_arch();
+                let plain = full.restricted_to(&widest).expect("its widest member");
+                (full, plain)
+            }
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Which::Calo => "calo default",
+            Which::Full => "calo full (DeepCalo)",
+        }
+    }
 }
 
 /// A search positioned after its warm-up, so that every step trains weights and logits.
-fn search<B: AutodiffBackend>(device: &B::Device) -> Search<B> {
+fn search<B: AutodiffBackend>(space: &SpaceSpec, device: &B::Device) -> Search<B> {
     let cfg = SearchConfig {
         batch_size: BATCH,
         warmup_epochs: 0,
@@ -116,7 +159,7 @@ fn search<B: AutodiffBackend>(device: &B::Device) -> Search<B> {
         ..Default::default()
     };
     let m = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)]).expect("known fields");
-    let mut s = Search::new(&calo(true), &Macs, m, vec![], cfg, device).expect("search");
+    let mut s = Search::new(space, &Macs, m, vec![], cfg, device).expect("search");
     s.skip_warmup();
     s
 }
@@ -126,8 +169,8 @@ struct Plain<B: AutodiffBackend> {
     adam: Adam<B::InnerBackend>,
 }
 
-fn plain<B: AutodiffBackend>(device: &B::Device) -> Plain<B> {
-    let net = Supernet::new(&calo(false), device, 0).expect("plain network");
+fn plain<B: AutodiffBackend>(space: &SpaceSpec, device: &B::Device) -> Plain<B> {
+    let net = Supernet::new(space, device, 0).expect("plain network");
     let adam = Adam::new(1e-3, net.store.entries.len());
     Plain { net, adam }
 }
@@ -137,11 +180,17 @@ fn plain_step<B: AutodiffBackend>(p: &mut Plain<B>, d: &Dataset, batch: &[usize]
 }
 
 /// `(ms per supernet step, ms per plain step, supernet loss at step 10, plain loss at step 10)`.
-fn measure<B: AutodiffBackend>(device: &B::Device, steps: usize) -> (f64, f64, f32, f32) {
-    let (train, val) = (data(BATCH * 2, 1), data(BATCH, 2));
+fn measure<B: AutodiffBackend>(
+    which: Which,
+    device: &B::Device,
+    steps: usize,
+) -> (f64, f64, f32, f32) {
+    let (space, plain_space) = which.spaces();
+    let features: usize = space.input_shape.iter().product();
+    let (train, val) = (data(BATCH * 2, features, 1), data(BATCH, features, 2));
     let batches: Vec<Vec<usize>> = vec![(0..BATCH).collect(), (BATCH..2 * BATCH).collect()];
-    let mut s = search::<B>(device);
-    let mut p = plain::<B>(device);
+    let mut s = search::<B>(&space, device);
+    let mut p = plain::<B>(&plain_space, device);
     // Step 1 warms caches / compiles kernels; it is excluded from the timing.
     let mut ls = s.step(&train, &val, &batches[0]).expect("finite loss");
     let mut lp = plain_step(&mut p, &train, &batches[0]);
@@ -158,9 +207,10 @@ fn measure<B: AutodiffBackend>(device: &B::Device, steps: usize) -> (f64, f64, f
     (ms_s, ms_p, ls, lp)
 }
 
-fn gpu_check() {
+fn gpu_check(which: Which) {
+    println!("space: {}, batch {BATCH}", which.label());
     let cpu = Default::default();
-    let (cs, cp, cls, clp) = measure::<hwnas::backend::CpuAutodiff>(&cpu, 10);
+    let (cs, cp, cls, clp) = measure::<hwnas::backend::CpuAutodiff>(which, &cpu, 10);
     println!(
         "cpu : supernet {cs:.2} ms/step, plain {cp:.2} ms/step, loss@10 supernet {cls:.6} plain {clp:.6}"
     );
@@ -171,7 +221,7 @@ fn gpu_check() {
             return;
         }
         let dev = Default::default();
-        let (gs, gp, gls, glp) = measure::<hwnas::backend::CudaAutodiff>(&dev, 10);
+        let (gs, gp, gls, glp) = measure::<hwnas::backend::CudaAutodiff>(which, &dev, 10);
         println!(
             "cuda: supernet {gs:.2} ms/step, plain {gp:.2} ms/step, loss@10 supernet {gls:.6} plain {glp:.6}"
         );
@@ -197,7 +247,7 @@ fn medians(reps: usize) -> (f64, f64) {
     let mut sup = Vec::new();
     let mut pl = Vec::new();
     for _ in 0..reps {
-        let (s, p, _, _) = measure::<hwnas::backend::CpuAutodiff>(&device, 11);
+        let (s, p, _, _) = measure::<hwnas::backend::CpuAutodiff>(Which::Calo, &device, 11);
         sup.push(s);
         pl.push(p);
     }
@@ -256,16 +306,17 @@ fn torch_reference(threads: usize) -> Option<Result<(String, f64, f64), String>>
 /// (`HWNAS_PROFILE=supernet|plain perf record ...`).
 fn profile(what: &str, steps: usize) {
     let device = Default::default();
-    let (train, val) = (data(BATCH * 2, 1), data(BATCH, 2));
+    let (space, plain_space) = Which::Calo.spaces();
+    let (train, val) = (data(BATCH * 2, 392, 1), data(BATCH, 392, 2));
     let batch: Vec<usize> = (0..BATCH).collect();
     let t = Instant::now();
     if what == "plain" {
-        let mut p = plain::<hwnas::backend::CpuAutodiff>(&device);
+        let mut p = plain::<hwnas::backend::CpuAutodiff>(&plain_space, &device);
         for _ in 0..steps {
             plain_step(&mut p, &train, &batch);
         }
     } else {
-        let mut s = search::<hwnas::backend::CpuAutodiff>(&device);
+        let mut s = search::<hwnas::backend::CpuAutodiff>(&space, &device);
         for _ in 0..steps {
             s.step(&train, &val, &batch).expect("finite loss");
         }
@@ -278,7 +329,7 @@ fn profile(what: &str, steps: usize) {
 
 fn main() {
     if std::env::var_os("HWNAS_GPU_CHECK").is_some() {
-        gpu_check();
+        gpu_check(Which::from_env());
         return;
     }
     if let Ok(what) = std::env::var("HWNAS_PROFILE") {
@@ -290,14 +341,15 @@ fn main() {
         return;
     }
     let device = Default::default();
-    let (train, val) = (data(BATCH * 2, 1), data(BATCH, 2));
+    let (space, plain_space) = Which::Calo.spaces();
+    let (train, val) = (data(BATCH * 2, 392, 1), data(BATCH, 392, 2));
     let batch: Vec<usize> = (0..BATCH).collect();
     let mut c = Criterion::default().sample_size(10).configure_from_args();
-    let mut s = search::<hwnas::backend::CpuAutodiff>(&device);
+    let mut s = search::<hwnas::backend::CpuAutodiff>(&space, &device);
     c.bench_function("supernet_step (calo default, batch 256, cpu)", |b| {
         b.iter(|| s.step(&train, &val, &batch).expect("finite loss"))
     });
-    let mut p = plain::<hwnas::backend::CpuAutodiff>(&device);
+    let mut p = plain::<hwnas::backend::CpuAutodiff>(&plain_space, &device);
     c.bench_function("plain_step (calo default, batch 256, cpu)", |b| {
         b.iter(|| plain_step(&mut p, &train, &batch))
     });

@@ -72,6 +72,16 @@ struct Args {
     /// Start over in an existing output directory of this example.
     #[arg(long, conflicts_with = "resume")]
     force: bool,
+    /// Epochs of baseline training (default: 24, or 30 with --full).
+    #[arg(long)]
+    baseline_epochs: Option<usize>,
+    /// Epochs of the search, warm-up included (default: 5, or 20 with --full); with fewer
+    /// epochs than the default the full search's time is projected from the epochs run.
+    #[arg(long)]
+    search_epochs: Option<usize>,
+    /// Epochs of fine-tuning the searched network (default: 20).
+    #[arg(long)]
+    finetune_epochs: Option<usize>,
 }
 
 fn main() {
@@ -174,6 +184,18 @@ fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
             },
         )
     };
+    let default_search_epochs = schedule.search_epochs;
+    let mut schedule = schedule;
+    if let Some(n) = args.baseline_epochs {
+        schedule.baseline_epochs = n.max(1);
+    }
+    if let Some(n) = args.search_epochs {
+        schedule.search_epochs = n.max(1);
+        schedule.warmup_epochs = schedule.warmup_epochs.min(schedule.search_epochs - 1);
+    }
+    if let Some(n) = args.finetune_epochs {
+        schedule.finetune_epochs = n.max(1);
+    }
     println!(
         "search space `{}`: {} decisions, {:.3e} architectures; output in {}",
         space.name,
@@ -258,6 +280,14 @@ fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
     );
     for line in by_layer(&result.arch) {
         println!("      {line}");
+    }
+    if schedule.search_epochs < default_search_epochs {
+        let per_epoch = t.elapsed().as_secs_f64() / result.history.len().max(1) as f64;
+        println!(
+            "      {per_epoch:.1} s per search epoch: the default {default_search_epochs}-epoch \
+             search would take about {:.0} s",
+            per_epoch * default_search_epochs as f64
+        );
     }
 
     // 4. Fine-tune the searched network.
