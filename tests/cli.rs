@@ -184,6 +184,12 @@ fn give_weights(net: &mut Network) {
     }
 }
 
+/// Fails with the whole text when `needle` is not in it.
+#[track_caller]
+fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
+}
+
 fn assert_ok(o: &Output, what: &str) {
     assert!(
         o.status.success(),
@@ -211,7 +217,7 @@ fn every_command_takes_paths_relative_to_where_the_user_stands() {
     assert_ok(&hwnas_in(&cwd, &["validate", "nets/rel.json"]), "validate");
     let o = hwnas_in(&cwd, &["estimate", "nets/rel.json", "--part", "xcu50"]);
     assert_ok(&o, "estimate");
-    assert!(stdout(&o).contains("fc1"), "{}", stdout(&o));
+    assert_contains(&stdout(&o), "fc1");
     let emulated = hwnas_in(
         &cwd,
         &["emulate", "nets/rel.json", "--input", "x.csv", "--raw"],
@@ -236,7 +242,7 @@ fn every_command_takes_paths_relative_to_where_the_user_stands() {
     );
     // The output's directory must exist; the error says which file could not be written.
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("out/y.csv"), "{}", stderr(&o));
+    assert_contains(&stderr(&o), "out/y.csv");
     assert_ok(
         &hwnas_in(
             &cwd,
@@ -275,17 +281,13 @@ fn every_command_takes_paths_relative_to_where_the_user_stands() {
     }
     let o = hwnas_in(&cwd, &["csim", "prj/rel"]);
     assert_ok(&o, "csim");
-    assert!(stderr(&o).contains("0 mismatches"), "{}", stderr(&o));
+    assert_contains(&stderr(&o), "0 mismatches");
     // The same inputs, the same CSV as the emulator, bit for bit.
     let o = hwnas_in(&cwd, &["csim", "prj/rel", "--input", "x.csv", "--raw"]);
     assert_ok(&o, "csim --input");
     assert_eq!(stdout(&o), stdout(&emulated));
     // Nothing changed: the build is reused.
-    assert!(
-        stderr(&o).contains("up-to-date build reused"),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), "up-to-date build reused");
 }
 
 #[test]
@@ -333,17 +335,12 @@ fn malformed_input_rows_are_refused_with_their_row_by_emulate_and_csim() {
     std::fs::write(d.join("word.csv"), "1,2,3,4\n1,2,x,4\n").unwrap();
     let o = hwnas_in(d, &["emulate", "rows.json", "--input", "bad.csv"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("bad.csv: line 1: 3 values, but a sample of this network has 4"),
-        "{}",
-        stderr(&o)
+    assert_contains(
+        &stderr(&o),
+        "bad.csv: line 1: 3 values, but a sample of this network has 4",
     );
     let o = hwnas_in(d, &["emulate", "rows.json", "--input", "word.csv"]);
-    assert!(
-        stderr(&o).contains("word.csv: line 2: value 3 `x` is not a number"),
-        "{}",
-        stderr(&o)
-    );
+    assert_contains(&stderr(&o), "word.csv: line 2: value 3 `x` is not a number");
 
     if ap_types().is_none() {
         return;
@@ -355,7 +352,7 @@ fn malformed_input_rows_are_refused_with_their_row_by_emulate_and_csim() {
     ] {
         let o = hwnas_in(d, &["csim", "prj", "--input", file]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-        assert!(stderr(&o).contains(message), "{}", stderr(&o));
+        assert_contains(&stderr(&o), message);
     }
     // The testbench itself reads commas and a header, and refuses a short row by its line.
     let exe = d.join("prj/build/rows_csim");
@@ -370,13 +367,12 @@ fn malformed_input_rows_are_refused_with_their_row_by_emulate_and_csim() {
     };
     let o = run("tb.csv");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("1 samples"), "{}", stdout(&o));
+    assert_contains(&stdout(&o), "1 samples");
     let o = run("short.csv");
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("short.csv: line 2: 2 values, but a sample of rows has 4"),
-        "{}",
-        stderr(&o)
+    assert_contains(
+        &stderr(&o),
+        "short.csv: line 2: 2 values, but a sample of rows has 4",
     );
 }
 

@@ -157,7 +157,7 @@ fn prepare_out(args: &Args) -> AnyResult<()> {
 fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
     prepare_out(args)?;
     let files = Files::new(&args.out);
-    let (config, space, schedule) = if args.full {
+    let (config, space, mut schedule) = if args.full {
         (
             CalorimeterConfig::full(),
             space::CaloFull::space()?,
@@ -185,7 +185,6 @@ fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
         )
     };
     let default_search_epochs = schedule.search_epochs;
-    let mut schedule = schedule;
     if let Some(n) = args.baseline_epochs {
         schedule.baseline_epochs = n.max(1);
     }

@@ -36,15 +36,11 @@ use crate::{Error, Result};
 /// `per_row` per sample.
 ///
 /// # Errors
-/// [`Error::Io`] when the file cannot be read; [`Error::Input`] naming the file and the line
+/// [`Error::Core`] when the file cannot be read; [`Error::Input`] naming the file and the line
 /// (or the `.npy` header) when it is not in the format, or a row does not hold `per_row`
 /// values.
 pub fn read_samples(path: &Path, per_row: usize) -> Result<Vec<f64>> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        action: "reading",
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = hwnas_core::fs::read(path)?;
     let bad = |why: String| Error::Input(format!("{}: {why}", path.display()));
     if bytes.starts_with(b"\x93NUMPY") {
         return parse_npy(&bytes, per_row).map_err(bad);

@@ -8,7 +8,7 @@ use hwnas_core::ir::Network;
 use serde::Serialize;
 
 use super::{CsimOptions, compile, to_raw};
-use crate::emit::{HlsConfig, write_project};
+use crate::emit::{HlsConfig, write_qnetwork};
 use crate::emulate::Emulator;
 use crate::model::QNetwork;
 use crate::samples::read_samples;
@@ -58,7 +58,7 @@ impl CsimCheck {
 /// ```
 ///
 /// # Errors
-/// Those of [`write_project`], [`compile`] and [`super::CsimBuild::run`]; [`Error::Csim`]
+/// Those of [`crate::emit::write_project`], [`compile`] and [`super::CsimBuild::run`]; [`Error::Csim`]
 /// when the simulation prints another number of outputs than the emulator computes.
 pub fn emit_and_check(
     net: &Network,
@@ -66,10 +66,10 @@ pub fn emit_and_check(
     dir: &Path,
     opts: &CsimOptions,
 ) -> Result<CsimCheck> {
-    write_project(net, cfg, dir)?;
+    let q = QNetwork::from_network(net)?;
+    write_qnetwork(&q, cfg, dir)?;
     let build = compile(dir, opts)?;
     let run = build.run(None)?;
-    let q = QNetwork::from_network(net)?;
     // What the testbench fed: its own input file, read back as it reads it.
     let fed = read_samples(
         &build.dir.join("tb_data/tb_input_features.dat"),

@@ -356,23 +356,14 @@ pub fn to_raw(values: &[f64], t: &FixedType) -> Result<Vec<i64>> {
         .collect()
 }
 
-/// Writes samples (flat, `per_row` values each) as a testbench input file, values printed
-/// exactly.
+/// Writes samples (flat raw values of `t`, `per_row` each) as a testbench input file, values
+/// printed exactly.
 ///
 /// # Errors
-/// [`Error::Io`] when the file cannot be written.
+/// [`Error::Core`] naming the file when it cannot be written.
 pub fn write_inputs(path: &Path, t: &FixedType, raw: &[i64], per_row: usize) -> Result<()> {
-    let mut s = String::with_capacity(raw.len() * 10);
-    for row in raw.chunks(per_row.max(1)) {
-        let line: Vec<String> = row.iter().map(|&r| format!("{:?}", t.to_f64(r))).collect();
-        s.push_str(&line.join(" "));
-        s.push('\n');
-    }
-    std::fs::write(path, s).map_err(|source| Error::Io {
-        action: "writing",
-        path: path.to_path_buf(),
-        source,
-    })
+    let values: Vec<f64> = raw.iter().map(|&r| t.to_f64(r)).collect();
+    write_values(path, &values, per_row)
 }
 
 #[cfg(test)]
