@@ -619,3 +619,19 @@ fn soft_masks_equal_sliced_kernels_with_strides() {
         }
     }
 }
+
+#[test]
+fn space_shape_overflow_is_an_error_naming_the_layer() {
+    let e = SpaceSpec::builder("s", vec![7, 1])
+        .layer(LayerSpec::upsampling1d("up", 1 << 62))
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("up") && e.contains("overflows"), "{e}");
+    let e = SpaceSpec::builder("s", vec![7, 1])
+        .layer(LayerSpec::zero_padding1d("pad", [usize::MAX, 0]))
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("pad") && e.contains("overflows"), "{e}");
+}

@@ -377,7 +377,7 @@ fn kernel_terms(op: &Op, in_shape: &[usize]) -> std::result::Result<usize, Strin
 }
 
 /// The number of elements of `shape`, or why a tensor of that shape cannot exist.
-fn check_elements(shape: &[usize]) -> std::result::Result<usize, String> {
+pub(crate) fn check_elements(shape: &[usize]) -> std::result::Result<usize, String> {
     let n = shape
         .iter()
         .try_fold(1usize, |n, &d| n.checked_mul(d))
@@ -494,7 +494,11 @@ fn window(
 }
 
 /// `input * size` along `axis`, or why it overflows.
-fn upsampled(axis: &str, input: usize, size: usize) -> std::result::Result<usize, String> {
+pub(crate) fn upsampled(
+    axis: &str,
+    input: usize,
+    size: usize,
+) -> std::result::Result<usize, String> {
     input.checked_mul(size).ok_or_else(|| {
         format!(
             "the output {axis} overflows: {input} x {size} does not fit usize; use a smaller \
@@ -504,7 +508,7 @@ fn upsampled(axis: &str, input: usize, size: usize) -> std::result::Result<usize
 }
 
 /// `input + before + after` along `axis`, or why it overflows (`fields` names the settings).
-fn padded(
+pub(crate) fn padded(
     axis: &str,
     input: usize,
     before: usize,

@@ -25,6 +25,7 @@ mod op;
 pub mod weights;
 
 pub use analysis::{Analysis, LayerInfo, LayerTypes, MAX_ELEMENTS};
+pub(crate) use analysis::{check_elements, padded, upsampled};
 pub use document::{FORMAT, VERSION};
 pub use layer::{HlsKnobs, Layer, Precision, Strategy};
 pub use network::Network;

@@ -2,7 +2,7 @@
 
 use super::layer::LayerKind;
 use super::spec::SpaceSpec;
-use crate::ir::{MAX_ELEMENTS, Padding};
+use crate::ir::{Padding, check_elements, padded, upsampled};
 use crate::{Error, Result};
 
 /// Channels-last shapes of one layer of a space, at the widest options.
@@ -78,46 +78,20 @@ impl SpaceSpec {
                 ),
             });
         }
-        match elements(&s) {
-            Some(n) if n <= MAX_ELEMENTS => {}
-            _ => {
-                return Err(Error::InvalidSpace {
-                    layer: self.name.clone(),
-                    reason: format!(
-                        "the input shape {s:?} has more than {MAX_ELEMENTS} (2^31 - 1) elements, \
-                         the most the firmware can index; use a smaller input"
-                    ),
-                });
-            }
-        }
+        check_elements(&s).map_err(|why| Error::InvalidSpace {
+            layer: self.name.clone(),
+            reason: format!("the input shape {s:?} {why}"),
+        })?;
         // Whether the current channel count is set by a width decision.
         let mut width_varies = false;
         let mut out = Vec::new();
         for (i, l) in self.layers.iter().enumerate() {
             let input = s.clone();
             let up = |axis: &str, n: usize, size: usize| {
-                n.checked_mul(size).ok_or_else(|| {
-                    self.fail(
-                        i,
-                        format!(
-                            "the output {axis} overflows: {n} x {size} does not fit usize; use a \
-                             smaller size"
-                        ),
-                    )
-                })
+                upsampled(axis, n, size).map_err(|why| self.fail(i, why))
             };
-            let pad = |axis: &str, n: usize, before: usize, after: usize| {
-                n.checked_add(before)
-                    .and_then(|m| m.checked_add(after))
-                    .ok_or_else(|| {
-                        self.fail(
-                            i,
-                            format!(
-                                "the output {axis} overflows: {n} + {before} + {after} does not \
-                                 fit usize; use a smaller padding"
-                            ),
-                        )
-                    })
+            let pad = |axis: &str, n: usize, before: usize, after: usize, fields: &str| {
+                padded(axis, n, before, after, fields).map_err(|why| self.fail(i, why))
             };
             let need = |rank: usize, what: &str| {
                 if input.len() == rank {
@@ -159,13 +133,16 @@ impl SpaceSpec {
                 }
                 LayerKind::ZeroPadding1D => {
                     need(2, "ZeroPadding1D")?;
-                    s = vec![pad("length", input[0], l.pad[2], l.pad[3])?, input[1]];
+                    s = vec![
+                        pad("length", input[0], l.pad[2], l.pad[3], "left`/`right")?,
+                        input[1],
+                    ];
                 }
                 LayerKind::ZeroPadding2D => {
                     need(3, "ZeroPadding2D")?;
                     s = vec![
-                        pad("height", input[0], l.pad[0], l.pad[1])?,
-                        pad("width", input[1], l.pad[2], l.pad[3])?,
+                        pad("height", input[0], l.pad[0], l.pad[1], "top`/`bottom")?,
+                        pad("width", input[1], l.pad[2], l.pad[3], "left`/`right")?,
                         input[2],
                     ];
                 }
@@ -183,29 +160,13 @@ impl SpaceSpec {
                     }
                     s = vec![input[0] / l.pool[0], input[1] / l.pool[1], input[2]];
                 }
-                LayerKind::Flatten => s = vec![elements(&input).unwrap_or(usize::MAX)],
+                // The input passed the element check below (or the input shape's).
+                LayerKind::Flatten => s = vec![input.iter().product()],
                 LayerKind::BatchNorm | LayerKind::ReLU | LayerKind::LeakyReLU => {}
             }
             // The same limit as the IR's (the lowered networks must pass Network::analyze).
-            match elements(&s) {
-                None => {
-                    return Err(self.fail(
-                        i,
-                        format!("the output shape {s:?} has more elements than usize holds"),
-                    ));
-                }
-                Some(n) if n > MAX_ELEMENTS => {
-                    return Err(self.fail(
-                        i,
-                        format!(
-                            "the output shape {s:?} has {n} elements; the firmware indexes \
-                             tensors with 32-bit `int`s, so at most {MAX_ELEMENTS} (2^31 - 1) \
-                             are allowed: make it smaller"
-                        ),
-                    ));
-                }
-                Some(_) => {}
-            }
+            check_elements(&s)
+                .map_err(|why| self.fail(i, format!("the output shape {s:?} {why}")))?;
             if l.optional {
                 let ok = l.has_kernel()
                     && l.widths.len() == 1
@@ -230,9 +191,4 @@ impl SpaceSpec {
         }
         Ok(out)
     }
-}
-
-/// The product of `shape`, `None` when it overflows.
-fn elements(shape: &[usize]) -> Option<usize> {
-    shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d))
 }
