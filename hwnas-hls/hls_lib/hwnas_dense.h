@@ -1,8 +1,9 @@
 // hwnas HLS layer library: fully connected layer, Latency and Resource kernels.
 //
 // Both kernels compute, for every output j, acc = (accum_t) bias[j]; then for i = 0 .. n_in-1
-// in ascending order acc += data[i] * weights[i * n_out + j] (exact product, sum cast to
-// accum_t); finally res[j] = (res_T) acc. The hwnas emulator performs the same operations.
+// in ascending order acc += (accum_t)(data[i] * weights[i * n_out + j]) (each product cast to
+// accum_t first, as hls4ml's mult[] arrays and static_casts do, then the sum cast to accum_t);
+// finally res[j] = (res_T) acc. The hwnas emulator performs the same operations.
 #ifndef HWNAS_DENSE_H_
 #define HWNAS_DENSE_H_
 
@@ -29,7 +30,7 @@ HWNAS_LOOP(Product)
     for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
     HWNAS_LOOP(ProductOut)
         for (unsigned j = 0; j < CONFIG_T::n_out; j++) {
-            acc[j] += data[i] * weights[i * CONFIG_T::n_out + j];
+            acc[j] += (typename CONFIG_T::accum_t)(data[i] * weights[i * CONFIG_T::n_out + j]);
         }
     }
 HWNAS_LOOP(Result)
@@ -60,7 +61,8 @@ HWNAS_LOOP(ReuseLoop)
         for (unsigned im = 0; im < CONFIG_T::block_factor; im++) {
             HWNAS_PRAGMA(HLS UNROLL)
             const unsigned w = ir * CONFIG_T::block_factor + im;
-            acc[w % CONFIG_T::n_out] += data[w / CONFIG_T::n_out] * weights[w];
+            acc[w % CONFIG_T::n_out] +=
+                (typename CONFIG_T::accum_t)(data[w / CONFIG_T::n_out] * weights[w]);
         }
     }
 HWNAS_LOOP(Result)

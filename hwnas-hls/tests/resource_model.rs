@@ -91,6 +91,7 @@ fn tutorial_dense(n_in: usize, n_out: usize, wbits: u32, ibits: u32, rf: u32) ->
             bias: Some(ty("ap_fixed<16,6>")),
             accum: Some(ty("ap_fixed<16,6>")),
             result: ty("ap_fixed<16,6>"),
+            param: None,
         },
         hls: HlsKnobs {
             reuse_factor: rf,
@@ -361,6 +362,7 @@ fn dense_cfg(
             bias: Some(bias),
             accum: Some(accum),
             result: input,
+            param: None,
         },
         hls: HlsKnobs {
             reuse_factor: rf,
@@ -401,6 +403,7 @@ fn conv_cfg(
             bias: Some(weight),
             accum: Some(accum),
             result: input,
+            param: None,
         },
         hls: HlsKnobs {
             reuse_factor: rf,

@@ -39,11 +39,17 @@ pub struct LayerConfig {
 impl LayerConfig {
     /// The configurations of every layer of a network, in order.
     ///
+    /// A BatchNorm the export folds into the Dense/Conv layer before it
+    /// ([`Network::batchnorm_is_fused`]) keeps its entry, and the pair is priced as the firmware
+    /// computes it: the Dense/Conv layer outputs the fused result type (the BatchNorm's), which
+    /// is also the BatchNorm's input. So a layer's configuration never depends on the layers
+    /// after it.
+    ///
     /// # Errors
     /// The errors of [`Network::analyze`].
     pub fn of_network(net: &Network, io: IoType) -> Result<Vec<LayerConfig>> {
         let analysis = net.analyze()?;
-        Ok(net
+        let mut configs: Vec<LayerConfig> = net
             .layers
             .iter()
             .zip(analysis.layers)
@@ -55,7 +61,15 @@ impl LayerConfig {
                 hls: layer.hls,
                 io,
             })
-            .collect())
+            .collect();
+        for i in 1..configs.len() {
+            if net.batchnorm_is_fused(i) {
+                let fused = configs[i].types.result;
+                configs[i - 1].types.result = fused;
+                configs[i].types.input = fused;
+            }
+        }
+        Ok(configs)
     }
 }
 

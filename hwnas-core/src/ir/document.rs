@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layer::Layer;
 use super::network::Network;
+use super::preset::TypePreset;
 use super::weights;
 use crate::fixed::FixedType;
 use crate::{Error, Result, fs};
@@ -24,9 +25,15 @@ struct Document {
     input: Input,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     default_precision: Option<FixedType>,
+    #[serde(default, skip_serializing_if = "is_hwnas")]
+    type_preset: TypePreset,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     weights: Option<String>,
     layers: Vec<Layer>,
+}
+
+fn is_hwnas(p: &TypePreset) -> bool {
+    *p == TypePreset::Hwnas
 }
 
 #[derive(Serialize, Deserialize)]
@@ -89,6 +96,7 @@ impl Network {
             input_shape: doc.input.shape,
             input_type: doc.input.ty,
             default_precision: doc.default_precision.unwrap_or(doc.input.ty),
+            type_preset: doc.type_preset,
             layers: doc.layers,
             weights,
         };
@@ -130,6 +138,7 @@ impl Network {
                 ty: self.input_type,
             },
             default_precision: Some(self.default_precision),
+            type_preset: self.type_preset,
             weights: weights_file.map(str::to_string),
             layers: self.layers.clone(),
         };

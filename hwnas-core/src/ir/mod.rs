@@ -22,6 +22,7 @@ mod document;
 mod layer;
 mod network;
 mod op;
+mod preset;
 pub mod weights;
 
 pub use analysis::{Analysis, LayerInfo, LayerTypes, MAX_ELEMENTS};
@@ -34,6 +35,7 @@ pub use op::{
     AxisWindow, BatchNorm, Conv1D, Conv2D, Dense, LeakyReLU, NoParams, Op, Padding, Pool1D, Pool2D,
     UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 };
+pub use preset::{TypePreset, hls4ml_batchnorm_result, hls4ml_constant_type, hwnas_alpha_type};
 pub use weights::{Tensor, Weights};
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::layer::Layer;
+use super::preset::TypePreset;
 use super::weights::Weights;
 use crate::fixed::FixedType;
 use crate::{Error, Result};
@@ -35,6 +36,9 @@ pub struct Network {
     pub input_type: FixedType,
     /// Type used where a layer leaves a weight, bias or result type unset.
     pub default_precision: FixedType,
+    /// The rules that resolve the types layers leave unset (hwnas's own, or one of hls4ml's
+    /// two configuration granularities).
+    pub type_preset: TypePreset,
     /// The layers, in order.
     pub layers: Vec<Layer>,
     /// Float weights, keyed `"<layer>.<parameter>"`; empty for an architecture-only network.
@@ -49,6 +53,7 @@ impl Network {
             input_shape,
             input_type,
             default_precision: input_type,
+            type_preset: TypePreset::default(),
             layers: Vec::new(),
             weights: Weights::new(),
         }
@@ -64,6 +69,27 @@ impl Network {
     pub fn with_default_precision(mut self, t: FixedType) -> Self {
         self.default_precision = t;
         self
+    }
+
+    /// The same network with another type-resolution preset.
+    pub fn with_type_preset(mut self, preset: TypePreset) -> Self {
+        self.type_preset = preset;
+        self
+    }
+
+    /// Whether layer `index` is a BatchNorm that the export folds into the Dense/Conv layer
+    /// before it: hls4ml's rule, the previous layer has a kernel and leaves its `result` type
+    /// unset, and the preset fuses at all ([`TypePreset::fuses_batchnorm`]). With an explicit
+    /// result type the firmware computes Dense → cast → normalize, as hls4ml does.
+    pub fn batchnorm_is_fused(&self, index: usize) -> bool {
+        let Some(layer) = self.layers.get(index) else {
+            return false;
+        };
+        index > 0
+            && matches!(layer.op, super::Op::BatchNorm(_))
+            && self.type_preset.fuses_batchnorm()
+            && self.layers[index - 1].op.has_kernel()
+            && self.layers[index - 1].precision.result.is_none()
     }
 
     /// Whether the network carries weights (else it only describes an architecture).

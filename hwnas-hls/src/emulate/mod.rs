@@ -4,7 +4,8 @@
 //! operations of the firmware in `hls_lib/` (same order, same intermediate types), so the
 //! outputs equal the C simulation's bit for bit. Sums whose accumulator holds them exactly
 //! (the default lossless accumulator) take a fast `i64` path; any other accumulator is
-//! emulated term by term with its rounding and overflow modes.
+//! emulated term by term as hls4ml computes it: each product cast to the accumulator, then
+//! added with the accumulator's overflow mode.
 //!
 //! ```
 //! use hwnas_core::ir::{Dense, Layer, Network, Op, Tensor};
@@ -214,9 +215,17 @@ impl ExactSum<'_> {
     fn start(&self, bias: Option<&QTensor>, j: usize) -> i64 {
         bias.map_or(0, |b| self.accum.cast_from(b.raw[j], &b.ty))
     }
+    /// `acc += (accum_t)(x * w)`: hls4ml casts every product to `accum_t` before adding it
+    /// (the `mult[]` array of its Latency kernels, the `static_cast` of its Resource kernels).
     fn add(&self, acc: i64, x: i64, wi: usize) -> i64 {
         let p = FixedType::mul_raw(&self.input, x, &self.weight.ty, self.weight.raw[wi]);
-        add_exact(&self.accum, acc, p, self.fp)
+        let term = self.accum.cast_exact(p, i64::from(self.fp));
+        add_exact(
+            &self.accum,
+            acc,
+            self.accum.raw_value(term),
+            self.accum.frac_bits(),
+        )
     }
 }
 

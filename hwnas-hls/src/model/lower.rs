@@ -1,6 +1,7 @@
 //! Lowering a `Network` to a [`QNetwork`]: BatchNorm fusion, quantisation, checks.
 
 use hwnas_core::fixed::{FixedType, Rounding};
+use hwnas_core::ir::TypePreset;
 use hwnas_core::ir::{AxisWindow, LayerInfo, Network, Op};
 
 use super::{QLayer, QNetwork, QOp, QTensor, Window};
@@ -42,44 +43,43 @@ impl QNetwork {
                 kind: layer.op.kind().into(),
                 reason,
             };
-            let next_bn = net
-                .layers
-                .get(i + 1)
-                .filter(|l| layer.op.has_kernel() && matches!(l.op, Op::BatchNorm(_)));
+            let next_bn = net.batchnorm_is_fused(i + 1).then(|| &net.layers[i + 1]);
             let ty = &info.types;
             let op = match &layer.op {
                 Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => {
                     let weight_t = ty.weight.ok_or_else(|| fail("no weight type".into()))?;
                     check_const_type(i, &layer.name, "weight", &weight_t)?;
                     let w = &tensor(net, &layer.name, "weight")?.data;
-                    let mut wf: Vec<f64> = w.iter().map(|&v| f64::from(v)).collect();
-                    let mut bf: Option<Vec<f64>> = net
+                    let n_filt = *info.output_shape.last().unwrap_or(&1);
+                    let mut wf: Vec<f32> = w.clone();
+                    let mut bf: Option<Vec<f32>> = net
                         .weights
                         .get(&format!("{}.bias", layer.name))
-                        .map(|t| t.data.iter().map(|&v| f64::from(v)).collect());
-                    let n_filt = *info.output_shape.last().unwrap_or(&1);
+                        .map(|t| t.data.clone());
                     let mut bias_t = ty.bias;
                     if let Some(bn) = next_bn {
+                        // hls4ml's FuseBatchNormalization, in float32 as numpy computes it:
+                        // w' = scale * w, b' = scale * b + (beta - scale * mean).
                         let (scale, shift) = bn_scale_shift(net, bn, n_filt)?;
                         for (k, v) in wf.iter_mut().enumerate() {
                             *v *= scale[k % n_filt];
                         }
                         let b = bf.get_or_insert_with(|| vec![0.0; n_filt]);
                         for (f, v) in b.iter_mut().enumerate() {
-                            *v = *v * scale[f] + shift[f];
+                            *v = scale[f] * *v + shift[f];
                         }
                         bias_t = Some(layer.precision.bias.unwrap_or(net.default_precision));
                     }
                     let weight = QTensor {
                         ty: weight_t,
-                        raw: wf.iter().map(|&v| weight_t.quantize(v)).collect(),
+                        raw: wf.iter().map(|&v| weight_t.quantize_printed(v)).collect(),
                     };
                     let bias = match (bf, bias_t) {
                         (Some(b), Some(t)) => {
                             check_const_type(i, &layer.name, "bias", &t)?;
                             Some(QTensor {
                                 ty: t,
-                                raw: b.iter().map(|&v| t.quantize(v)).collect(),
+                                raw: b.iter().map(|&v| t.quantize_printed(v)).collect(),
                             })
                         }
                         _ => None,
@@ -88,15 +88,17 @@ impl QNetwork {
                         Op::Dense(_) => (info.input_shape[0], info.input_shape[0]),
                         _ => (0, w.len() / n_filt),
                     };
-                    let accum = match layer.precision.accum {
-                        Some(a) => a,
-                        None => FixedType::lossless_accumulator(
+                    let accum = match (layer.precision.accum, net.type_preset) {
+                        (Some(a), _) => a,
+                        // hwnas's lossless accumulator, widened for a bias the fusion added.
+                        (None, TypePreset::Hwnas) => FixedType::lossless_accumulator(
                             &ty.input,
                             &weight_t,
                             bias.as_ref().map(|b| &b.ty),
                             n_terms,
                         )
                         .map_err(|e| fail(e.to_string()))?,
+                        (None, _) => ty.accum.ok_or_else(|| fail("no accumulator type".into()))?,
                     };
                     match &layer.op {
                         Op::Dense(_) => QOp::Dense {
@@ -127,11 +129,11 @@ impl QNetwork {
                         chan,
                         scale: QTensor {
                             ty: st,
-                            raw: scale.iter().map(|&v| st.quantize(v)).collect(),
+                            raw: scale.iter().map(|&v| st.quantize_printed(v)).collect(),
                         },
                         bias: QTensor {
                             ty: bt,
-                            raw: shift.iter().map(|&v| bt.quantize(v)).collect(),
+                            raw: shift.iter().map(|&v| bt.quantize_printed(v)).collect(),
                         },
                     }
                 }
@@ -156,7 +158,7 @@ impl QNetwork {
                 }
                 Op::ReLU(_) => QOp::Relu,
                 Op::LeakyReLU(l) => {
-                    let alpha_type = alpha_type(l.alpha);
+                    let alpha_type = ty.param.ok_or_else(|| fail("no alpha type".into()))?;
                     QOp::LeakyRelu {
                         alpha_type,
                         alpha: alpha_type.quantize(l.alpha),
@@ -242,21 +244,24 @@ fn tensor<'a>(net: &'a Network, layer: &str, param: &str) -> Result<&'a hwnas_co
         .ok_or_else(|| Error::Input(format!("tensor `{layer}.{param}` is missing")))
 }
 
-/// `scale = gamma / sqrt(variance + epsilon)` and `shift = beta - mean * scale`, per channel.
+/// `scale = gamma / sqrt(variance + epsilon)` and `shift = beta - scale * mean`, per channel, in
+/// `float32` as hls4ml computes them from Keras's `float32` statistics (numpy 2 reads the
+/// Python float `epsilon` as `float32`; every step is one IEEE-rounded `float32` operation).
 fn bn_scale_shift(
     net: &Network,
     bn: &hwnas_core::ir::Layer,
     chan: usize,
-) -> Result<(Vec<f64>, Vec<f64>)> {
+) -> Result<(Vec<f32>, Vec<f32>)> {
     let Op::BatchNorm(p) = &bn.op else {
         return Err(Error::Input(format!("`{}` is not a BatchNorm", bn.name)));
     };
     let get = |name| tensor(net, &bn.name, name).map(|t| &t.data);
     let (g, b, m, v) = (get("gamma")?, get("beta")?, get("mean")?, get("variance")?);
+    let epsilon = p.epsilon as f32;
     let mut scale = Vec::with_capacity(chan);
     let mut shift = Vec::with_capacity(chan);
     for c in 0..chan {
-        let var = f64::from(v[c]) + p.epsilon;
+        let var = v[c] + epsilon;
         if var.is_nan() || var <= 0.0 {
             return Err(Error::Input(format!(
                 "BatchNorm `{}`: variance + epsilon of channel {c} is {var}, not positive; \
@@ -264,9 +269,9 @@ fn bn_scale_shift(
                 bn.name, bn.name
             )));
         }
-        let s = f64::from(g[c]) / var.sqrt();
+        let s = g[c] / var.sqrt();
         scale.push(s);
-        shift.push(f64::from(b[c]) - f64::from(m[c]) * s);
+        shift.push(b[c] - s * m[c]);
     }
     Ok((scale, shift))
 }
@@ -314,23 +319,6 @@ fn window(info: &LayerInfo, kernel: [usize; 2], stride: [usize; 2]) -> Window {
         pad_right: w.pad_end,
         out_h: h.out,
         out_w: w.out,
-    }
-}
-
-/// `ap_fixed<18, I>` with the fewest integer bits that hold `alpha` (at least 1), `AP_RND`,
-/// `AP_SAT`.
-fn alpha_type(alpha: f64) -> FixedType {
-    let mut integer = 1i32;
-    while integer < 17 && alpha.abs() >= f64::powi(2.0, integer - 1) {
-        integer += 1;
-    }
-    FixedType {
-        width: 18,
-        integer,
-        signed: true,
-        rounding: Rounding::Rnd,
-        overflow: hwnas_core::fixed::Overflow::Sat,
-        saturation_bits: 0,
     }
 }
 
@@ -385,6 +373,7 @@ fn check_casts(l: &QLayer) -> std::result::Result<(), String> {
             ..
         } => {
             let p = FixedType::product(&input, &weight.ty).map_err(|e| e.to_string())?;
+            bad("product", p.width, p.frac_bits(), accum)?;
             // acc + product: the exact sum type.
             let f = accum.frac_bits().max(p.frac_bits());
             let i = accum.integer.max(p.integer) + 1;

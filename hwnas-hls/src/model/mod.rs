@@ -3,23 +3,28 @@
 //! [`QNetwork::from_network`] lowers a [`Network`](hwnas_core::ir::Network) once, in one place
 //! that both the HLS writer ([`crate::emit`]) and the emulator ([`crate::emulate`]) use:
 //!
-//! * **BatchNorm fusion.** A BatchNorm directly after a Dense or Conv layer is folded into it
-//!   (`scale = gamma / sqrt(variance + epsilon)`, `w' = w * scale[f]`,
-//!   `b' = (b - mean) * scale + beta`, computed in `f64` from the `f32` weights). The fused
-//!   weights are quantised to the Dense/Conv layer's *weight* type and the fused bias to its
-//!   *bias* type (the layer gets a bias even with `use_bias: false`); the fused layer's result
-//!   type is the BatchNorm's result type, and its accumulator is the one the Dense/Conv layer
-//!   declares, else the lossless accumulator of its input, weight and bias types. Any other
-//!   BatchNorm becomes a per-channel `y = scale * x + bias` layer with `scale` quantised to its
-//!   `weight` type and `bias` to its `bias` type.
-//! * **Quantisation.** Every weight and bias is converted to its fixed-point type with
-//!   [`FixedType::quantize`] (the `ap_fixed(double)` conversion) and kept as a raw integer;
-//!   the writer prints each raw value as the exact decimal it stands for, so the C++ constants
-//!   equal these integers bit for bit. LeakyReLU's `alpha` becomes a constant of
-//!   its `alpha_type` (see [`QOp::LeakyRelu`]).
+//! * **BatchNorm fusion.** A BatchNorm directly after a Dense or Conv layer whose `result` type
+//!   is unset is folded into it ([`Network::batchnorm_is_fused`], hls4ml's rule; never under the
+//!   `model` preset). Folding is computed in `float32` as hls4ml does (`scale = gamma /
+//!   sqrt(variance + epsilon)`, `shift = beta - scale * mean`, `w' = scale * w`,
+//!   `b' = scale * b + shift`). The fused weights are quantised to the Dense/Conv layer's
+//!   *weight* type and the fused bias to its *bias* type (the layer gets a bias even with
+//!   `use_bias: false`); the fused layer's result type is the BatchNorm's resolved result type
+//!   (under the `name` preset, the Dense/Conv layer's own). Its accumulator is the one the
+//!   layer declares or its preset resolves. Any other BatchNorm becomes a per-channel
+//!   `y = scale * x + bias` layer with `scale` quantised to its `weight` type and `bias` to its
+//!   `bias` type.
+//! * **Quantisation.** Every weight and bias is converted as hls4ml's firmware reads it
+//!   ([`FixedType::quantize_printed`]: the `float32` printed with as many decimals as the type
+//!   has fractional bits, read as a `double`, then `ap_fixed(double)`) and kept as a raw
+//!   integer; the writer prints each raw value as the exact decimal it stands for, so the C++
+//!   constants equal these integers bit for bit. LeakyReLU's `alpha` becomes a constant of the
+//!   type its preset resolves (see [`QOp::LeakyRelu`]).
 //! * **1-D layers** are held as 2-D ones of height 1 (`[1][length][channels]`).
 //! * **Casts** that would abort the `ap_types` headers' debug assertion (see the NDEBUG note in
 //!   `hwnas_core::fixed::FixedType::cast_from`'s module) are refused with an error naming the layer.
+//!
+//! [`Network::batchnorm_is_fused`]: hwnas_core::ir::Network::batchnorm_is_fused
 
 mod lower;
 
