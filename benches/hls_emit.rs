@@ -5,8 +5,10 @@
 //! * the time to lower and write the 1.8M-parameter DeepCalo project, io_stream and Resource
 //!   (target: under 2 s);
 //! * the emulator/C-sim speed ratio on the same 1,000 inputs of the jet MLP 16-64-32-32-5
-//!   (target: the emulator at least 10x faster). The C-sim part needs g++ and the `ap_types`
-//!   headers (see `hwnas_hls::ap_types`); without them it is skipped with a message.
+//!   (target: the emulator at least 10x faster), with lossless accumulators (the emulator's
+//!   `i64` path) and under hls4ml's `model` preset with rounding, saturating accumulators (the
+//!   term-by-term path). The C-sim part needs g++ and the `ap_types` headers (see
+//!   `hwnas_hls::ap_types`); without them it is skipped with a message.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -18,7 +20,7 @@ use hwnas::hls::csim::{self, CsimOptions};
 use hwnas::hls::emit::{self, HlsConfig};
 use hwnas::hls::emulate::Emulator;
 use hwnas::hls::model::QNetwork;
-use hwnas::ir::{Network, Strategy, Tensor};
+use hwnas::ir::{Network, Strategy, Tensor, TypePreset};
 
 /// Seeded uniform values in `[-scale, scale)`.
 fn random(n: usize, scale: f32, seed: &mut u64) -> Vec<f32> {
@@ -84,10 +86,31 @@ fn deepcalo_write(c: &mut Criterion) {
 
 fn emulator_vs_csim(c: &mut Criterion) {
     let net = with_random_weights("examples/nets/jet_mlp.json");
-    let q = QNetwork::from_network(&net).expect("lower");
+    emulator_vs_csim_on(
+        c,
+        "jet_mlp_1000",
+        "jet MLP (lossless accumulators: i64 path)",
+        &net,
+    );
+    // The same network under hls4ml's `model` preset with a rounding, saturating default: every
+    // product is cast to the accumulator and added with saturation (the term-by-term path).
+    let mut rnd_sat = net.clone();
+    rnd_sat.type_preset = TypePreset::Model;
+    rnd_sat.default_precision = "ap_fixed<16,6,AP_RND_CONV,AP_SAT>".parse().expect("type");
+    emulator_vs_csim_on(
+        c,
+        "jet_mlp_rnd_sat_1000",
+        "jet MLP (model preset, RND_CONV/SAT accumulators: term-by-term path)",
+        &rnd_sat,
+    );
+}
+
+/// Times the emulator and the compiled C simulation of `net` on the same 1,000 inputs.
+fn emulator_vs_csim_on(c: &mut Criterion, id: &str, what: &str, net: &Network) {
+    let q = QNetwork::from_network(net).expect("lower");
     let inputs = emit::random_inputs(&q, 1000, 7);
     let emu = Emulator::new(&q).expect("emulator");
-    let mut g = c.benchmark_group("jet_mlp_1000");
+    let mut g = c.benchmark_group(id);
     g.bench_function("emulator", |b| {
         b.iter(|| emu.run_raw(black_box(&inputs)).expect("run"))
     });
@@ -101,12 +124,12 @@ fn emulator_vs_csim(c: &mut Criterion) {
     });
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let prj = dir.path().join("jet_mlp");
+    let prj = dir.path().join(id);
     emit::write_qnetwork(&q, &HlsConfig::default(), &prj).expect("write");
     let build = match csim::compile(&prj, &CsimOptions::default()) {
         Ok(b) => b,
         Err(e) => {
-            println!("emulator vs C-sim: skipped, C simulation unavailable: {e}");
+            println!("{what}: emulator vs C-sim skipped, C simulation unavailable: {e}");
             return;
         }
     };
@@ -124,7 +147,7 @@ fn emulator_vs_csim(c: &mut Criterion) {
         );
     }
     println!(
-        "jet MLP, 1000 inputs: emulator {:.3} ms ({} threads), {:.3} ms (1 thread); C-sim \
+        "{what}, 1000 inputs: emulator {:.3} ms ({} threads), {:.3} ms (1 thread); C-sim \
          executable {:.3} ms (g++ -O2); C-sim / emulator = {:.1}x ({:.1}x single-threaded)",
         t_emu.as_secs_f64() * 1e3,
         std::thread::available_parallelism().map_or(1, |n| n.get()),

@@ -180,7 +180,7 @@ fn npy_shape(header: &str) -> std::result::Result<Vec<usize>, String> {
 
 /// Output rows as CSV: `per_row` values per line, real values of `t` (exact) or, with `raw`,
 /// its raw integers.
-pub fn format_rows(raw: &[i64], t: &FixedType, per_row: usize, raw_ints: bool) -> String {
+pub fn format_rows(raw: &[i128], t: &FixedType, per_row: usize, raw_ints: bool) -> String {
     let mut out = String::with_capacity(raw.len() * 10);
     for row in raw.chunks(per_row.max(1)) {
         for (k, &r) in row.iter().enumerate() {

@@ -514,9 +514,34 @@ def networks():
         {'name': 'lrelu2', 'kind': 'LeakyReLU', 'alpha': 0.1},
         {'name': 'out', 'kind': 'Dense', 'units': 4, 'precision': {'result': 'ap_fixed<32,16>'}},
     ]
+    # ap_fixed<32,16> everywhere with lossless accumulators (hls4ml 'auto' accum: 69 bits),
+    # which needs hwnas's wide types; the resolved accumulator types go into the IR.
+    layers = [
+        {'name': 'fc1', 'kind': 'Dense', 'units': 16, '_hls_precision': {'accum': 'auto'}},
+        {'name': 'relu1', 'kind': 'ReLU'},
+        {'name': 'fc2', 'kind': 'Dense', 'units': 8, '_hls_precision': {'accum': 'auto'}},
+        {'name': 'lrelu2', 'kind': 'LeakyReLU', 'alpha': 0.1},
+        {'name': 'out', 'kind': 'Dense', 'units': 4, '_hls_precision': {'accum': 'auto'},
+         'precision': {'result': 'ap_fixed<48,24>'}},
+    ]
+    nets.append(net('dense_fixed32_lossless', 'ap_fixed<32,16> default, input, weights and bias; lossless '
+                    'accumulators (accum auto: 69 bits) and lossless Dense results, granularity name; '
+                    'output ap_fixed<48,24>', [12], layers, default='ap_fixed<32,16>', seed=11, gain=2.0,
+                    in_scale=8.0))
+    layers = [
+        {'name': 'conv1', 'kind': 'Conv1D', 'filters': 4, 'kernel': 3, 'padding': 'same',
+         '_hls_precision': {'accum': 'auto'}},
+        {'name': 'relu1', 'kind': 'ReLU'},
+        {'name': 'pool1', 'kind': 'MaxPool1D', 'pool': 2},
+        {'name': 'flat', 'kind': 'Flatten'},
+        {'name': 'out', 'kind': 'Dense', 'units': 3, '_hls_precision': {'accum': 'auto'},
+         'precision': {'result': 'ap_fixed<48,24>'}},
+    ]
+    nets.append(net('conv1d_fixed32_lossless', 'Conv1D ap_fixed<32,16> everywhere, lossless accumulators and '
+                    'results (68 bits), granularity name; output ap_fixed<48,24>', [8, 2], layers,
+                    default='ap_fixed<32,16>', seed=12, gain=2.0, in_scale=8.0))
     nets.append(net('dense_fixed32_name', 'ap_fixed<32,16> default/input/weights/bias/accum (accum = model '
-                    'default under name), granularity name; Dense results set to ap_fixed<32,16> explicitly '
-                    'because the lossless type (32+32+log2(n)+1 bits) would exceed 64 bits and 53 at the output',
+                    'default under name), granularity name; Dense results set to ap_fixed<32,16> explicitly',
                     [12], layers, default='ap_fixed<32,16>', seed=10, gain=2.0, in_scale=8.0))
     return nets
 
@@ -594,6 +619,16 @@ def run_one(n, out_root, keep_prj, log):
             continue
         if 'reuse_factor' in spec and la.get_attr('reuse_factor') != spec['reuse_factor']:
             raise RuntimeError(f'{spec["name"]}: hls4ml used reuse factor {la.get_attr("reuse_factor")}')
+    # Types set to 'auto' in hls4ml's config only: write the types hls4ml resolved into the IR.
+    by_name = {la['name']: la for la in doc['layers']}
+    for spec in n['layers']:
+        auto = [k for k, v in spec.get('_hls_precision', {}).items() if v == 'auto']
+        la = final.get(spec['name'])
+        for key in auto:
+            if la is None:
+                raise RuntimeError(f'{spec["name"]}: not in hls4ml\'s final graph')
+            t = type_cpp(la.types[f'{key}_t'].precision)
+            by_name[spec['name']].setdefault('precision', {})[key] = t
     with open(os.path.join(d, 'network.json'), 'w') as f:
         json.dump(doc, f, indent=1)
         f.write('\n')

@@ -25,9 +25,9 @@ impl FixedType {
 
     /// The exact product of two raw values, as a raw value of [`FixedType::product`]`(a, b)`
     /// (its real value is the result times `2^-(Fa + Fb)`). The operands are read with
-    /// [`FixedType::raw_value`]; the result is exact except when both are unsigned 64-bit types
-    /// (a 128-bit unsigned product, which wraps).
-    pub fn mul_raw(a: &FixedType, a_raw: i64, b: &FixedType, b_raw: i64) -> i128 {
+    /// [`FixedType::raw_value`]; the result is exact whenever `Wa + Wb <= 127` (every product
+    /// whose [`FixedType::product`] type exists), else it wraps.
+    pub fn mul_raw(a: &FixedType, a_raw: i128, b: &FixedType, b_raw: i128) -> i128 {
         a.raw_value(a_raw).wrapping_mul(b.raw_value(b_raw))
     }
 
@@ -201,16 +201,23 @@ mod tests {
 
     #[test]
     fn too_wide_and_degenerate() {
+        // ap_fixed<32,16> with 64 terms: 71 bits, fine; ap_fixed<60,30>: 127 bits, too wide.
         let t = fx(32, 16, true);
-        let err = FixedType::lossless_accumulator(&t, &t, Some(&t), 64).unwrap_err();
+        let acc = FixedType::lossless_accumulator(&t, &t, Some(&t), 64).unwrap();
+        assert_eq!(acc.to_string(), "ap_fixed<71,39>");
+        let w = fx(60, 30, true);
+        let err = FixedType::lossless_accumulator(&w, &w, Some(&w), 64).unwrap_err();
         let msg = err.to_string();
         assert!(
-            msg.contains("71 bits") && msg.contains("narrower inputs or weights"),
+            msg.contains("127 bits")
+                && msg.contains("at most 126")
+                && msg.contains("narrower inputs or weights"),
             "{msg}"
         );
         assert!(FixedType::lossless_accumulator(&t, &t, None, 0).is_err());
         assert!(FixedType::avg_pool_accumulator(&t, 0).is_err());
-        assert!(FixedType::product(&t, &fx(33, 1, false)).is_err());
+        assert!(FixedType::product(&fx(64, 32, true), &fx(62, 1, false)).is_ok());
+        assert!(FixedType::product(&fx(64, 32, true), &fx(63, 1, false)).is_err());
     }
 
     #[test]
@@ -231,7 +238,7 @@ mod tests {
         // -1.5 (raw -1536 at 2^-10) x 3.75 (raw 240 at 2^-6) = -5.625 (raw at 2^-16).
         let raw = FixedType::mul_raw(&t, -1536, &u, 240);
         assert_eq!(raw, -368_640);
-        assert_eq!(p.to_f64(raw as i64), -5.625);
+        assert_eq!(p.to_f64(raw), -5.625);
         assert_eq!(ceil_log2(1), 0);
         assert_eq!(ceil_log2(2), 1);
         assert_eq!(ceil_log2(3), 2);

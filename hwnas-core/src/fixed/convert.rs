@@ -3,7 +3,9 @@
 //! Every conversion works on an exact source value `mant * 2^-frac` (an `f64` is decomposed
 //! into its sign, 53-bit significand and exponent; a fixed-point raw value is already of that
 //! form), shifts it onto the target's LSB, rounds with the target's [`Rounding`] mode and then
-//! applies its [`Overflow`] mode. All of it is integer arithmetic (`i128`), no float rounding.
+//! applies its [`Overflow`] mode. All of it is integer arithmetic (`i128`), no float rounding:
+//! types are at most [`MAX_WIDTH`](super::MAX_WIDTH) = 126 bits wide, so every magnitude that
+//! decides a rounding stays below 2^126.
 //!
 //! The result is the one `ap_fixed_base(double)` and `ap_fixed_base::operator=` (Xilinx
 //! `ap_fixed_base.h`, as shipped with hls4ml 1.3.0) produce; the oracle test
@@ -46,8 +48,8 @@ struct Rounded {
     exact: Option<i128>,
     /// Whether it is negative.
     negative: bool,
-    /// Its low 64 bits (two's complement), for `AP_WRAP`.
-    low: u64,
+    /// Its low 128 bits (two's complement), for `AP_WRAP`.
+    low: u128,
 }
 
 impl FixedType {
@@ -72,7 +74,7 @@ impl FixedType {
     /// assert_eq!(t.quantize(4.0), 127);
     /// # Ok::<(), hwnas_core::Error>(())
     /// ```
-    pub fn quantize(&self, x: f64) -> i64 {
+    pub fn quantize(&self, x: f64) -> i128 {
         let bits = x.to_bits();
         if bits & !(1u64 << 63) == 0 {
             return 0; // +0.0 and -0.0
@@ -110,7 +112,7 @@ impl FixedType {
     /// assert_eq!(r.quantize(0.0625), 1);
     /// # Ok::<(), hwnas_core::Error>(())
     /// ```
-    pub fn quantize_printed(&self, x: f32) -> i64 {
+    pub fn quantize_printed(&self, x: f32) -> i128 {
         let decimals = self.frac_bits().max(0) as usize;
         // Rust's `{:.N}` rounds the exact binary value half to even, as Python's `format` does
         // (compared on 200,000 float32 values, ties included; the parity test compares every
@@ -124,7 +126,7 @@ impl FixedType {
     ///
     /// # Errors
     /// [`Error::FixedConversion`] when `x` is NaN.
-    pub fn try_quantize(&self, x: f64) -> Result<i64> {
+    pub fn try_quantize(&self, x: f64) -> Result<i128> {
         if x.is_nan() {
             return Err(Error::FixedConversion {
                 value: format!("{x}"),
@@ -161,7 +163,8 @@ impl FixedType {
     /// assert_eq!(out.cast_from(acc.quantize(1000.0), &acc), 32767); // saturates
     /// # Ok::<(), hwnas_core::Error>(())
     /// ```
-    pub fn cast_from(&self, raw: i64, from: &FixedType) -> i64 {
+    #[inline]
+    pub fn cast_from(&self, raw: i128, from: &FixedType) -> i128 {
         self.convert(Exact {
             mant: from.raw_value(raw),
             frac: i64::from(from.frac_bits()),
@@ -180,14 +183,15 @@ impl FixedType {
     /// assert_eq!(t.cast_exact(1 << 100, 100), 16); // 1.0
     /// # Ok::<(), hwnas_core::Error>(())
     /// ```
-    pub fn cast_exact(&self, mant: i128, frac: i64) -> i64 {
+    #[inline]
+    pub fn cast_exact(&self, mant: i128, frac: i64) -> i128 {
         let mut src = Exact { mant, frac };
-        // `round` is exact for |mant| < 2^65; beyond, first drop all but two of the bits below
+        // `round` is exact for |mant| < 2^126; beyond, first drop all but two of the bits below
         // the target's LSB, keeping a sticky bit ("jamming"): floor, guard and sticky survive.
         let drop = frac - i64::from(self.frac_bits());
-        if !(-(1i128 << 64)..1i128 << 64).contains(&mant) && drop > 2 {
+        if !(-(1i128 << 125)..1i128 << 125).contains(&mant) && drop > 2 {
             let k = (drop - 2).min(127) as u32;
-            let lost = mant & ((1i128 << k) - 1) != 0;
+            let lost = (mant as u128) & ((1u128 << k) - 1) != 0;
             src = Exact {
                 mant: (mant >> k) | i128::from(lost),
                 frac: frac - i64::from(k),
@@ -200,41 +204,53 @@ impl FixedType {
         self.convert(src)
     }
 
+    /// Brings `value`, an integer already on this type's LSB (a raw value times nothing), into
+    /// range with the type's [`Overflow`] mode: `value` itself when the type holds it, else what
+    /// `ap_fixed`'s assignment gives. The same as [`FixedType::cast_exact`]`(value, F)`, with a
+    /// shortcut for the common in-range case (the emulator's sums).
+    ///
+    /// ```
+    /// use hwnas_core::fixed::{FixedType, Overflow};
+    ///
+    /// let t = FixedType::new(8, 4, true)?.with_overflow(Overflow::Sat);
+    /// assert_eq!(t.fit(100), 100);
+    /// assert_eq!(t.fit(300), 127);
+    /// assert_eq!(t.with_overflow(Overflow::Wrap).fit(300), 300 - 256);
+    /// # Ok::<(), hwnas_core::Error>(())
+    /// ```
+    #[inline]
+    pub fn fit(&self, value: i128) -> i128 {
+        let (min, max) = self.raw_bounds();
+        let sat_sym_min = self.overflow == Overflow::SatSym && self.signed && value == min;
+        if min <= value && value <= max && !sat_sym_min {
+            value
+        } else {
+            self.cast_exact(value, i64::from(self.frac_bits()))
+        }
+    }
+
     /// The integer a raw value stands for: the low `W` bits of `raw`, sign-extended for signed
     /// types and zero-extended for unsigned ones. The real value is this times [`Self::lsb`].
-    ///
-    /// Raw values of unsigned 64-bit types (`ap_ufixed<64, I>`) do not fit `i64`; hwnas stores
-    /// their bit pattern, which this method reads back as the unsigned value.
-    pub fn raw_value(&self, raw: i64) -> i128 {
-        let shift = 64 - self.width.clamp(1, 64);
-        let up = (raw as u64) << shift;
-        if self.signed {
-            i128::from((up as i64) >> shift)
-        } else {
-            i128::from(up >> shift)
-        }
+    #[inline]
+    pub fn raw_value(&self, raw: i128) -> i128 {
+        self.raw_from_bits(raw as u128)
     }
 
     /// The raw value whose low `W` bits are `bits` (sign-extended for signed types).
-    fn raw_from_bits(&self, bits: u64) -> i64 {
-        let shift = 64 - self.width.clamp(1, 64);
+    fn raw_from_bits(&self, bits: u128) -> i128 {
+        let shift = 128 - self.width.clamp(1, super::MAX_WIDTH);
         let up = bits << shift;
         if self.signed {
-            (up as i64) >> shift
+            (up as i128) >> shift
         } else {
-            (up >> shift) as i64
+            (up >> shift) as i128
         }
     }
 
-    /// Smallest and largest integer of the type's range (as `i128`, so that unsigned 64-bit
-    /// types fit).
+    /// Smallest and largest integer of the type's range.
+    #[inline]
     fn raw_bounds(&self) -> (i128, i128) {
-        let w = self.width.clamp(1, 64);
-        if self.signed {
-            (-(1i128 << (w - 1)), (1i128 << (w - 1)) - 1)
-        } else {
-            (0, (1i128 << w) - 1)
-        }
+        (self.min_raw(), self.max_raw())
     }
 
     /// Rounds `src` onto this type's LSB with its rounding mode.
@@ -242,15 +258,15 @@ impl FixedType {
         let shift = i64::from(self.frac_bits()) - src.frac;
         let negative = src.mant < 0;
         if shift >= 0 {
-            // Moving bits left: no quantisation. |mant| < 2^65, so the product fits `i128`
-            // unless it is far outside every range.
+            // Moving bits left: no quantisation. A product that does not fit `i128` is outside
+            // every type's range.
             let exact = if shift < 126 {
                 src.mant.checked_mul(1i128 << shift)
             } else {
                 None
             };
             let low = if shift < 128 {
-                ((src.mant as u128) << shift) as u64
+                (src.mant as u128) << shift
             } else {
                 0
             };
@@ -260,9 +276,10 @@ impl FixedType {
                 low,
             };
         }
-        // Moving bits right. For |mant| < 2^65 any shift of 70 or more gives the same floor
-        // (0 or -1), guard bit and sticky bit as the true shift.
-        let s = (-shift).min(70) as u32;
+        // Moving bits right. For |mant| < 2^126 any shift of 127 or more gives the same floor
+        // (0 or -1), guard bit and sticky bit as the true shift; a larger |mant| comes only
+        // with a shift of at most 2 (see `cast_exact`).
+        let s = (-shift).min(127) as u32;
         let floor = src.mant >> s;
         let rem = src.mant - (floor << s); // in [0, 2^s)
         let half = 1i128 << (s - 1);
@@ -281,12 +298,12 @@ impl FixedType {
         Rounded {
             exact: Some(value),
             negative: value < 0,
-            low: value as u64,
+            low: value as u128,
         }
     }
 
     /// Rounds `src` and applies the overflow mode.
-    fn convert(&self, src: Exact) -> i64 {
+    fn convert(&self, src: Exact) -> i128 {
         if src.mant == 0 {
             return 0;
         }
@@ -299,32 +316,44 @@ impl FixedType {
         {
             // AP_SAT_SYM never produces the most negative value.
             if sat_sym && v == min {
-                return (min + 1) as i64;
+                return min + 1;
             }
-            return v as u64 as i64;
+            return v;
         }
         // Out of range.
         match self.overflow {
             Overflow::Wrap => self.wrap_saturating_bits(r),
             Overflow::SatZero => 0,
-            Overflow::SatSym if sat_sym => (if r.negative { -max } else { max }) as i64,
+            Overflow::SatSym if sat_sym => {
+                if r.negative {
+                    -max
+                } else {
+                    max
+                }
+            }
             // AP_SAT, and AP_SAT_SYM on unsigned or 1-bit types (header quirk for W = 1: -1).
-            Overflow::Sat | Overflow::SatSym => (if r.negative { min } else { max }) as u64 as i64,
+            Overflow::Sat | Overflow::SatSym => {
+                if r.negative {
+                    min
+                } else {
+                    max
+                }
+            }
         }
     }
 
     /// `AP_WRAP` on overflow: keep the low `W` bits, then force the top `N` saturation bits as
     /// the header's `overflow_adjust` does.
-    fn wrap_saturating_bits(&self, r: Rounded) -> i64 {
-        let w = self.width.clamp(1, 64);
+    fn wrap_saturating_bits(&self, r: Rounded) -> i128 {
+        let w = self.width.clamp(1, super::MAX_WIDTH);
         let n = self.saturation_bits.min(w);
         let mut bits = r.low;
         if n > 0 {
             // Bits W-N ..= W-1 of the result.
-            let top = (u64::MAX >> (64 - n)) << (w - n);
+            let top = (u128::MAX >> (128 - n)) << (w - n);
             if self.signed {
                 // Sign bit from the source; the N-1 bits below it the opposite of the sign.
-                let sign = 1u64 << (w - 1);
+                let sign = 1u128 << (w - 1);
                 bits &= !top;
                 if r.negative {
                     bits |= sign;
@@ -356,7 +385,7 @@ mod tests {
         // ap_fixed<8,4>: LSB 1/16. Values in LSB units: 2.5, -2.5, 3.5, -3.5, 2.25, -2.75.
         let lsb = 1.0 / 16.0;
         let xs = [2.5, -2.5, 3.5, -3.5, 2.25, -2.75].map(|k| k * lsb);
-        let expect: [(Rounding, [i64; 6]); 7] = [
+        let expect: [(Rounding, [i128; 6]); 7] = [
             (Rounding::Trn, [2, -3, 3, -4, 2, -3]),
             (Rounding::TrnZero, [2, -2, 3, -3, 2, -2]),
             (Rounding::Rnd, [3, -2, 4, -3, 2, -3]),
@@ -375,7 +404,7 @@ mod tests {
     #[test]
     fn overflow_modes() {
         // ap_fixed<4,4>: integers -8..=7.
-        let cases: [(Overflow, [i64; 5]); 4] = [
+        let cases: [(Overflow, [i128; 5]); 4] = [
             // 1e6 + 9 = 0xF4249: low nibble 9, which wraps to -7.
             (Overflow::Wrap, [-8, 7, -7, -7, 1]),
             (Overflow::Sat, [-8, 7, 7, 7, -8]),
@@ -428,12 +457,22 @@ mod tests {
         assert!(ty.try_quantize(f64::NAN).is_err());
         assert_eq!(ty.try_quantize(1.0).unwrap(), 1024);
         let u64t = t(64, 64, false, Rounding::Trn, Overflow::Sat);
-        assert_eq!(u64t.quantize(1e30), -1); // bit pattern of 2^64 - 1
-        assert_eq!(u64t.raw_value(-1), (1i128 << 64) - 1);
-        assert_eq!(u64t.quantize(2f64.powi(63)), i64::MIN);
+        assert_eq!(u64t.quantize(1e30), (1i128 << 64) - 1);
+        assert_eq!(u64t.raw_value(-1), (1i128 << 64) - 1); // only the low 64 bits are read
+        assert_eq!(u64t.quantize(2f64.powi(63)), 1i128 << 63);
         let s64 = t(64, 32, true, Rounding::Trn, Overflow::Sat);
-        assert_eq!(s64.quantize(-1e300), i64::MIN);
+        assert_eq!(s64.quantize(-1e300), i128::from(i64::MIN));
         assert_eq!(s64.quantize(0.5), 1 << 31);
+        // The widest types: 126 bits, signed and unsigned.
+        let s126 = t(126, 60, true, Rounding::Rnd, Overflow::Sat);
+        assert_eq!(s126.quantize(1e300), (1i128 << 125) - 1);
+        assert_eq!(s126.quantize(-1e300), -(1i128 << 125));
+        assert_eq!(s126.quantize(1.0), 1i128 << 66);
+        assert_eq!(s126.quantize(-0.75), -(3i128 << 64));
+        let u126 = t(126, 126, false, Rounding::Trn, Overflow::Wrap);
+        assert_eq!(u126.quantize(2f64.powi(125)), 1i128 << 125);
+        assert_eq!(u126.quantize(2f64.powi(126) + 2f64.powi(100)), 1i128 << 100); // wraps
+        assert_eq!(u126.raw_value(-1), (1i128 << 126) - 1);
     }
 
     #[test]
@@ -461,8 +500,8 @@ mod tests {
         assert_eq!(to.cast_from(3 << 5, &from), 2); // 1.5 LSB → 2
         assert_eq!(to.cast_from(5 << 5, &from), 2); // 2.5 LSB → 2
         assert_eq!(to.cast_from(-(5 << 5), &from), -2);
-        assert_eq!(to.cast_from(i64::from(i16::MAX), &from), 127);
-        assert_eq!(to.cast_from(i64::from(i16::MIN), &from), -128);
+        assert_eq!(to.cast_from(i128::from(i16::MAX), &from), 127);
+        assert_eq!(to.cast_from(i128::from(i16::MIN), &from), -128);
         // Widening is exact.
         let wide = FixedType::new(40, 20, true).unwrap();
         assert_eq!(wide.cast_from(-12345, &from), -12345 << 10);

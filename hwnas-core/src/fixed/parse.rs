@@ -271,7 +271,7 @@ mod tests {
         let cases = [
             ("ap_fixed<0,2>", "width must be at least 1 bit"),
             ("ap_fixed<-3,2>", "width must be at least 1 bit"),
-            ("ap_fixed<65,2>", "at most 64 bits"),
+            ("ap_fixed<127,2>", "at most 126 bits"),
             ("ap_fixed<16>", "expected 2 to 5 parameters"),
             (
                 "ap_fixed<16,6,AP_RND,AP_SAT,0,1>",

@@ -2,8 +2,11 @@
 
 use crate::{Error, Result};
 
-/// Widest fixed-point type hwnas computes with. Raw values live in `i64`, products in `i128`.
-pub const MAX_WIDTH: u32 = 64;
+/// Widest fixed-point type hwnas computes with. Raw values live in `i128`; every exact
+/// intermediate (a product, an aligned sum) must also fit `MAX_WIDTH` bits, which the network's
+/// validation checks. 126 keeps every magnitude below 2^126, so rounding and overflow are
+/// decided in plain `i128` arithmetic.
+pub const MAX_WIDTH: u32 = 126;
 
 /// Quantisation mode: what happens to bits below the least significant bit (`ap_q_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -222,28 +225,21 @@ impl FixedType {
     }
 
     /// Smallest raw value (`-2^(W-1)` signed, `0` unsigned).
-    pub fn min_raw(&self) -> i64 {
-        if !self.signed {
-            0
-        } else if self.width == 64 {
-            i64::MIN
+    #[inline]
+    pub fn min_raw(&self) -> i128 {
+        if self.signed {
+            -(1i128 << (self.width.clamp(1, MAX_WIDTH) - 1))
         } else {
-            -(1i64 << (self.width - 1))
+            0
         }
     }
 
-    /// Largest raw value (`2^(W-1) - 1` signed, `2^W - 1` unsigned; at most `i64::MAX`).
-    pub fn max_raw(&self) -> i64 {
-        let bits = if self.signed {
-            self.width - 1
-        } else {
-            self.width
-        };
-        if bits >= 63 {
-            i64::MAX
-        } else {
-            (1i64 << bits) - 1
-        }
+    /// Largest raw value (`2^(W-1) - 1` signed, `2^W - 1` unsigned).
+    #[inline]
+    pub fn max_raw(&self) -> i128 {
+        let w = self.width.clamp(1, MAX_WIDTH);
+        let bits = if self.signed { w - 1 } else { w };
+        (1i128 << bits) - 1
     }
 
     /// Smallest representable real value.
@@ -258,7 +254,7 @@ impl FixedType {
 
     /// Real value of a raw integer of this type, read with [`FixedType::raw_value`] (exact while
     /// the raw value has at most 53 significant bits, else rounded to nearest).
-    pub fn to_f64(&self, raw: i64) -> f64 {
+    pub fn to_f64(&self, raw: i128) -> f64 {
         self.raw_value(raw) as f64 * self.lsb()
     }
 

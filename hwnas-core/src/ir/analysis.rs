@@ -101,7 +101,8 @@ impl Network {
     /// * [`Error::InvalidLayer`] naming the layer: a shape that cannot flow (and why), zero sizes,
     ///   duplicate or non-C names, names the generated C++ cannot use (keywords, reserved
     ///   identifiers, names the HLS project defines), a type set on a tensor the layer does not
-    ///   have, an accumulator wider than 64 bits, a zero reuse factor;
+    ///   have, a type or exact intermediate wider than [`MAX_WIDTH`](crate::fixed::MAX_WIDTH) bits,
+    ///   a zero reuse factor;
     /// * [`Error::InvalidLayer`] or [`Error::InvalidNetwork`]: a shape, parameter or MAC count
     ///   that overflows `usize`, a tensor of more than [`MAX_ELEMENTS`] elements;
     /// * [`Error::Weights`]: a weight tensor that is missing, unexpected, of the wrong shape or

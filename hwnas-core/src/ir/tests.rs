@@ -355,7 +355,7 @@ fn bad_documents_get_clear_errors() {
         (doc(""), "the network has no layers"),
         (
             doc(
-                r#"{"name": "f", "kind": "Flatten"}, {"name": "d", "kind": "Dense", "units": 4, "precision": {"weight": "ap_fixed<60,8>", "bias": "ap_fixed<8,2>"}}"#,
+                r#"{"name": "f", "kind": "Flatten"}, {"name": "d", "kind": "Dense", "units": 4, "precision": {"weight": "ap_fixed<120,8>", "bias": "ap_fixed<8,2>"}}"#,
             ),
             "layer 1 `d` (Dense): invalid fixed-point type",
         ),

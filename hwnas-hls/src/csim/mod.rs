@@ -342,7 +342,7 @@ fn parse_rows(text: &str) -> std::result::Result<Vec<Vec<f64>>, String> {
 ///
 /// # Errors
 /// [`Error::Input`] naming the first value that is not a value of `t`.
-pub fn to_raw(values: &[f64], t: &FixedType) -> Result<Vec<i64>> {
+pub fn to_raw(values: &[f64], t: &FixedType) -> Result<Vec<i128>> {
     values
         .iter()
         .map(|&v| {
@@ -361,7 +361,7 @@ pub fn to_raw(values: &[f64], t: &FixedType) -> Result<Vec<i64>> {
 ///
 /// # Errors
 /// [`Error::Core`] naming the file when it cannot be written.
-pub fn write_inputs(path: &Path, t: &FixedType, raw: &[i64], per_row: usize) -> Result<()> {
+pub fn write_inputs(path: &Path, t: &FixedType, raw: &[i128], per_row: usize) -> Result<()> {
     let values: Vec<f64> = raw.iter().map(|&r| t.to_f64(r)).collect();
     write_values(path, &values, per_row)
 }

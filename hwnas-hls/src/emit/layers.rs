@@ -83,7 +83,7 @@ fn strategy(s: Strategy) -> &'static str {
 }
 
 /// A C++ `double` literal equal to the raw value's real value (exact: widths are at most 53).
-pub(super) fn literal(t: &FixedType, raw: i64) -> String {
+pub(super) fn literal(t: &FixedType, raw: i128) -> String {
     let mut s = format!("{}", t.to_f64(raw));
     if !s.contains('.') && !s.contains("inf") && !s.contains("NaN") {
         s.push_str(".0");
@@ -93,7 +93,7 @@ pub(super) fn literal(t: &FixedType, raw: i64) -> String {
 
 /// Comma-separated values, 16 per line (a single `0` for an empty tensor, whose array still
 /// needs one element).
-fn push_values(s: &mut String, raw: &[i64], value: impl Fn(i64) -> String) {
+fn push_values(s: &mut String, raw: &[i128], value: impl Fn(i128) -> String) {
     for (k, &r) in raw.iter().enumerate() {
         if k % 16 == 0 {
             s.push_str("\n    ");

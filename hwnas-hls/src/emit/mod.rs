@@ -108,10 +108,19 @@ pub fn write_project(net: &Network, cfg: &HlsConfig, dir: &Path) -> Result<Proje
 /// [`Error::Input`] for a network io_stream cannot express (see [`check_stream`]);
 /// [`Error::Project`] when `dir`
 /// exists and `force` is off, or exists without the hwnas marker; [`Error::Input`] for
-/// testbench inputs of the wrong size; [`Error::Io`] when a file cannot be written.
+/// testbench inputs of the wrong size, or an output type wider than 53 bits (the testbench
+/// reads and compares outputs as `double`s); [`Error::Io`] when a file cannot be written.
 pub fn write_qnetwork(q: &QNetwork, cfg: &HlsConfig, dir: &Path) -> Result<ProjectReport> {
     if cfg.io == IoType::IoStream {
         check_stream(q)?;
+    }
+    let out = q.output_type();
+    if out.width > 53 {
+        return Err(Error::Input(format!(
+            "the output type {out} is wider than 53 bits: the testbench prints and compares \
+             outputs as doubles, which would round them; give the last layer a `result` type \
+             of at most 53 bits (the emulator's --raw output is exact at any width)"
+        )));
     }
     check_target(dir, cfg.force)?;
     let (files, warnings) = project_files(q, cfg)?;
@@ -237,17 +246,17 @@ fn splitmix(state: &mut u64) -> u64 {
 }
 
 /// `n` samples of raw input values drawn uniformly over the input type's range.
-pub fn random_inputs(q: &QNetwork, n: usize, seed: u64) -> Vec<i64> {
+pub fn random_inputs(q: &QNetwork, n: usize, seed: u64) -> Vec<i128> {
     let t = q.input_type;
-    let (lo, hi) = (t.min_raw() as i128, t.max_raw() as i128);
+    let (lo, hi) = (t.min_raw(), t.max_raw());
     let span = (hi - lo + 1) as u128;
     let mut state = seed;
     (0..n * q.input_len())
-        .map(|_| (lo + (u128::from(splitmix(&mut state)) % span) as i128) as i64)
+        .map(|_| lo + (u128::from(splitmix(&mut state)) % span) as i128)
         .collect()
 }
 
-fn rows(t: &hwnas_core::fixed::FixedType, raw: &[i64], per_row: usize) -> String {
+fn rows(t: &hwnas_core::fixed::FixedType, raw: &[i128], per_row: usize) -> String {
     let mut s = String::with_capacity(raw.len() * 10);
     for row in raw.chunks(per_row.max(1)) {
         for (k, &r) in row.iter().enumerate() {
@@ -429,7 +438,7 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
     // itself where the type cannot hold it (the most negative raw value of a SAT_SYM type
     // saturates to -max): the expected outputs come from what the testbench really feeds.
     let t_in = q.input_type;
-    let raw_in: Vec<i64> = raw_in
+    let raw_in: Vec<i128> = raw_in
         .iter()
         .map(|&r| t_in.quantize(t_in.to_f64(r)))
         .collect();

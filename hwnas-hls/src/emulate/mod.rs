@@ -84,7 +84,7 @@ impl<'a> Emulator<'a> {
     ///
     /// # Errors
     /// [`Error::Input`] when the input length is not a multiple of the sample size.
-    pub fn run_raw(&self, inputs: &[i64]) -> Result<Vec<i64>> {
+    pub fn run_raw(&self, inputs: &[i128]) -> Result<Vec<i128>> {
         let (n_in, n_out) = (self.net.input_len(), self.net.output_len());
         if !inputs.len().is_multiple_of(n_in) {
             return Err(Error::Input(format!(
@@ -95,16 +95,15 @@ impl<'a> Emulator<'a> {
             )));
         }
         let samples = inputs.len() / n_in;
-        let mut out = vec![0i64; samples * n_out];
+        let mut out = vec![0i128; samples * n_out];
         let threads = self.threads.get().min(samples.max(1));
         let per = samples.div_ceil(threads).max(1);
         std::thread::scope(|s| {
             for (xs, ys) in inputs.chunks(per * n_in).zip(out.chunks_mut(per * n_out)) {
                 s.spawn(move || {
-                    let mut a = Vec::new();
-                    let mut b = Vec::new();
+                    let (mut a, mut b, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
                     for (x, y) in xs.chunks_exact(n_in).zip(ys.chunks_exact_mut(n_out)) {
-                        self.run_one(x, y, &mut a, &mut b);
+                        self.run_one(x, y, [&mut a, &mut b], &mut scratch);
                     }
                 });
             }
@@ -123,13 +122,22 @@ impl<'a> Emulator<'a> {
         Ok(raw.iter().map(|&r| t.to_f64(r)).collect())
     }
 
-    fn run_one(&self, x: &[i64], y: &mut [i64], a: &mut Vec<i64>, b: &mut Vec<i64>) {
+    fn run_one(
+        &self,
+        x: &[i128],
+        y: &mut [i128],
+        [a, b]: [&mut Vec<i128>; 2],
+        scratch: &mut Vec<i64>,
+    ) {
+        // Only the low W bits of a raw input count (as `.V = raw`); from here on every value is
+        // canonical (in its type's range), so the layers read raw values as they are.
+        let t = self.net.input_type;
         a.clear();
-        a.extend_from_slice(x);
+        a.extend(x.iter().map(|&v| t.raw_value(v)));
         for (layer, plan) in self.net.layers.iter().zip(&self.plans) {
             b.clear();
             b.resize(layer.n_out(), 0);
-            run_layer(layer, plan, a, b);
+            run_layer(layer, plan, a, b, scratch);
             std::mem::swap(a, b);
         }
         y.copy_from_slice(a);
@@ -165,8 +173,9 @@ fn plan(l: &QLayer) -> Plan {
     };
     let need =
         FixedType::lossless_accumulator(&l.input, &weight.ty, bias.as_ref().map(|b| &b.ty), terms);
+    // The fast path multiplies in `i64`: the input must fit it (constants are at most 53 bits).
     match need {
-        Ok(need) if dominates(accum, &need) => {
+        Ok(need) if dominates(accum, &need) && l.input.width <= 63 => {
             let fa = accum.frac_bits();
             let sw = fa - l.input.frac_bits() - weight.ty.frac_bits();
             let w = weight
@@ -195,41 +204,69 @@ fn plan(l: &QLayer) -> Plan {
     }
 }
 
-/// `acc = (accum_t)(acc + term)` where `term = mant * 2^-frac`, as `ap_fixed`'s `+=`.
-fn add_exact(accum: &FixedType, acc: i64, mant: i128, frac: i32) -> i64 {
+/// `acc = (accum_t)(acc + term)` where `term = mant * 2^-frac`, as `ap_fixed`'s `+=`; `acc` is
+/// a canonical raw value of `accum`.
+fn add_exact(accum: &FixedType, acc: i128, mant: i128, frac: i32) -> i128 {
     let fa = accum.frac_bits();
     let f = fa.max(frac);
-    let sum = (accum.raw_value(acc) << (f - fa)) + (mant << (f - frac));
+    let sum = (acc << (f - fa)) + (mant << (f - frac));
     accum.cast_exact(sum, i64::from(f))
+}
+
+/// Whether every value of `t` fits `i64`.
+fn fits_i64(t: &FixedType) -> bool {
+    t.width <= if t.signed { 64 } else { 63 }
+}
+
+/// `to(v)` for a canonical raw value `v` of `from` (no need to re-read its low bits).
+#[inline]
+fn cast(to: &FixedType, v: i128, from: &FixedType) -> i128 {
+    to.cast_exact(v, i64::from(from.frac_bits()))
 }
 
 /// State of one exact (term-by-term) sum.
 struct ExactSum<'t> {
     accum: FixedType,
-    input: FixedType,
     weight: &'t QTensor,
     fp: i32,
+    /// Input and weights fit `i64`: one widening multiply per product.
+    narrow: bool,
 }
 
-impl ExactSum<'_> {
-    fn start(&self, bias: Option<&QTensor>, j: usize) -> i64 {
+impl<'t> ExactSum<'t> {
+    fn new(accum: FixedType, input: FixedType, weight: &'t QTensor) -> Self {
+        ExactSum {
+            accum,
+            weight,
+            fp: input.frac_bits() + weight.ty.frac_bits(),
+            narrow: fits_i64(&input) && fits_i64(&weight.ty),
+        }
+    }
+
+    fn start(&self, bias: Option<&QTensor>, j: usize) -> i128 {
         bias.map_or(0, |b| self.accum.cast_from(b.raw[j], &b.ty))
     }
+
     /// `acc += (accum_t)(x * w)`: hls4ml casts every product to `accum_t` before adding it
     /// (the `mult[]` array of its Latency kernels, the `static_cast` of its Resource kernels).
-    fn add(&self, acc: i64, x: i64, wi: usize) -> i64 {
-        let p = FixedType::mul_raw(&self.input, x, &self.weight.ty, self.weight.raw[wi]);
+    /// `acc` and `x` are canonical raw values.
+    #[inline]
+    fn add(&self, acc: i128, x: i128, wi: usize) -> i128 {
+        let w = self.weight.raw[wi];
+        // Exact: the product's type (at most MAX_WIDTH bits) was checked at lowering.
+        let p = if self.narrow {
+            i128::from(x as i64) * i128::from(w as i64)
+        } else {
+            x.wrapping_mul(w)
+        };
         let term = self.accum.cast_exact(p, i64::from(self.fp));
-        add_exact(
-            &self.accum,
-            acc,
-            self.accum.raw_value(term),
-            self.accum.frac_bits(),
-        )
+        // Both on the accumulator's LSB: only the overflow mode can apply.
+        self.accum.fit(acc + term)
     }
 }
 
-fn run_layer(l: &QLayer, plan: &Plan, x: &[i64], y: &mut [i64]) {
+/// Runs one layer on canonical raw values; `scratch` holds the `i64` sums of the fast path.
+fn run_layer(l: &QLayer, plan: &Plan, x: &[i128], y: &mut [i128], scratch: &mut Vec<i64>) {
     let (inp, res) = (l.input, l.result);
     match (&l.op, plan) {
         (
@@ -238,10 +275,11 @@ fn run_layer(l: &QLayer, plan: &Plan, x: &[i64], y: &mut [i64]) {
             },
             Plan::Fast { w, b },
         ) => {
-            let acc = &mut y[..];
-            acc.copy_from_slice(b);
+            let acc = scratch;
+            acc.clear();
+            acc.extend_from_slice(b);
             for (i, &xi) in x.iter().enumerate().take(*n_in) {
-                let xi = inp.raw_value(xi) as i64;
+                let xi = xi as i64;
                 if xi == 0 {
                     continue;
                 }
@@ -250,8 +288,8 @@ fn run_layer(l: &QLayer, plan: &Plan, x: &[i64], y: &mut [i64]) {
                     *a = a.wrapping_add(xi.wrapping_mul(wv));
                 }
             }
-            for a in acc.iter_mut() {
-                *a = res.cast_from(*a, accum);
+            for (out, &a) in y.iter_mut().zip(acc.iter()) {
+                *out = cast(&res, i128::from(a), accum);
             }
         }
         (
@@ -264,18 +302,13 @@ fn run_layer(l: &QLayer, plan: &Plan, x: &[i64], y: &mut [i64]) {
             },
             _,
         ) => {
-            let s = ExactSum {
-                accum: *accum,
-                input: inp,
-                weight,
-                fp: inp.frac_bits() + weight.ty.frac_bits(),
-            };
+            let s = ExactSum::new(*accum, inp, weight);
             for (j, out) in y.iter_mut().enumerate().take(*n_out) {
                 let mut acc = s.start(bias.as_ref(), j);
                 for (i, &xi) in x.iter().enumerate().take(*n_in) {
                     acc = s.add(acc, xi, i * n_out + j);
                 }
-                *out = res.cast_from(acc, accum);
+                *out = cast(&res, acc, accum);
             }
         }
         (
@@ -308,18 +341,14 @@ fn run_layer(l: &QLayer, plan: &Plan, x: &[i64], y: &mut [i64]) {
         }
         (QOp::Relu, _) => {
             for (&xv, out) in x.iter().zip(y.iter_mut()) {
-                *out = if inp.raw_value(xv) > 0 {
-                    res.cast_from(xv, &inp)
-                } else {
-                    0
-                };
+                *out = if xv > 0 { cast(&res, xv, &inp) } else { 0 };
             }
         }
         (QOp::LeakyRelu { alpha_type, alpha }, _) => {
             let f = i64::from(inp.frac_bits() + alpha_type.frac_bits());
             for (&xv, out) in x.iter().zip(y.iter_mut()) {
-                *out = if inp.raw_value(xv) >= 0 {
-                    res.cast_from(xv, &inp)
+                *out = if xv >= 0 {
+                    cast(&res, xv, &inp)
                 } else {
                     res.cast_exact(FixedType::mul_raw(&inp, xv, alpha_type, *alpha), f)
                 };
@@ -342,7 +371,7 @@ fn run_layer(l: &QLayer, plan: &Plan, x: &[i64], y: &mut [i64]) {
                 for w in 0..ow {
                     for c in 0..*chan {
                         let src = ((oh / sh) * in_w + w / sw) * chan + c;
-                        y[(oh * ow + w) * chan + c] = res.cast_from(x[src], &inp);
+                        y[(oh * ow + w) * chan + c] = cast(&res, x[src], &inp);
                     }
                 }
             }
@@ -365,7 +394,7 @@ fn run_layer(l: &QLayer, plan: &Plan, x: &[i64], y: &mut [i64]) {
                 for w in 0..*in_w {
                     for c in 0..*chan {
                         let dst = ((h + top) * ow + w + left) * chan + c;
-                        y[dst] = res.cast_from(x[(h * in_w + w) * chan + c], &inp);
+                        y[dst] = cast(&res, x[(h * in_w + w) * chan + c], &inp);
                     }
                 }
             }
@@ -382,22 +411,19 @@ fn conv(
     bias: Option<&QTensor>,
     accum: &FixedType,
     plan: &Plan,
-    x: &[i64],
-    y: &mut [i64],
+    x: &[i128],
+    y: &mut [i128],
 ) {
     let (inp, res) = (l.input, l.result);
     let chan = win.chan;
-    let exact = ExactSum {
-        accum: *accum,
-        input: inp,
-        weight,
-        fp: inp.frac_bits() + weight.ty.frac_bits(),
-    };
-    let mut acc = vec![0i64; filters];
+    let exact = ExactSum::new(*accum, inp, weight);
+    // `i64` sums of the fast path; `i128` raw accumulators of the term-by-term path.
+    let mut fast = vec![0i64; filters];
+    let mut acc = vec![0i128; filters];
     for oh in 0..win.out_h {
         for ow in 0..win.out_w {
             match plan {
-                Plan::Fast { b, .. } => acc.copy_from_slice(b),
+                Plan::Fast { b, .. } => fast.copy_from_slice(b),
                 _ => {
                     for (f, a) in acc.iter_mut().enumerate() {
                         *a = exact.start(bias, f);
@@ -420,11 +446,11 @@ fn conv(
                         let xv = x[base + c];
                         match plan {
                             Plan::Fast { w, .. } => {
-                                let xi = inp.raw_value(xv) as i64;
+                                let xi = xv as i64;
                                 if xi == 0 {
                                     continue;
                                 }
-                                for (a, &wv) in acc.iter_mut().zip(&w[wrow..wrow + filters]) {
+                                for (a, &wv) in fast.iter_mut().zip(&w[wrow..wrow + filters]) {
                                     *a = a.wrapping_add(xi.wrapping_mul(wv));
                                 }
                             }
@@ -438,22 +464,39 @@ fn conv(
                 }
             }
             let o = (oh * win.out_w + ow) * filters;
-            for (f, &a) in acc.iter().enumerate() {
-                y[o + f] = res.cast_from(a, accum);
+            let out = &mut y[o..o + filters];
+            match plan {
+                Plan::Fast { .. } => {
+                    for (v, &a) in out.iter_mut().zip(&fast) {
+                        *v = cast(&res, i128::from(a), accum);
+                    }
+                }
+                _ => {
+                    for (v, &a) in out.iter_mut().zip(&acc) {
+                        *v = cast(&res, a, accum);
+                    }
+                }
             }
         }
     }
 }
 
-fn pool(l: &QLayer, win: &Window, max: bool, accum: Option<&FixedType>, x: &[i64], y: &mut [i64]) {
+fn pool(
+    l: &QLayer,
+    win: &Window,
+    max: bool,
+    accum: Option<&FixedType>,
+    x: &[i128],
+    y: &mut [i128],
+) {
     let (inp, res) = (l.input, l.result);
     let chan = win.chan;
     for oh in 0..win.out_h {
         for ow in 0..win.out_w {
             for c in 0..chan {
                 let mut best: Option<i128> = None;
-                let mut best_raw = 0i64;
-                let mut acc = 0i64;
+                let mut best_raw = 0i128;
+                let mut acc = 0i128;
                 let mut count = 0i64;
                 for kh in 0..win.kh {
                     let ih = (oh * win.sh + kh) as isize - win.pad_top as isize;
@@ -468,21 +511,21 @@ fn pool(l: &QLayer, win: &Window, max: bool, accum: Option<&FixedType>, x: &[i64
                         let xv = x[(ih as usize * win.in_w + iw as usize) * chan + c];
                         count += 1;
                         if max {
-                            let v = inp.raw_value(xv);
+                            let v = xv;
                             if best.is_none_or(|b| v > b) {
                                 best = Some(v);
                                 best_raw = xv;
                             }
                         } else if let Some(a) = accum {
-                            acc = add_exact(a, acc, inp.raw_value(xv), inp.frac_bits());
+                            acc = add_exact(a, acc, xv, inp.frac_bits());
                         }
                     }
                 }
                 let o = (oh * win.out_w + ow) * chan + c;
                 y[o] = match (max, accum) {
-                    (true, _) | (false, None) => res.cast_from(best_raw, &inp),
+                    (true, _) | (false, None) => cast(&res, best_raw, &inp),
                     (false, Some(a)) => {
-                        let q = a.raw_value(acc) / i128::from(count.max(1));
+                        let q = acc / i128::from(count.max(1));
                         res.cast_exact(q, i64::from(a.frac_bits()))
                     }
                 };

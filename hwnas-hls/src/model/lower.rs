@@ -1,6 +1,6 @@
 //! Lowering a `Network` to a [`QNetwork`]: BatchNorm fusion, quantisation, checks.
 
-use hwnas_core::fixed::{FixedType, Rounding};
+use hwnas_core::fixed::{FixedType, MAX_WIDTH, Rounding};
 use hwnas_core::ir::TypePreset;
 use hwnas_core::ir::{AxisWindow, LayerInfo, Network, Op};
 
@@ -358,6 +358,19 @@ fn check_casts(l: &QLayer) -> std::result::Result<(), String> {
             Ok(())
         }
     };
+    // The emulator computes every exact intermediate in `i128`: none may be wider than the
+    // widest type.
+    let wide = |what: &str, integer: i32, frac: i32| {
+        let width = i64::from(integer) + i64::from(frac);
+        if width > i64::from(MAX_WIDTH) {
+            Err(format!(
+                "the exact {what} needs {width} bits, but hwnas computes exactly with at most \
+                 {MAX_WIDTH}; use narrower types or set an explicit accumulator or result type"
+            ))
+        } else {
+            Ok(())
+        }
+    };
     let input = l.input;
     match &l.op {
         QOp::Dense {
@@ -373,11 +386,13 @@ fn check_casts(l: &QLayer) -> std::result::Result<(), String> {
             ..
         } => {
             let p = FixedType::product(&input, &weight.ty).map_err(|e| e.to_string())?;
+            // Each product is cast to accum_t, then added to an accum_t value.
             bad("product", p.width, p.frac_bits(), accum)?;
-            // acc + product: the exact sum type.
-            let f = accum.frac_bits().max(p.frac_bits());
-            let i = accum.integer.max(p.integer) + 1;
-            bad("accumulation", (i + f).max(1) as u32, f, accum)?;
+            wide(
+                "sum of two accumulator values",
+                accum.integer + 1,
+                accum.frac_bits(),
+            )?;
             if let Some(b) = bias {
                 bad("bias", b.ty.width, b.ty.frac_bits(), accum)?;
             }
@@ -386,9 +401,15 @@ fn check_casts(l: &QLayer) -> std::result::Result<(), String> {
         QOp::Scale { scale, bias, .. } => {
             let f = (input.frac_bits() + scale.ty.frac_bits()).max(bias.ty.frac_bits());
             let i = (input.integer + scale.ty.integer).max(bias.ty.integer) + 1;
+            wide("value x * scale + bias", i, f)?;
             bad("scaled value", (i + f).max(1) as u32, f, &l.result)
         }
         QOp::LeakyRelu { alpha_type, .. } => {
+            wide(
+                "product with alpha",
+                input.integer + alpha_type.integer,
+                input.frac_bits() + alpha_type.frac_bits(),
+            )?;
             bad("input", input.width, input.frac_bits(), &l.result)?;
             bad(
                 "product with alpha",
@@ -400,6 +421,11 @@ fn check_casts(l: &QLayer) -> std::result::Result<(), String> {
         QOp::Pool {
             accum: Some(acc), ..
         } => {
+            wide(
+                "sum of the accumulator and an input",
+                acc.integer.max(input.integer) + 1,
+                acc.frac_bits().max(input.frac_bits()),
+            )?;
             bad("input", input.width, input.frac_bits(), acc)?;
             bad("average", acc.width + 1, acc.frac_bits(), &l.result)
         }

@@ -37,7 +37,7 @@ pub struct QTensor {
     /// The type of every element.
     pub ty: FixedType,
     /// Raw values, row-major in the IR's channels-last layout.
-    pub raw: Vec<i64>,
+    pub raw: Vec<i128>,
 }
 
 /// Window geometry of a convolution or pooling layer, in 2-D (1-D layers have height 1).
@@ -133,7 +133,7 @@ pub enum QOp {
         /// The type `alpha` is quantised to.
         alpha_type: FixedType,
         /// Raw value of `alpha`.
-        alpha: i64,
+        alpha: i128,
     },
     /// A reshape to 1-D: no data changes.
     Flatten,
@@ -283,7 +283,7 @@ impl QNetwork {
 
     /// Quantises float inputs (any number of samples, flat) to raw values of the input type,
     /// as the testbench's `input_t(double)` conversion does.
-    pub fn quantize_inputs(&self, x: &[f64]) -> Vec<i64> {
+    pub fn quantize_inputs(&self, x: &[f64]) -> Vec<i128> {
         x.iter().map(|&v| self.input_type.quantize(v)).collect()
     }
 }

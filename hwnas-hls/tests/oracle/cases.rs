@@ -79,6 +79,16 @@ pub fn float_cases() -> Vec<FloatCase> {
         (64, 63, true),
         (64, 0, false),
         (64, 1, false),
+        // Wide types (hwnas computes up to 126 bits): lossless accumulators of
+        // ap_fixed<32,16> networks and beyond.
+        (65, 33, true),
+        (69, 33, true),
+        (80, 40, false),
+        (101, 45, true),
+        (120, -10, true),
+        (126, 60, true),
+        (126, 126, false),
+        (126, 1100, true), // LSB above 2^974
     ];
     let mut cases: Vec<FloatCase> = shapes
         .iter()
@@ -94,6 +104,8 @@ pub fn float_cases() -> Vec<FloatCase> {
         (12, -2, false, 12),
         (64, 32, true, 5),
         (64, 20, false, 7),
+        (90, 40, true, 9),
+        (126, 10, false, 3),
         (1, 1, true, 1),
     ];
     for &(w, i, s, n) in saturating {
@@ -130,6 +142,15 @@ pub fn cast_cases() -> Vec<CastCase> {
         ((64, 0, true), (12, -40, false)),
         ((40, 30, false), (64, 64, false)),
         ((24, 10, true), (18, 8, true)),
+        // Wide types.
+        ((69, 33, true), (32, 16, true)), // lossless accumulator to result
+        ((101, 45, true), (69, 33, true)),
+        ((126, 60, true), (16, 6, true)),
+        ((32, 16, true), (69, 33, true)), // widening
+        ((126, 126, false), (64, 32, true)),
+        ((90, 20, true), (126, 100, true)),
+        ((64, 32, true), (100, 0, false)),
+        ((126, -40, true), (70, 10, true)), // every bit shifted out
     ];
     let mut cases: Vec<CastCase> = pairs
         .iter()
@@ -190,28 +211,23 @@ pub fn cpp_sources(float: &[FloatCase], cast: &[CastCase], parts: usize) -> Vec<
     for (i, c) in float.iter().enumerate() {
         let _ = writeln!(
             files[k % n_files],
-            "void float_case_{i}(const double* in, int64_t* out, size_t n) {{\n  \
+            "void float_case_{i}(const double* in, raw_t* out, size_t n) {{\n  \
              FloatRun<{}>::run(in, out, n);\n}}",
             target_args(&c.types)
         );
-        let _ = writeln!(
-            table,
-            "void float_case_{i}(const double*, int64_t*, size_t);"
-        );
+        let _ = writeln!(table, "void float_case_{i}(const double*, raw_t*, size_t);");
         k += 1;
     }
     for (i, c) in cast.iter().enumerate() {
         let _ = writeln!(
             files[k % n_files],
-            "void cast_case_{i}(const int64_t* in, int64_t* out, size_t n) {{\n  \
-             CastRun<{}, {}>::run(in, out, n);\n}}",
+            "void cast_case_{i}(const raw_t* in, raw_t* out, size_t n) {{\n  \
+             CastRun<{}, {}, {}>::run(in, out, n);\n}}",
             c.from,
+            c.from.width,
             target_args(&c.to)
         );
-        let _ = writeln!(
-            table,
-            "void cast_case_{i}(const int64_t*, int64_t*, size_t);"
-        );
+        let _ = writeln!(table, "void cast_case_{i}(const raw_t*, raw_t*, size_t);");
         k += 1;
     }
     table.push_str("\nextern const FloatCase FLOAT_CASES[] = {\n");

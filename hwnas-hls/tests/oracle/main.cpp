@@ -1,7 +1,7 @@
 // Entry point of the ap_fixed oracle (see oracle.h). Usage:
 //
-//   oracle float <index> <in: f64 values> <out: int64 raw values, one block per mode>
-//   oracle cast  <index> <in: int64 source raws> <out: int64 raw values, one block per mode>
+//   oracle float <index> <in: f64 values> <out: 128-bit raw values, one block per mode>
+//   oracle cast  <index> <in: 128-bit source raws> <out: 128-bit raw values, one block per mode>
 //
 // All files are native-endian binary.
 #include "oracle.h"
@@ -26,9 +26,9 @@ static std::vector<char> read_file(const char* path) {
   return data;
 }
 
-static void write_file(const char* path, const std::vector<int64_t>& out) {
+static void write_file(const char* path, const std::vector<raw_t>& out) {
   FILE* f = std::fopen(path, "wb");
-  if (!f || std::fwrite(out.data(), sizeof(int64_t), out.size(), f) != out.size() ||
+  if (!f || std::fwrite(out.data(), sizeof(raw_t), out.size(), f) != out.size() ||
       std::fclose(f) != 0) {
     std::perror(path);
     std::exit(2);
@@ -43,18 +43,19 @@ int main(int argc, char** argv) {
   const bool is_float = std::strcmp(argv[1], "float") == 0;
   const size_t index = std::strtoul(argv[2], nullptr, 10);
   std::vector<char> data = read_file(argv[3]);
-  const size_t n = data.size() / 8;
-  std::vector<int64_t> out;
+  std::vector<raw_t> out;
   if (is_float) {
     if (index >= N_FLOAT_CASES) return 3;
+    const size_t n = data.size() / sizeof(double);
     std::vector<double> in(n);
-    std::memcpy(in.data(), data.data(), n * 8);
+    std::memcpy(in.data(), data.data(), n * sizeof(double));
     out.resize(n * FLOAT_CASES[index].n_modes);
     FLOAT_CASES[index].run(in.data(), out.data(), n);
   } else {
     if (index >= N_CAST_CASES) return 3;
-    std::vector<int64_t> in(n);
-    std::memcpy(in.data(), data.data(), n * 8);
+    const size_t n = data.size() / sizeof(raw_t);
+    std::vector<raw_t> in(n);
+    std::memcpy(in.data(), data.data(), n * sizeof(raw_t));
     out.resize(n * CAST_CASES[index].n_modes);
     CAST_CASES[index].run(in.data(), out.data(), n);
   }

@@ -18,6 +18,11 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// 128 random bits.
+    pub fn next_u128(&mut self) -> u128 {
+        u128::from(self.next_u64()) << 64 | u128::from(self.next_u64())
+    }
+
     /// Uniform in `0..n` (`n > 0`; the modulo bias is irrelevant here).
     pub fn below(&mut self, n: u64) -> u64 {
         self.next_u64() % n
@@ -36,7 +41,7 @@ impl Rng {
         let v = if len == 0 {
             0
         } else {
-            (self.next_u64() as u128 & ((1u128 << len) - 1)) as i128
+            (self.next_u128() & ((1u128 << len) - 1)) as i128
         };
         if self.next_u64() & 1 == 1 { -v } else { v }
     }
@@ -163,10 +168,10 @@ pub fn float_inputs(t: &FixedType, n: usize, rng: &mut Rng) -> Vec<f64> {
     v
 }
 
-/// `n` raw values of type `from` (as `i64` bit patterns) for casting into
+/// `n` raw values of type `from` for casting into
 /// `to`: uniform over all bit patterns, the range edges, values around the edges of `to`'s
 /// range, exact ties at half an LSB of `to` and their neighbours, and small values.
-pub fn cast_inputs(from: &FixedType, to: &FixedType, n: usize, rng: &mut Rng) -> Vec<i64> {
+pub fn cast_inputs(from: &FixedType, to: &FixedType, n: usize, rng: &mut Rng) -> Vec<i128> {
     let (min, max) = bounds(from);
     let shift = from.frac_bits() - to.frac_bits(); // > 0: `to` has the coarser LSB
     let mut v: Vec<i128> = vec![
@@ -187,9 +192,9 @@ pub fn cast_inputs(from: &FixedType, to: &FixedType, n: usize, rng: &mut Rng) ->
     let edges: Vec<i128> = [tmin, tmax, tmax + 1, tmin - 1]
         .iter()
         .filter_map(|&e| {
-            if (0..60).contains(&shift) {
+            if (0..126).contains(&shift) {
                 e.checked_mul(1i128 << shift)
-            } else if (-59..0).contains(&shift) {
+            } else if (-126..0).contains(&shift) {
                 Some(e >> -shift)
             } else {
                 None
@@ -204,7 +209,7 @@ pub fn cast_inputs(from: &FixedType, to: &FixedType, n: usize, rng: &mut Rng) ->
     while v.len() < n {
         let x = match rng.below(8) {
             // Any bit pattern; only the low W bits count, as with `.V = bits` in C++.
-            0 | 1 => from.raw_value(rng.next_u64() as i64),
+            0 | 1 => from.raw_value(rng.next_u128() as i128),
             2 if !edges.is_empty() => {
                 let e = edges[rng.below(edges.len() as u64) as usize];
                 e + rng.in_range(-40, 40)
@@ -221,5 +226,5 @@ pub fn cast_inputs(from: &FixedType, to: &FixedType, n: usize, rng: &mut Rng) ->
         };
         v.push(x.clamp(min, max));
     }
-    v.into_iter().map(|x| x as u64 as i64).collect()
+    v
 }
