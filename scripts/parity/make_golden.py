@@ -514,6 +514,9 @@ def networks():
         {'name': 'lrelu2', 'kind': 'LeakyReLU', 'alpha': 0.1},
         {'name': 'out', 'kind': 'Dense', 'units': 4, 'precision': {'result': 'ap_fixed<32,16>'}},
     ]
+    nets.append(net('dense_fixed32_name', 'ap_fixed<32,16> default/input/weights/bias/accum (accum = model '
+                    'default under name), granularity name; Dense results set to ap_fixed<32,16> explicitly',
+                    [12], layers, default='ap_fixed<32,16>', seed=10, gain=2.0, in_scale=8.0))
     # ap_fixed<32,16> everywhere with lossless accumulators (hls4ml 'auto' accum: 69 bits),
     # which needs hwnas's wide types; the resolved accumulator types go into the IR.
     layers = [
@@ -540,9 +543,6 @@ def networks():
     nets.append(net('conv1d_fixed32_lossless', 'Conv1D ap_fixed<32,16> everywhere, lossless accumulators and '
                     'results (68 bits), granularity name; output ap_fixed<48,24>', [8, 2], layers,
                     default='ap_fixed<32,16>', seed=12, gain=2.0, in_scale=8.0))
-    nets.append(net('dense_fixed32_name', 'ap_fixed<32,16> default/input/weights/bias/accum (accum = model '
-                    'default under name), granularity name; Dense results set to ap_fixed<32,16> explicitly',
-                    [12], layers, default='ap_fixed<32,16>', seed=10, gain=2.0, in_scale=8.0))
     return nets
 
 
