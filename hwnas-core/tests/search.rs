@@ -593,7 +593,12 @@ fn inheritance_derived_network_matches_the_supernet() {
 #[test]
 fn conv1d_pool1d_batchnorm_round_trip_through_the_ir() {
     let s = SpaceSpec::builder("seq", vec![12, 3])
-        .layer(LayerSpec::conv1d("conv1", &[2, 4], &[1, 3, 5]).weight_bits(&[6, 8]))
+        // Result bits before a BatchNorm: applied after it, in the supernet and in the export.
+        .layer(
+            LayerSpec::conv1d("conv1", &[2, 4], &[1, 3, 5])
+                .weight_bits(&[6, 8])
+                .result_bits(&[10, 12]),
+        )
         .layer(LayerSpec::batch_norm("bn1"))
         .layer(LayerSpec::leaky_relu("act1", 0.2))
         .layer(LayerSpec::pool1d(
@@ -617,7 +622,11 @@ fn conv1d_pool1d_batchnorm_round_trip_through_the_ir() {
         2,
     )
     .unwrap();
-    for idx in [vec![0, 1, 0, 1], vec![1, 2, 1, 0], vec![1, 0, 0, 0]] {
+    for idx in [
+        vec![0, 1, 0, 1, 1],
+        vec![1, 2, 1, 0, 0],
+        vec![1, 0, 0, 1, 0],
+    ] {
         let (pred, _, _) = predict(&net, &idx, &data, 4);
         let ir = derive(&net, &idx, &data).unwrap();
         assert!(matches!(ir.layers[0].op, Op::Conv1D(_)));
@@ -658,4 +667,59 @@ fn metrics_and_losses_have_their_textbook_values() {
         burn::tensor::Tensor::<B, 2>::from_floats([[1.0f32, 0.0, 0.0], [0.0, 0.0, 1.0]], &dev());
     let v = to_vec(Loss::CrossEntropy.compute(p, t))[0] as f64;
     assert!((v - want).abs() < 1e-6);
+}
+
+/// A conv's searched result type applies after the BatchNorm that follows it, as in the export
+/// (which folds the BatchNorm into the conv): the lowering puts the type on the BatchNorm, the
+/// supernet quantises the normalised output, and a supernet rebuilt from the derived network
+/// does the same.
+#[test]
+fn result_bits_before_a_batchnorm_apply_after_it() {
+    let s = small_space();
+    let conv = s.layers.iter().position(|l| l.name == "conv1").unwrap();
+    assert!(s.result_after_batchnorm(conv));
+    let fc1 = s.layers.iter().position(|l| l.name == "fc1").unwrap();
+    assert!(!s.result_after_batchnorm(fc1));
+    // An optional conv keeps its type on its own output.
+    let optional = SpaceSpec::builder("o", vec![6, 4, 2])
+        .layer(LayerSpec::conv2d("c0", &[2], &[1]))
+        .layer(
+            LayerSpec::conv2d("c1", &[2], &[1])
+                .result_bits(&[8])
+                .optional(),
+        )
+        .layer(LayerSpec::batch_norm("bn"))
+        .layer(LayerSpec::flatten("f"))
+        .layer(LayerSpec::dense("out", &[1]))
+        .build()
+        .unwrap();
+    assert!(!optional.result_after_batchnorm(1));
+
+    let net = Supernet::<B>::new(&s, &dev(), 3).unwrap();
+    let idx: Vec<usize> = s.decisions().iter().map(|d| d.options.len() - 1).collect();
+    let ir = derive(&net, &idx, &toy_data(64, 5)).unwrap();
+    let (c, bn) = (&ir.layers[conv], &ir.layers[conv + 1]);
+    assert!(matches!(bn.op, Op::BatchNorm(_)));
+    assert_eq!(
+        c.precision.result, None,
+        "an explicit result would stop the folding"
+    );
+    let t = bn
+        .precision
+        .result
+        .expect("the searched type is on the BatchNorm");
+    assert_eq!(t.width, 12);
+    assert!(ir.batchnorm_is_fused(conv + 1));
+    // The supernet rebuilt from the derived network quantises the fused output with it.
+    let back = supernet_from_network::<B>(&ir, &dev()).unwrap();
+    let spec = &back.spec.layers[conv];
+    assert_eq!(spec.result_bits, vec![12]);
+    assert_eq!(spec.result_integer, Some(t.integer));
+    assert!(back.spec.result_after_batchnorm(conv));
+    // ... and computes about what the search's supernet computes for the same architecture
+    // (integer bits: calibrated by derive there, from each batch's range here).
+    let val = toy_data(128, 6);
+    let a = evaluate(&net, &idx, &val, 64).mse;
+    let b = evaluate(&back, &[], &val, 64).mse;
+    assert!((a - b).abs() / a < 0.10, "supernet {a} vs rebuilt {b}");
 }

@@ -150,7 +150,7 @@ pub fn supernet_from_network<B: AutodiffBackend>(
         .input_type(net.input_type)
         .default_type(net.default_precision);
     let mut quant: Option<QuantSpec> = None;
-    for (layer, info) in net.layers.iter().zip(&analysis.layers) {
+    for (index, layer) in net.layers.iter().enumerate() {
         let n = layer.name.as_str();
         let mut spec = match &layer.op {
             Op::Dense(d) => LayerSpec::dense(n, &[d.units]),
@@ -202,7 +202,15 @@ pub fn supernet_from_network<B: AutodiffBackend>(
                     overflow: w.overflow,
                 });
             }
-            if let Some(r) = layer.precision.result {
+            // A BatchNorm the export folds into this layer: the fused output, after the
+            // normalisation, has the BatchNorm's resolved result type; the supernet applies a
+            // kernel layer's result bits after such a BatchNorm
+            // (`SpaceSpec::result_after_batchnorm`).
+            let result = layer.precision.result.or_else(|| {
+                net.batchnorm_is_fused(index + 1)
+                    .then(|| analysis.layers[index + 1].types.result)
+            });
+            if let Some(r) = result {
                 let (bits, int) = fixed(&r);
                 spec = spec.result_bits(&[bits]);
                 spec.result_integer = Some(int);
@@ -210,7 +218,6 @@ pub fn supernet_from_network<B: AutodiffBackend>(
             spec.reuse_factors = vec![layer.hls.reuse_factor];
             spec.strategies = vec![layer.hls.strategy];
         }
-        let _ = info;
         b = b.layer(spec);
     }
     if let Some(q) = quant {

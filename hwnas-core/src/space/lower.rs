@@ -56,18 +56,6 @@ impl SpaceSpec {
                 .with_rounding(self.quant.rounding)
                 .with_overflow(self.quant.overflow))
         };
-        let switched_off = |li: usize| {
-            matches!(
-                self.value(idx, li, DecisionKind::OnOff),
-                Some(Choice::On(false))
-            )
-        };
-        // Whether the next layer that is switched on is a BatchNorm.
-        let next_is_batchnorm = |li: usize| {
-            (li + 1..self.layers.len())
-                .find(|&n| !switched_off(n))
-                .is_some_and(|n| self.layers[n].kind == LayerKind::BatchNorm)
-        };
         for (li, l) in self.layers.iter().enumerate() {
             let val = |k| match self.value(idx, li, k) {
                 Some(Choice::Value(v)) => Some(v),
@@ -102,8 +90,8 @@ impl SpaceSpec {
                             let t = q(b as u32, i)?;
                             // Before a BatchNorm the type goes on the BatchNorm: an explicit
                             // result here would stop the export from folding it (hls4ml's rule),
-                            // while the supernet quantises the normalised output.
-                            if !next_is_batchnorm(li) {
+                            // and the supernet quantises the normalised output.
+                            if !self.result_after_batchnorm(li) {
                                 precision.result = Some(t);
                             }
                             t

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::arch::{Arch, Pick};
 use super::decision::{Choice, Decision, DecisionKind};
-use super::layer::LayerSpec;
+use super::layer::{LayerKind, LayerSpec};
 use super::quant::QuantSpec;
 use crate::fixed::FixedType;
 use crate::{Error, Result};
@@ -86,6 +86,23 @@ impl SpaceSpec {
                 decisions: Vec::new(),
             },
         }
+    }
+
+    /// Whether the searched result type of kernel layer `li` applies after the BatchNorm that
+    /// follows it: the layer has result bits, neither it nor the next layer (a BatchNorm) can be
+    /// switched off. The export folds that BatchNorm into the layer (hls4ml folds a BatchNorm
+    /// into a Dense/Conv whose result type is left unset), so the fused layer's output, after
+    /// normalisation, is what gets the type: the lowering puts it on the BatchNorm and the
+    /// supernet quantises the normalised output.
+    pub fn result_after_batchnorm(&self, li: usize) -> bool {
+        let (Some(l), Some(next)) = (self.layers.get(li), self.layers.get(li + 1)) else {
+            return false;
+        };
+        l.has_kernel()
+            && !l.result_bits.is_empty()
+            && !l.optional
+            && next.kind == LayerKind::BatchNorm
+            && !next.optional
     }
 
     /// Every decision, in layer order.

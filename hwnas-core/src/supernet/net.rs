@@ -432,7 +432,7 @@ impl<B: AutodiffBackend> Supernet<B> {
                 let momentum = 0.1;
                 let run_mean = self.store.entries[mi].value.clone();
                 let run_var = self.store.entries[vi].value.clone();
-                match act {
+                let y = match act {
                     Act::Map(x) => {
                         let [n, _, h, w] = x.dims();
                         let (mean, var) = if ctx.train {
@@ -469,6 +469,13 @@ impl<B: AutodiffBackend> Supernet<B> {
                         }
                         Act::Flat(y)
                     }
+                };
+                // The searched result type of the layer before, applied after the
+                // normalisation (the export folds this BatchNorm into that layer).
+                if li > 0 && self.spec.result_after_batchnorm(li - 1) {
+                    self.quantize_result(li - 1, y, probs, ctx)
+                } else {
+                    y
                 }
             }
             LayerKind::ReLU => match act {
@@ -499,6 +506,31 @@ impl<B: AutodiffBackend> Supernet<B> {
                     flat => flat,
                 }
             }
+        }
+    }
+
+    /// Records the output range of kernel layer `li` (derive chooses integer bits from it) and
+    /// fake-quantises `y` with the layer's result bits, if it has any.
+    fn quantize_result(
+        &self,
+        li: usize,
+        y: Act<B>,
+        probs: &[Probs<B>],
+        ctx: &mut Ctx<B>,
+    ) -> Act<B> {
+        let l = &self.spec.layers[li];
+        let r = match &y {
+            Act::Flat(t) => max_abs(t.clone().unsqueeze::<4>()),
+            Act::Map(t) => max_abs(t.clone()),
+        };
+        ctx.result_range[li] = ctx.result_range[li].max(r);
+        if l.result_bits.is_empty() {
+            return y;
+        }
+        let ri = l.result_integer.unwrap_or_else(|| integer_bits_for(r));
+        match y {
+            Act::Flat(t) => Act::Flat(self.quant_mix(li, DecisionKind::ResultBits, t, ri, probs)),
+            Act::Map(t) => Act::Map(self.quant_mix(li, DecisionKind::ResultBits, t, ri, probs)),
         }
     }
 
@@ -622,28 +654,9 @@ impl<B: AutodiffBackend> Supernet<B> {
                 Act::Map(add_channels(conv2d(x, w, None, opts), bias))
             }
         };
-        // Result quantisation.
-        if !l.result_bits.is_empty() {
-            y = match y {
-                Act::Flat(t) => {
-                    let r = max_abs(t.clone().unsqueeze::<4>());
-                    ctx.result_range[li] = ctx.result_range[li].max(r);
-                    let ri = l.result_integer.unwrap_or_else(|| integer_bits_for(r));
-                    Act::Flat(self.quant_mix(li, DecisionKind::ResultBits, t, ri, probs))
-                }
-                Act::Map(t) => {
-                    let r = max_abs(t.clone());
-                    ctx.result_range[li] = ctx.result_range[li].max(r);
-                    let ri = l.result_integer.unwrap_or_else(|| integer_bits_for(r));
-                    Act::Map(self.quant_mix(li, DecisionKind::ResultBits, t, ri, probs))
-                }
-            };
-        } else {
-            let r = match &y {
-                Act::Flat(t) => max_abs(t.clone().unsqueeze::<4>()),
-                Act::Map(t) => max_abs(t.clone()),
-            };
-            ctx.result_range[li] = ctx.result_range[li].max(r);
+        // Result quantisation, unless it applies after the BatchNorm that follows.
+        if !self.spec.result_after_batchnorm(li) {
+            y = self.quantize_result(li, y, probs, ctx);
         }
         // Width mask.
         *mask = None;
