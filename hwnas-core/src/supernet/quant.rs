@@ -1,4 +1,10 @@
 //! Fake quantisation with a straight-through estimator.
+//!
+//! Training quantises a weight from its float value. The export quantises it as hls4ml's
+//! firmware reads it ([`FixedType::quantize_printed`]: printed with as many decimals as the type
+//! has fractional bits, then read back), so the two differ only for a weight within half a unit
+//! of that last decimal of a grid point or a tie. Every exported network, and every figure
+//! computed from one, uses the firmware's value.
 
 use burn::tensor::Tensor;
 use burn::tensor::backend::{AutodiffBackend, Backend};
