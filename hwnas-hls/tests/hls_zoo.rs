@@ -9,6 +9,9 @@
 //! Without g++ or the `ap_types` headers the test prints a loud skip message and passes, unless
 //! `CI=true`, where it fails. Run: `cargo test --release -p hwnas-hls --test hls_zoo -- --nocapture`.
 
+#[path = "common/parallel.rs"]
+mod parallel;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -531,27 +534,8 @@ fn csim_equals_emulator_bit_for_bit() {
     assert!(zoo.len() >= 16);
     let runs = runs(&zoo);
     let root = tempfile::tempdir().unwrap();
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    let results: Vec<Result<usize, String>> = std::thread::scope(|s| {
-        let chunks: Vec<Vec<&(Network, &str, IoType)>> = (0..workers)
-            .map(|w| runs.iter().skip(w).step_by(workers).collect())
-            .collect();
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
-                let (ap, root) = (&ap, root.path());
-                s.spawn(move || {
-                    chunk
-                        .into_iter()
-                        .map(|(net, what, io)| check_one(net, what, *io, ap, root))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
+    let results: Vec<Result<usize, String>> = parallel::map_on_threads(&runs, |(net, what, io)| {
+        check_one(net, what, *io, &ap, root.path())
     });
     let errors: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
     assert!(

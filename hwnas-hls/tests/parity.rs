@@ -14,6 +14,9 @@
 //! `cargo test --release -p hwnas-hls --test parity -- --nocapture` prints the counts. Without
 //! g++ or the `ap_types` headers part 3 is skipped loudly (and fails on CI).
 
+#[path = "common/parallel.rs"]
+mod parallel;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -247,31 +250,12 @@ fn hwnas_equals_hls4ml_bit_for_bit() {
     let root = tempfile::tempdir().unwrap();
     let mut errors = Vec::new();
     let (mut n_const, mut n_emu, mut n_csim, mut d_emu, mut d_csim) = (0, 0, 0, 0, 0);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    let results: Vec<_> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let (goldens, ap, root) = (&goldens, &ap, root.path());
-                s.spawn(move || {
-                    goldens
-                        .iter()
-                        .skip(w)
-                        .step_by(workers)
-                        .map(|(name, io, what)| {
-                            let g = load(name);
-                            let constants = check_constants(&g);
-                            let emu = check_emulator(&g);
-                            let csim = ap.as_ref().map(|ap| check_csim(&g, *io, ap, root));
-                            (name.clone(), *io, what.clone(), constants, emu, csim)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
+    let results = parallel::map_on_threads(&goldens, |(name, io, what)| {
+        let g = load(name);
+        let constants = check_constants(&g);
+        let emu = check_emulator(&g);
+        let csim = ap.as_ref().map(|ap| check_csim(&g, *io, ap, root.path()));
+        (name.clone(), *io, what.clone(), constants, emu, csim)
     });
     println!("hls4ml 1.3.0 parity (golden C-sim outputs in hwnas-hls/tests/parity/):");
     for (name, io, what, (nc, ce), (ne, de, fe), csim) in results {
