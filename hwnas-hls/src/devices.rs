@@ -101,7 +101,11 @@ pub struct Device {
 
 /// The known devices. Capacities of xc7z020, xczu3eg, xczu9eg, xcvu9p/xcu200 and xcvu13p/xcu250
 /// are from `specs/resource-model.md` 3.1; xcu50, xc7a100t, xcku115 and xcvc1902 from the AMD
-/// product tables (recalled, check against your data sheet before relying on them).
+/// product tables (recalled, check against your data sheet before relying on them); xcu280 and
+/// xc7a200t from the "Available" rows of published reports: the Vivado HLS 2019.1 csynth report
+/// of `uw-acme/HLS4ML_VS_MANUAL` (`xcu280-fsvh2892-2L-e`, a design of the public calibration
+/// corpus) and a Vivado 2018.2 utilisation report of a routed `xc7a200tfbg484-1` design (LUT and
+/// FF counts as Vivado gives them: 133,800 and 267,600).
 pub const DEVICES: &[Device] = &[
     dev(
         "xc7z020",
@@ -114,6 +118,12 @@ pub const DEVICES: &[Device] = &[
         "Arty A7-100",
         Family::Series7,
         [63_400, 126_800, 240, 270, 0],
+    ),
+    dev(
+        "xc7a200t",
+        "Nexys Video, AC701",
+        Family::Series7,
+        [133_800, 267_600, 740, 730, 0],
     ),
     dev(
         "xcku115",
@@ -162,6 +172,12 @@ pub const DEVICES: &[Device] = &[
         "Alveo U50",
         Family::UltraScalePlus,
         [872_160, 1_743_680, 5_952, 2_688, 640],
+    ),
+    dev(
+        "xcu280",
+        "Alveo U280",
+        Family::UltraScalePlus,
+        [1_303_680, 2_607_360, 9_024, 4_032, 960],
     ),
     dev(
         "xcvc1902",
@@ -290,6 +306,10 @@ mod tests {
             ("xcu200", "xcu200"),
             ("xcvu9p-flga2104-2l-e", "xcvu9p"),
             ("xcvc1902-vsva2197-2MP-e-S", "xcvc1902"),
+            ("xcu280-fsvh2892-2L-e", "xcu280"),
+            ("xc7a200tfbg484-1", "xc7a200t"),
+            ("7a200tsbg484-1", "xc7a200t"),
+            ("xc7a100tcsg324-1", "xc7a100t"),
         ];
         for (part, name) in cases {
             assert_eq!(Device::lookup(part).unwrap().name, name, "{part}");
@@ -297,6 +317,19 @@ mod tests {
         let e = Device::lookup("xcfoo-1").unwrap_err().to_string();
         assert!(e.contains("xcfoo-1") && e.contains("xcvu13p"), "{e}");
         assert!(Device::lookup("xcu500").is_err());
+        // Capacities read from published reports (see `DEVICES`).
+        let u280 = Device::lookup("xcu280-fsvh2892-2L-e").unwrap();
+        assert_eq!(
+            (u280.lut, u280.ff, u280.dsp, u280.bram18, u280.uram),
+            (1_303_680, 2_607_360, 9_024, 4_032, 960)
+        );
+        assert_eq!(u280.family, Family::UltraScalePlus);
+        let a200 = Device::lookup("xc7a200tfbg484-1").unwrap();
+        assert_eq!(
+            (a200.lut, a200.ff, a200.dsp, a200.bram18, a200.uram),
+            (133_800, 267_600, 740, 730, 0)
+        );
+        assert_eq!(a200.family, Family::Series7);
     }
 
     #[test]
