@@ -3,7 +3,7 @@
 use super::layer::Layer;
 use super::network::Network;
 use super::op::{AxisWindow, Op, Padding};
-use super::preset::{TypePreset, hls4ml_batchnorm_result, hls4ml_constant_type, hwnas_alpha_type};
+use super::preset::{TypePreset, hls4ml_constant_type, hwnas_alpha_type};
 use crate::fixed::FixedType;
 use crate::{Error, Result};
 
@@ -199,166 +199,166 @@ impl Network {
         };
         let unused =
             |field: &str, why: &str| format!("`precision.{field}` is set but {why}; remove it");
-        let types = match &layer.op {
-            Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => {
-                let use_bias = match &layer.op {
-                    Op::Dense(x) => x.use_bias,
-                    Op::Conv1D(x) => x.use_bias,
-                    Op::Conv2D(x) => x.use_bias,
-                    _ => unreachable!("matched above"),
-                };
-                if !use_bias && p.bias.is_some() {
-                    return Err(unused("bias", "the layer has `use_bias: false`"));
+        let types =
+            match &layer.op {
+                Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => {
+                    let use_bias = match &layer.op {
+                        Op::Dense(x) => x.use_bias,
+                        Op::Conv1D(x) => x.use_bias,
+                        Op::Conv2D(x) => x.use_bias,
+                        _ => unreachable!("matched above"),
+                    };
+                    if !use_bias && p.bias.is_some() {
+                        return Err(unused("bias", "the layer has `use_bias: false`"));
+                    }
+                    let weight = p.weight.unwrap_or(d);
+                    let bias = use_bias.then(|| p.bias.unwrap_or(d));
+                    let n_terms = kernel_terms(&layer.op, in_shape)?;
+                    let lossless = |bias: Option<&FixedType>| {
+                        FixedType::lossless_accumulator(&input, &weight, bias, n_terms)
+                            .map_err(|e| e.to_string())
+                    };
+                    let (accum, result) = match preset {
+                        TypePreset::Hwnas => (
+                            match p.accum {
+                                Some(a) => a,
+                                None => lossless(bias.as_ref())?,
+                            },
+                            p.result.unwrap_or(d),
+                        ),
+                        // hls4ml keeps a (zero) bias on every Dense/Conv and counts it.
+                        TypePreset::Name => (
+                            p.accum.unwrap_or(d),
+                            match p.result {
+                                Some(r) => r,
+                                None => lossless(Some(&p.bias.unwrap_or(d)))?,
+                            },
+                        ),
+                        TypePreset::Model => (p.accum.unwrap_or(d), p.result.unwrap_or(d)),
+                    };
+                    LayerTypes {
+                        input,
+                        weight: Some(weight),
+                        bias,
+                        accum: Some(accum),
+                        result,
+                        param: None,
+                    }
                 }
-                let weight = p.weight.unwrap_or(d);
-                let bias = use_bias.then(|| p.bias.unwrap_or(d));
-                let n_terms = kernel_terms(&layer.op, in_shape)?;
-                let lossless = |bias: Option<&FixedType>| {
-                    FixedType::lossless_accumulator(&input, &weight, bias, n_terms)
-                        .map_err(|e| e.to_string())
-                };
-                let (accum, result) = match preset {
-                    TypePreset::Hwnas => (
-                        match p.accum {
-                            Some(a) => a,
-                            None => lossless(bias.as_ref())?,
-                        },
-                        p.result.unwrap_or(d),
-                    ),
-                    // hls4ml keeps a (zero) bias on every Dense/Conv and counts it.
-                    TypePreset::Name => (
-                        p.accum.unwrap_or(d),
-                        match p.result {
-                            Some(r) => r,
-                            None => lossless(Some(&p.bias.unwrap_or(d)))?,
-                        },
-                    ),
-                    TypePreset::Model => (p.accum.unwrap_or(d), p.result.unwrap_or(d)),
-                };
-                LayerTypes {
-                    input,
-                    weight: Some(weight),
-                    bias,
-                    accum: Some(accum),
-                    result,
-                    param: None,
+                Op::BatchNorm(_) => {
+                    if p.accum.is_some() {
+                        return Err(unused("accum", "BatchNorm has no accumulator"));
+                    }
+                    let (scale, bias) = (p.weight.unwrap_or(d), p.bias.unwrap_or(d));
+                    let result = match (preset, p.result) {
+                        // Folded away: the Dense/Conv layer's result flows on.
+                        (TypePreset::Name, _) if self.batchnorm_is_fused(index) => input,
+                        (_, Some(r)) => r,
+                        // hls4ml's exact type of `x * scale + bias`: a one-term lossless sum.
+                        (TypePreset::Name, None) => {
+                            FixedType::lossless_accumulator(&input, &scale, Some(&bias), 1)
+                                .map_err(|e| {
+                                    format!(
+                                        "hls4ml's exact result type of x * scale + bias: {e}; set \
+                                     `precision.result`"
+                                    )
+                                })?
+                        }
+                        (_, None) => d,
+                    };
+                    LayerTypes {
+                        input,
+                        weight: Some(scale),
+                        bias: Some(bias),
+                        accum: None,
+                        result,
+                        param: None,
+                    }
                 }
-            }
-            Op::BatchNorm(_) => {
-                if p.accum.is_some() {
-                    return Err(unused("accum", "BatchNorm has no accumulator"));
-                }
-                let (scale, bias) = (p.weight.unwrap_or(d), p.bias.unwrap_or(d));
-                let result = match (preset, p.result) {
-                    // Folded away: the Dense/Conv layer's result flows on.
-                    (TypePreset::Name, _) if self.batchnorm_is_fused(index) => input,
-                    (_, Some(r)) => r,
-                    (TypePreset::Name, None) => {
-                        let r = hls4ml_batchnorm_result(&input, &scale, &bias);
-                        r.validate().map_err(|e| {
+                Op::AvgPool1D(_) | Op::AvgPool2D(_) => {
+                    if p.weight.is_some() || p.bias.is_some() {
+                        return Err(unused("weight/bias", "average pooling has no weights"));
+                    }
+                    let pool = match &layer.op {
+                        Op::AvgPool1D(x) => x.pool,
+                        Op::AvgPool2D(x) => x.pool[0].checked_mul(x.pool[1]).ok_or_else(|| {
                             format!(
-                                "hls4ml's exact result type of x * scale + bias: {e}; set \
-                                 `precision.result`"
-                            )
-                        })?;
-                        r
-                    }
-                    (_, None) => d,
-                };
-                LayerTypes {
-                    input,
-                    weight: Some(scale),
-                    bias: Some(bias),
-                    accum: None,
-                    result,
-                    param: None,
-                }
-            }
-            Op::AvgPool1D(_) | Op::AvgPool2D(_) => {
-                if p.weight.is_some() || p.bias.is_some() {
-                    return Err(unused("weight/bias", "average pooling has no weights"));
-                }
-                let pool = match &layer.op {
-                    Op::AvgPool1D(x) => x.pool,
-                    Op::AvgPool2D(x) => x.pool[0].checked_mul(x.pool[1]).ok_or_else(|| {
-                        format!(
-                            "the pool window {} x {} has more elements than usize holds; use a \
+                                "the pool window {} x {} has more elements than usize holds; use a \
                              smaller `pool`",
-                            x.pool[0], x.pool[1]
-                        )
-                    })?,
-                    _ => unreachable!("matched above"),
-                };
-                let accum = match (p.accum, preset) {
-                    (Some(a), _) => a,
-                    (None, TypePreset::Hwnas) => {
-                        FixedType::avg_pool_accumulator(&input, pool).map_err(|e| e.to_string())?
+                                x.pool[0], x.pool[1]
+                            )
+                        })?,
+                        _ => unreachable!("matched above"),
+                    };
+                    let accum = match (p.accum, preset) {
+                        (Some(a), _) => a,
+                        (None, TypePreset::Hwnas) => FixedType::avg_pool_accumulator(&input, pool)
+                            .map_err(|e| e.to_string())?,
+                        (None, _) => d,
+                    };
+                    LayerTypes {
+                        input,
+                        weight: None,
+                        bias: None,
+                        accum: Some(accum),
+                        result: p.result.unwrap_or_else(|| moved(input)),
+                        param: None,
                     }
-                    (None, _) => d,
-                };
-                LayerTypes {
-                    input,
-                    weight: None,
-                    bias: None,
-                    accum: Some(accum),
-                    result: p.result.unwrap_or_else(|| moved(input)),
-                    param: None,
                 }
-            }
-            Op::ReLU(_) | Op::LeakyReLU(_) => {
-                if p.weight.is_some() || p.bias.is_some() || p.accum.is_some() {
-                    return Err(unused(
-                        "weight/bias/accum",
-                        "an activation only has a result type",
-                    ));
+                Op::ReLU(_) | Op::LeakyReLU(_) => {
+                    if p.weight.is_some() || p.bias.is_some() || p.accum.is_some() {
+                        return Err(unused(
+                            "weight/bias/accum",
+                            "an activation only has a result type",
+                        ));
+                    }
+                    let param = match &layer.op {
+                        Op::LeakyReLU(l) => Some(match preset {
+                            TypePreset::Hwnas => hwnas_alpha_type(l.alpha),
+                            TypePreset::Name => hls4ml_constant_type(l.alpha),
+                            TypePreset::Model => d,
+                        }),
+                        _ => None,
+                    };
+                    LayerTypes {
+                        input,
+                        weight: None,
+                        bias: None,
+                        accum: None,
+                        result: p.result.unwrap_or(d),
+                        param,
+                    }
                 }
-                let param = match &layer.op {
-                    Op::LeakyReLU(l) => Some(match preset {
-                        TypePreset::Hwnas => hwnas_alpha_type(l.alpha),
-                        TypePreset::Name => hls4ml_constant_type(l.alpha),
-                        TypePreset::Model => d,
-                    }),
-                    _ => None,
-                };
-                LayerTypes {
-                    input,
-                    weight: None,
-                    bias: None,
-                    accum: None,
-                    result: p.result.unwrap_or(d),
-                    param,
-                }
-            }
-            op => {
-                debug_assert!(op.is_data_movement());
-                if p.weight.is_some() || p.bias.is_some() || p.accum.is_some() {
-                    return Err(unused(
-                        "weight/bias/accum",
-                        "this layer only moves data and has only a result type",
-                    ));
-                }
-                if matches!(op, Op::Flatten(_)) && p.result.is_some_and(|r| r != input) {
-                    return Err(format!(
-                        "Flatten cannot change the type (its output is an alias of its input \
+                op => {
+                    debug_assert!(op.is_data_movement());
+                    if p.weight.is_some() || p.bias.is_some() || p.accum.is_some() {
+                        return Err(unused(
+                            "weight/bias/accum",
+                            "this layer only moves data and has only a result type",
+                        ));
+                    }
+                    if matches!(op, Op::Flatten(_)) && p.result.is_some_and(|r| r != input) {
+                        return Err(format!(
+                            "Flatten cannot change the type (its output is an alias of its input \
                          {input}); remove `precision.result` or set the type on the layer before"
-                    ));
+                        ));
+                    }
+                    // Flatten is an alias of its input in the firmware, whatever the preset.
+                    let unset = if matches!(op, Op::Flatten(_)) {
+                        input
+                    } else {
+                        moved(input)
+                    };
+                    LayerTypes {
+                        input,
+                        weight: None,
+                        bias: None,
+                        accum: None,
+                        result: p.result.unwrap_or(unset),
+                        param: None,
+                    }
                 }
-                // Flatten is an alias of its input in the firmware, whatever the preset.
-                let unset = if matches!(op, Op::Flatten(_)) {
-                    input
-                } else {
-                    moved(input)
-                };
-                LayerTypes {
-                    input,
-                    weight: None,
-                    bias: None,
-                    accum: None,
-                    result: p.result.unwrap_or(unset),
-                    param: None,
-                }
-            }
-        };
+            };
         Ok(types)
     }
 

@@ -35,7 +35,7 @@ pub use op::{
     AxisWindow, BatchNorm, Conv1D, Conv2D, Dense, LeakyReLU, NoParams, Op, Padding, Pool1D, Pool2D,
     UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 };
-pub use preset::{TypePreset, hls4ml_batchnorm_result, hls4ml_constant_type, hwnas_alpha_type};
+pub use preset::{TypePreset, hls4ml_constant_type, hwnas_alpha_type};
 pub use weights::{Tensor, Weights};
 
 #[cfg(test)]
