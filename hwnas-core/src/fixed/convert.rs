@@ -204,7 +204,7 @@ impl FixedType {
         self.convert(src)
     }
 
-    /// Brings `value`, an integer already on this type's LSB (a raw value times nothing), into
+    /// Brings `value`, an integer already on this type's LSB (an unrounded raw value), into
     /// range with the type's [`Overflow`] mode: `value` itself when the type holds it, else what
     /// `ap_fixed`'s assignment gives. The same as [`FixedType::cast_exact`]`(value, F)`, with a
     /// shortcut for the common in-range case (the emulator's sums).

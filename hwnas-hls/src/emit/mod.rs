@@ -32,7 +32,7 @@ use hwnas_core::cost::IoType;
 use hwnas_core::ir::{Network, Strategy};
 
 use crate::emulate::Emulator;
-use crate::model::QNetwork;
+use crate::model::{MAX_CONST_WIDTH, QNetwork};
 use crate::reuse::snap_reuse_factor;
 use crate::{Error, Result};
 
@@ -115,11 +115,12 @@ pub fn write_qnetwork(q: &QNetwork, cfg: &HlsConfig, dir: &Path) -> Result<Proje
         check_stream(q)?;
     }
     let out = q.output_type();
-    if out.width > 53 {
+    if out.width > MAX_CONST_WIDTH {
         return Err(Error::Input(format!(
-            "the output type {out} is wider than 53 bits: the testbench prints and compares \
-             outputs as doubles, which would round them; give the last layer a `result` type \
-             of at most 53 bits (the emulator's --raw output is exact at any width)"
+            "the output type {out} is wider than {MAX_CONST_WIDTH} bits: the testbench prints \
+             and compares outputs as doubles, which would round them; give the last layer a \
+             `result` type of at most {MAX_CONST_WIDTH} bits (the emulator's --raw output is \
+             exact at any width)"
         )));
     }
     check_target(dir, cfg.force)?;

@@ -173,9 +173,10 @@ fn plan(l: &QLayer) -> Plan {
     };
     let need =
         FixedType::lossless_accumulator(&l.input, &weight.ty, bias.as_ref().map(|b| &b.ty), terms);
-    // The fast path multiplies in `i64`: the input must fit it (constants are at most 53 bits).
+    // The fast path multiplies in `i64`. Dominance keeps the accumulator within 62 bits, so the
+    // input (and every product) fits `i64` too: the lossless width is at least `Wi + Ww`.
     match need {
-        Ok(need) if dominates(accum, &need) && l.input.width <= 63 => {
+        Ok(need) if dominates(accum, &need) => {
             let fa = accum.frac_bits();
             let sw = fa - l.input.frac_bits() - weight.ty.frac_bits();
             let w = weight
@@ -495,7 +496,6 @@ fn pool(
         for ow in 0..win.out_w {
             for c in 0..chan {
                 let mut best: Option<i128> = None;
-                let mut best_raw = 0i128;
                 let mut acc = 0i128;
                 let mut count = 0i64;
                 for kh in 0..win.kh {
@@ -511,10 +511,8 @@ fn pool(
                         let xv = x[(ih as usize * win.in_w + iw as usize) * chan + c];
                         count += 1;
                         if max {
-                            let v = xv;
-                            if best.is_none_or(|b| v > b) {
-                                best = Some(v);
-                                best_raw = xv;
+                            if best.is_none_or(|b| xv > b) {
+                                best = Some(xv);
                             }
                         } else if let Some(a) = accum {
                             acc = add_exact(a, acc, xv, inp.frac_bits());
@@ -523,7 +521,7 @@ fn pool(
                 }
                 let o = (oh * win.out_w + ow) * chan + c;
                 y[o] = match (max, accum) {
-                    (true, _) | (false, None) => cast(&res, best_raw, &inp),
+                    (true, _) | (false, None) => cast(&res, best.unwrap_or(0), &inp),
                     (false, Some(a)) => {
                         let q = acc / i128::from(count.max(1));
                         res.cast_exact(q, i64::from(a.frac_bits()))

@@ -4,11 +4,8 @@ use hwnas_core::fixed::{FixedType, MAX_WIDTH, Rounding};
 use hwnas_core::ir::TypePreset;
 use hwnas_core::ir::{AxisWindow, LayerInfo, Network, Op};
 
-use super::{QLayer, QNetwork, QOp, QTensor, Window};
+use super::{MAX_CONST_WIDTH, QLayer, QNetwork, QOp, QTensor, Window};
 use crate::{Error, Result};
-
-/// Widest weight, bias or input type the writer can print exactly as a decimal `double`.
-const MAX_CONST_WIDTH: u32 = 53;
 
 impl QNetwork {
     /// Lowers `net` (which must carry weights): validates it, fuses each BatchNorm that follows

@@ -31,6 +31,10 @@ mod lower;
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::HlsKnobs;
 
+/// Widest type whose values the writer prints exactly as decimal `double`s: weights, biases, the
+/// input and the output (the testbench reads and compares them as `double`s).
+pub(crate) const MAX_CONST_WIDTH: u32 = 53;
+
 /// A tensor of fixed-point constants: a type and raw integers (see [`FixedType::raw_value`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QTensor {
