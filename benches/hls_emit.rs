@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hwnas::core::cost::IoType;
+use hwnas::core::rng::{Random, SplitMix64};
 use hwnas::hls::csim::{self, CsimOptions};
 use hwnas::hls::emit::{self, HlsConfig};
 use hwnas::hls::emulate::Emulator;
@@ -23,14 +24,9 @@ use hwnas::hls::model::QNetwork;
 use hwnas::ir::{Network, Strategy, Tensor, TypePreset};
 
 /// Seeded uniform values in `[-scale, scale)`.
-fn random(n: usize, scale: f32, seed: &mut u64) -> Vec<f32> {
+fn random(n: usize, scale: f32, rng: &mut SplitMix64) -> Vec<f32> {
     (0..n)
-        .map(|_| {
-            *seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((*seed >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * scale
-        })
+        .map(|_| (rng.uniform() as f32 * 2.0 - 1.0) * scale)
         .collect()
 }
 
@@ -38,13 +34,13 @@ fn random(n: usize, scale: f32, seed: &mut u64) -> Vec<f32> {
 fn with_random_weights(path: &str) -> Network {
     let mut net = Network::load(Path::new(path)).expect("example network");
     let a = net.analyze().expect("valid network");
-    let mut seed = 42u64;
+    let mut rng = SplitMix64::new(42);
     for (layer, info) in net.layers.iter().zip(&a.layers) {
         for (param, shape) in &info.weight_shapes {
             let n: usize = shape.iter().product();
             let data = match *param {
                 "variance" | "gamma" => vec![1.0; n],
-                _ => random(n, 0.1, &mut seed),
+                _ => random(n, 0.1, &mut rng),
             };
             net.weights.insert(
                 format!("{}.{param}", layer.name),

@@ -17,9 +17,10 @@ use burn::tensor::backend::AutodiffBackend;
 use criterion::Criterion;
 use hwnas::core::cost::{CostModel, LayerConfig, Resources};
 use hwnas::core::ir::Op;
-use hwnas::core::search::{Dataset, Loss, Metric, Search, SearchConfig, train_step};
+use hwnas::core::rng::{Random, SplitMix64};
+use hwnas::core::search::{Dataset, FixedTrainer, Loss, Metric, Search, SearchConfig};
 use hwnas::core::space::{LayerSpec, SpaceSpec};
-use hwnas::core::supernet::{Adam, Rng, Supernet};
+use hwnas::core::supernet::Supernet;
 
 const BATCH: usize = 256;
 
@@ -103,8 +104,10 @@ fn calo(search: bool) -> SpaceSpec {
 }
 
 fn data(n: usize, features: usize, seed: u64) -> Dataset {
-    let mut rng = Rng::new(seed);
-    let x: Vec<f32> = (0..n * features).map(|_| rng.uniform() as f32).collect();
+    let mut rng = SplitMix64::new(seed);
+    let x: Vec<f32> = (0..n * features)
+        .map(|_| rng.uniform_open() as f32)
+        .collect();
     let y: Vec<f32> = (0..n)
         .map(|i| x[i * features..(i + 1) * features].iter().sum::<f32>() / 50.0)
         .collect();
@@ -154,7 +157,6 @@ fn search<B: AutodiffBackend>(space: &SpaceSpec, device: &B::Device) -> Search<B
     let cfg = SearchConfig {
         batch_size: BATCH,
         warmup_epochs: 0,
-        progress: false,
         loss: Loss::Mse,
         ..Default::default()
     };
@@ -164,19 +166,13 @@ fn search<B: AutodiffBackend>(space: &SpaceSpec, device: &B::Device) -> Search<B
     s
 }
 
-struct Plain<B: AutodiffBackend> {
-    net: Supernet<B>,
-    adam: Adam<B::InnerBackend>,
-}
-
-fn plain<B: AutodiffBackend>(space: &SpaceSpec, device: &B::Device) -> Plain<B> {
+fn plain<B: AutodiffBackend>(space: &SpaceSpec, device: &B::Device) -> FixedTrainer<B> {
     let net = Supernet::new(space, device, 0).expect("plain network");
-    let adam = Adam::new(1e-3, net.store.entries.len());
-    Plain { net, adam }
+    FixedTrainer::new(net, &[], 1e-3, Loss::Mse).expect("a space without decisions")
 }
 
-fn plain_step<B: AutodiffBackend>(p: &mut Plain<B>, d: &Dataset, batch: &[usize]) -> f32 {
-    train_step(&mut p.net, &mut p.adam, &[], d, batch, Loss::Mse).expect("finite loss")
+fn plain_step<B: AutodiffBackend>(p: &mut FixedTrainer<B>, d: &Dataset, batch: &[usize]) -> f32 {
+    p.step(d, batch).expect("finite loss")
 }
 
 /// `(ms per supernet step, ms per plain step, supernet loss at step 10, plain loss at step 10)`.

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use hwnas::core::rng::{Random, SplitMix64};
 use hwnas::ir::{Dense, HlsKnobs, Layer, Network, NoParams, Op, Precision, Strategy, Tensor};
 use hwnas::prelude::*;
 
@@ -51,16 +52,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Weights for every tensor the analysis asks for, in the channels-last layout it states.
     let analysis = net.analyze()?;
-    let mut seed = 1u32;
+    let mut rng = SplitMix64::new(1);
     for (layer, info) in net.layers.iter().zip(&analysis.layers) {
         for (param, shape) in &info.weight_shapes {
             let n = shape.iter().product();
-            let data = (0..n)
-                .map(|_| {
-                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                    (seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
-                })
-                .collect();
+            let data = (0..n).map(|_| rng.uniform() as f32 - 0.5).collect();
             net.weights.insert(
                 format!("{}.{param}", layer.name),
                 Tensor::new(shape.clone(), data)?,

@@ -5,10 +5,12 @@
 //!
 //! * [`core`] (`hwnas-core`): the network IR ([`ir`]) and exact `ap_fixed` types ([`fixed`]);
 //!   the search space ([`space`]), the weight-sharing supernet ([`supernet`]) and the search,
-//!   derivation and training ([`search`]); the cost contract ([`core::cost`]) and synthetic
-//!   calorimeter data ([`datasets`]);
+//!   derivation and training ([`search`]); the cost contract ([`core::cost`]);
+//! * [`datasets`] (`hwnas-datasets`): seeded synthetic data, the calorimeter showers of the
+//!   flagship example;
 //! * [`hls`] (`hwnas-hls`): the hardware side: bit-exact emulator, HLS project writer with its own
 //!   layer library, C simulation, the FPGA resource model, devices, report parsers, calibration;
+//! * [`progress`]: terminal progress bars, an observer of searches and training runs;
 //! * [`backend`]: the burn backends hwnas runs on (CPU by default, CUDA behind the `cuda` feature);
 //! * [`macro@searchable`] (`hwnas-macros`): declare a search space as a struct whose fields are
 //!   its layers; it implements [`SearchSpace`] (the space, typed architectures, the supernet).
@@ -24,12 +26,16 @@
 //! ```
 
 pub mod backend;
+mod error;
+pub mod progress;
+
+pub use error::{Error, Result};
 
 pub use hwnas_core as core;
-pub use hwnas_core::datasets;
 pub use hwnas_core::space::SearchSpace;
 pub use hwnas_core::{fixed, ir};
 pub use hwnas_core::{search, space, supernet};
+pub use hwnas_datasets as datasets;
 pub use hwnas_hls as hls;
 pub use hwnas_macros::searchable;
 

@@ -108,6 +108,7 @@ fn validate_fails_clearly_on_bad_input() {
 // when random networks and inputs were tried.
 // ---------------------------------------------------------------------------------------------
 
+use hwnas::core::rng::{Random, SplitMix64};
 use hwnas::ir::{Dense, Layer, Network, NoParams, Op, Tensor};
 
 /// Runs `hwnas` in `cwd` (every path argument is then relative to it).
@@ -167,14 +168,11 @@ fn small_net(name: &str, input_type: &str) -> Network {
 
 fn give_weights(net: &mut Network) {
     let analysis = net.analyze().unwrap();
-    let mut seed = 7u32;
+    let mut rng = SplitMix64::new(7);
     for (layer, info) in net.layers.iter().zip(&analysis.layers) {
         for (param, shape) in &info.weight_shapes {
             let data = (0..shape.iter().product())
-                .map(|_| {
-                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                    (seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
-                })
+                .map(|_| rng.uniform() as f32 - 0.5)
                 .collect();
             net.weights.insert(
                 format!("{}.{param}", layer.name),

@@ -5,6 +5,7 @@
 //! member), and the supernets built through the trait train and derive (CPU, release).
 
 use hwnas::backend::CpuAutodiff;
+use hwnas::core::rng::{Random, SplitMix64};
 use hwnas::ir::{Op, Padding, Strategy};
 use hwnas::prelude::*;
 use hwnas::space::{PoolKind, layers};
@@ -77,15 +78,8 @@ fn all_indices(space: &SpaceSpec) -> Vec<Vec<usize>> {
 
 /// Seeded uniform samples in [-1, 1) and a planted linear target.
 fn tiny_data(n: usize, features: usize, seed: u64) -> Dataset {
-    let mut s = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    let mut next = || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((s >> 33) as f64 / (1u64 << 31) as f64) as f32 * 2.0 - 1.0
-    };
+    let mut rng = SplitMix64::new(seed);
+    let mut next = || rng.uniform() as f32 * 2.0 - 1.0;
     let x: Vec<f32> = (0..n * features).map(|_| next()).collect();
     let y: Vec<f32> = x
         .chunks(features)

@@ -26,7 +26,7 @@ pub struct Events {
 }
 
 impl Events {
-    fn new(d: &calo::Dataset) -> hwnas::core::Result<Self> {
+    fn new(d: &calo::Dataset) -> hwnas::Result<Self> {
         let sums: Vec<f64> = d.sums().into_iter().map(|s| s.max(MIN_SUM_GEV)).collect();
         let truth: Vec<f64> = d.targets().iter().map(|&t| t as f64).collect();
         let x = d
@@ -76,7 +76,7 @@ pub struct Data {
 }
 
 /// Generates the three splits of `config` with `seed` on all cores.
-pub fn generate(config: CalorimeterConfig, seed: u64) -> hwnas::core::Result<Data> {
+pub fn generate(config: CalorimeterConfig, seed: u64) -> hwnas::Result<Data> {
     let generator = Generator::new(config, seed)?;
     let bar = crate::progress::bar(3, "generating events");
     let split = |s: Split| {

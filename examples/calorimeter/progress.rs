@@ -1,4 +1,5 @@
-//! Progress bars of the example's own stages (the trainer and the search draw their own).
+//! Progress bars of the example's own stages (the trainer and the search report to
+//! `hwnas::progress::ProgressBars`).
 
 use indicatif::{ProgressBar, ProgressStyle};
 

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use burn::tensor::backend::AutodiffBackend;
 use hwnas::core::cost::{CostModel, IoType};
 use hwnas::ir::Network;
+use hwnas::progress::ProgressBars;
 use hwnas::search::{
     Budget, Loss, Metric, Search, SearchConfig, SearchResult, TrainConfig, checkpoint_epochs,
-    derive, supernet_from_network, train_fixed,
+    derive, supernet_from_network, train_fixed_observed,
 };
 use hwnas::space::{Arch, SpaceSpec};
 use hwnas::supernet::Supernet;
@@ -88,12 +89,7 @@ pub struct Run<'a, B: AutodiffBackend> {
 
 impl<B: AutodiffBackend> Run<'_, B> {
     /// Prints how far a checkpoint got when this run resumes from it.
-    fn report_resume(
-        &self,
-        checkpoint: &Path,
-        what: &str,
-        epochs: usize,
-    ) -> hwnas::core::Result<()> {
+    fn report_resume(&self, checkpoint: &Path, what: &str, epochs: usize) -> hwnas::Result<()> {
         if self.resume
             && let Some(done) = checkpoint_epochs(checkpoint)?
         {
@@ -110,10 +106,10 @@ impl<B: AutodiffBackend> Run<'_, B> {
         &self,
         stage: Stage<'_>,
         make: impl FnOnce() -> hwnas::core::Result<Supernet<B>>,
-    ) -> hwnas::core::Result<Network> {
+    ) -> hwnas::Result<Network> {
         let saved = self.files.path(&format!("{}.json", stage.file));
         if self.resume && saved.exists() {
-            return Network::load(&saved);
+            return Ok(Network::load(&saved)?);
         }
         let checkpoint = self.files.path(&format!("{}.ckpt.safetensors", stage.file));
         self.report_resume(&checkpoint, stage.file, stage.epochs)?;
@@ -125,12 +121,11 @@ impl<B: AutodiffBackend> Run<'_, B> {
             lr_final: Some(stage.lr.1),
             seed: stage.seed,
             loss: LOSS,
-            progress: true,
             checkpoint: Some(checkpoint),
             resume: self.resume,
         };
         let (train, val) = (&self.data.train.net, &self.data.val.net);
-        train_fixed(&mut net, &[], train, val, &cfg)?;
+        train_fixed_observed(&mut net, &[], train, val, &cfg, &mut ProgressBars::new())?;
         let mut ir = derive(&net, &[], &train.head(self.schedule.calibration_events))?;
         ir.name = stage.network.into();
         ir.save(&saved)?;
@@ -138,7 +133,7 @@ impl<B: AutodiffBackend> Run<'_, B> {
     }
 
     /// The baseline: the widest, most precise member of `space`, trained from scratch.
-    pub fn baseline(&self, space: &SpaceSpec, widest: &Arch) -> hwnas::core::Result<Network> {
+    pub fn baseline(&self, space: &SpaceSpec, widest: &Arch) -> hwnas::Result<Network> {
         let stage = Stage {
             file: "baseline",
             network: "calo_baseline",
@@ -159,7 +154,7 @@ impl<B: AutodiffBackend> Run<'_, B> {
         model: &dyn CostModel,
         objective: Metric,
         budgets: Vec<Budget>,
-    ) -> hwnas::core::Result<(Search<B>, SearchResult)> {
+    ) -> hwnas::Result<(Search<B>, SearchResult)> {
         let checkpoint = self.files.path("search.ckpt.safetensors");
         self.report_resume(&checkpoint, "the search", self.schedule.search_epochs)?;
         let cfg = SearchConfig {
@@ -178,30 +173,19 @@ impl<B: AutodiffBackend> Run<'_, B> {
             checkpoint: Some(checkpoint),
             resume: self.resume,
             history: Some(self.files.path("search_history.json")),
-            progress: true,
             ..SearchConfig::default()
         };
         let mut search = Search::<B>::new(space, model, objective, budgets, cfg, self.device)?;
         let base = supernet_from_network::<B>(baseline, self.device)?;
-        let store = &mut search.net.store;
-        for (id, e) in base.store.entries.iter().enumerate() {
-            if let Some(to) = store.entries.iter().position(|t| t.name == e.name)
-                && store.entries[to].shape == e.shape
-            {
-                store.set_values(to, base.store.values(id));
-            }
-        }
-        let result = search.run(&self.data.train.net, &self.data.val.net)?;
+        search.net.copy_matching(&base);
+        let (train, val) = (&self.data.train.net, &self.data.val.net);
+        let result = search.run_observed(train, val, &mut ProgressBars::new())?;
         Ok((search, result))
     }
 
     /// The searched network: derived from the supernet, fine-tuned with quantisation-aware
     /// training at its own bit-widths and integer bits.
-    pub fn finetune(
-        &self,
-        search: &Search<B>,
-        result: &SearchResult,
-    ) -> hwnas::core::Result<Network> {
+    pub fn finetune(&self, search: &Search<B>, result: &SearchResult) -> hwnas::Result<Network> {
         let stage = Stage {
             file: "searched",
             network: "calo_searched",

@@ -67,16 +67,6 @@ pub enum Error {
     #[error("weights: {0}")]
     Weights(String),
 
-    /// A synthetic data-set configuration or a call on generated data that cannot work
-    /// (see [`crate::datasets`]).
-    #[error("data set: `{field}` {reason}")]
-    InvalidDataset {
-        /// The configuration field or argument at fault (`spectrum.min_gev`, `threads`, ...).
-        field: String,
-        /// What is wrong and what to use instead.
-        reason: String,
-    },
-
     /// Reading or writing a file failed.
     #[error("{action} {path}: {source}")]
     Io {
@@ -133,6 +123,16 @@ pub enum Error {
         step: u64,
         /// The checkpoint file kept (or "none").
         checkpoint: String,
+    },
+
+    /// The caller's observer stopped the run (see [`crate::search::Control::Stop`]).
+    #[error(
+        "the run was stopped by its observer after step {step}; run it again with the same \
+         checkpoint path to resume from the last finished epoch"
+    )]
+    Stopped {
+        /// Steps finished when it stopped.
+        step: u64,
     },
 
     /// A checkpoint that cannot be resumed.

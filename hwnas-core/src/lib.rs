@@ -9,8 +9,7 @@
 //!   concrete layers in channels-last layout, shape inference and validation, parameter and MAC
 //!   counts, per-tensor fixed-point types and per-layer HLS knobs, saved as a documented JSON
 //!   document plus a safetensors file of weights.
-//! * [`datasets`]: seeded synthetic data sets; [`datasets::calorimeter`] generates the
-//!   electromagnetic-shower images of the calorimeter energy-regression example.
+//! * [`rng`]: the seeded generators and samplers every random stream of the library uses.
 //! * [`cost`]: [`Resources`](cost::Resources), the [`CostModel`](cost::CostModel) trait and the
 //!   [`LayerConfig`](cost::LayerConfig) a model prices.
 //! * [`space`]: search spaces ([`SpaceSpec`](space::SpaceSpec), built with a builder that the
@@ -30,11 +29,11 @@
 //! ```
 
 pub mod cost;
-pub mod datasets;
 mod error;
 pub mod fixed;
 pub mod fs;
 pub mod ir;
+pub mod rng;
 pub mod search;
 pub mod space;
 pub mod supernet;

@@ -2,9 +2,9 @@
 
 use hwnas_core::cost::{CostModel, LayerConfig, Resources};
 use hwnas_core::ir::Op;
+use hwnas_core::rng::{Random, SplitMix64};
 use hwnas_core::search::*;
 use hwnas_core::space::*;
-use hwnas_core::supernet::Rng;
 
 type B = burn::backend::Autodiff<burn::backend::Flex>;
 
@@ -62,7 +62,7 @@ fn split(d: Dataset, n_train: usize) -> (Dataset, Dataset) {
 fn planted_kernel_five_is_found() {
     // Targets: a hidden 5x5 convolution of a 7x7 single-channel image (same padding).
     let (h, w, n) = (7usize, 7usize, 320usize);
-    let mut rng = Rng::new(1);
+    let mut rng = SplitMix64::new(1);
     let kernel: Vec<f32> = (0..25).map(|_| rng.normal() as f32 * 0.4).collect();
     let x: Vec<f32> = (0..n * h * w).map(|_| rng.normal() as f32).collect();
     let mut y = Vec::new();
@@ -95,7 +95,6 @@ fn planted_kernel_five_is_found() {
         lr_weights: 2e-2,
         lr_arch: 5e-2,
         cost_weight: 0.01,
-        progress: false,
         ..Default::default()
     };
     let mut s = Search::<B>::new(
@@ -118,7 +117,7 @@ fn planted_kernel_five_is_found() {
 
 /// A teacher `relu(x W1) W2` with 4 hidden units, plus small noise.
 fn teacher_data(n: usize, seed: u64) -> Dataset {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let w1: Vec<f32> = (0..16 * 4).map(|_| rng.normal() as f32 * 0.5).collect();
     let w2: Vec<f32> = (0..4).map(|_| rng.normal() as f32).collect();
     let x: Vec<f32> = (0..n * 16).map(|_| rng.normal() as f32).collect();
@@ -152,7 +151,6 @@ fn planted_width_four_with_cost_pressure_picks_at_most_eight() {
         lr_weights: 1e-2,
         lr_arch: 5e-2,
         cost_weight: 0.3,
-        progress: false,
         ..Default::default()
     };
     let mut s = Search::<B>::new(
@@ -189,7 +187,7 @@ fn planted_width_four_with_cost_pressure_picks_at_most_eight() {
 #[test]
 fn planted_four_bit_weights_with_cost_pressure_pick_at_most_six_bits() {
     // y = x . w with w exact ap_fixed<4,1> values (multiples of 1/8 in [-1, 7/8]).
-    let mut rng = Rng::new(5);
+    let mut rng = SplitMix64::new(5);
     let w: Vec<f32> = (0..16)
         .map(|_| ((rng.next_u64() % 16) as f32 - 8.0) / 8.0)
         .collect();
@@ -210,7 +208,6 @@ fn planted_four_bit_weights_with_cost_pressure_pick_at_most_six_bits() {
         lr_weights: 1e-2,
         lr_arch: 5e-2,
         cost_weight: 0.05,
-        progress: false,
         ..Default::default()
     };
     let mut s = Search::<B>::new(
@@ -253,7 +250,6 @@ fn planted_dsp_budget_is_met_by_the_derived_architecture() {
         lr_arch: 5e-2,
         cost_weight: 0.0,
         rho: 2.0,
-        progress: false,
         ..Default::default()
     };
     let budget = Budget::max("dsp", limit).unwrap();

@@ -3,6 +3,7 @@
 use hwnas_core::cost::{CostModel, LayerConfig, Resources};
 use hwnas_core::fixed::{FixedType, Overflow, Rounding};
 use hwnas_core::ir::{Network, Op};
+use hwnas_core::rng::{Random, SplitMix64};
 use hwnas_core::search::*;
 use hwnas_core::space::*;
 use hwnas_core::supernet::*;
@@ -48,7 +49,7 @@ fn dev() -> burn::tensor::Device<B> {
 
 #[test]
 fn fake_quant_matches_fixed_type_in_every_mode() {
-    let mut rng = Rng::new(7);
+    let mut rng = SplitMix64::new(7);
     let xs: Vec<f32> = (0..2000)
         .map(|i| {
             let v = (rng.normal() * 3.0) as f32;
@@ -218,7 +219,7 @@ fn expected_cost_gradient_matches_finite_differences() {
     let s = small_space();
     let table = CostTable::build(&s, &Analytic, Default::default()).unwrap();
     let metric = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0), ("ff", 0.5)]).unwrap();
-    let mut rng = Rng::new(3);
+    let mut rng = SplitMix64::new(3);
     let logits: Vec<Vec<f64>> = s
         .decisions()
         .iter()
@@ -273,7 +274,7 @@ fn expected_cost_gradient_matches_finite_differences() {
 }
 
 fn toy_data(n: usize, seed: u64) -> Dataset {
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let x: Vec<f32> = (0..n * 48).map(|_| rng.normal() as f32).collect();
     let y: Vec<f32> = (0..n)
         .flat_map(|i| {
@@ -347,7 +348,7 @@ fn derive_slices_and_permutes_weights_to_channels_last() {
         .build()
         .unwrap();
     let net = Supernet::<B>::new(&s, &dev(), 11).unwrap();
-    let mut rng = Rng::new(5);
+    let mut rng = SplitMix64::new(5);
     let data = Dataset::new(
         (0..24 * 5).map(|_| rng.normal() as f32).collect(),
         vec![0.0; 15],
@@ -385,6 +386,32 @@ fn derive_slices_and_permutes_weights_to_channels_last() {
     }
 }
 
+/// Every stored tensor of `a` and `b` has the same bits.
+#[track_caller]
+fn assert_bitwise_equal(a: &Supernet<B>, b: &Supernet<B>) {
+    let names: Vec<&str> = a.tensors().map(|(n, _)| n).collect();
+    assert_eq!(names, b.tensors().map(|(n, _)| n).collect::<Vec<_>>());
+    for name in names {
+        let (va, vb) = (a.tensor(name).unwrap(), b.tensor(name).unwrap());
+        assert!(
+            va.iter().zip(&vb).all(|(x, y)| x.to_bits() == y.to_bits()),
+            "{name} differs"
+        );
+    }
+}
+
+/// Stops a run after the given number of steps, as a kill would.
+struct KillAfter(Option<u64>);
+
+impl Observer for KillAfter {
+    fn step(&mut self, event: &StepEvent<'_>) -> Control {
+        match self.0 {
+            Some(n) if event.step >= n => Control::Stop,
+            _ => Control::Continue,
+        }
+    }
+}
+
 fn quick_config() -> SearchConfig {
     SearchConfig {
         epochs: 4,
@@ -392,7 +419,6 @@ fn quick_config() -> SearchConfig {
         batch_size: 32,
         lr_weights: 3e-3,
         lr_arch: 5e-2,
-        progress: false,
         ..Default::default()
     }
 }
@@ -410,15 +436,18 @@ fn kill_and_resume_is_bitwise_identical() {
             ..quick_config()
         };
         let mut s = Search::<B>::new(&s, &Analytic, metric.clone(), vec![], cfg, &dev()).unwrap();
-        s.stop_after_steps = stop;
-        let r = s.run(&train, &val);
+        let mut kill = KillAfter(stop);
+        let r = s.run_observed(&train, &val, &mut kill);
         (r, s)
     };
     let (full, a) = run("a.ckpt", None);
     let full = full.unwrap();
     // Killed in the middle of epoch 2 (3 steps per epoch), then resumed by a new process.
     let (stopped, _) = run("b.ckpt", Some(7));
-    assert!(stopped.is_err());
+    assert!(
+        matches!(stopped, Err(hwnas_core::Error::Stopped { step: 7 })),
+        "{stopped:?}"
+    );
     assert_eq!(
         checkpoint_epochs(&dir.path().join("b.ckpt")).unwrap(),
         Some(2)
@@ -426,14 +455,7 @@ fn kill_and_resume_is_bitwise_identical() {
     let (resumed, b) = run("b.ckpt", None);
     let resumed = resumed.unwrap();
     assert_eq!(full.arch, resumed.arch);
-    for (ea, eb) in a.net.store.entries.iter().zip(&b.net.store.entries) {
-        let (va, vb) = (to_vec(ea.value.clone()), to_vec(eb.value.clone()));
-        assert!(
-            va.iter().zip(&vb).all(|(x, y)| x.to_bits() == y.to_bits()),
-            "{} differs",
-            ea.name
-        );
-    }
+    assert_bitwise_equal(&a.net, &b.net);
     assert_eq!(full.history, resumed.history);
     let csv = std::fs::read_to_string(dir.path().join("b.ckpt.csv")).unwrap();
     assert_eq!(csv.lines().count(), 5);
@@ -473,14 +495,7 @@ fn fixed_training_resumes_without_retraining_finished_epochs() {
     let mut c = fresh();
     let resumed = train_fixed(&mut c, &idx, &train, &val, &cfg(4, "b.ckpt")).unwrap();
     assert_eq!(full, resumed);
-    for (ea, ec) in a.store.entries.iter().zip(&c.store.entries) {
-        let (va, vc) = (to_vec(ea.value.clone()), to_vec(ec.value.clone()));
-        assert!(
-            va.iter().zip(&vc).all(|(x, y)| x.to_bits() == y.to_bits()),
-            "{} differs",
-            ea.name
-        );
-    }
+    assert_bitwise_equal(&a, &c);
     // A finished run resumes to the same result without training at all.
     let mut d = fresh();
     let again = train_fixed(&mut d, &idx, &train, &val, &cfg(4, "b.ckpt")).unwrap();
@@ -612,9 +627,9 @@ fn conv1d_pool1d_batchnorm_round_trip_through_the_ir() {
         .unwrap();
     let mut net = Supernet::<B>::new(&s, &dev(), 4).unwrap();
     // Non-trivial BatchNorm statistics.
-    let bn = net.entry("bn1.mean").unwrap();
-    net.store.set_values(bn, vec![0.1, -0.2, 0.3, 0.05]);
-    let mut rng = Rng::new(9);
+    net.set_tensor("bn1.mean", vec![0.1, -0.2, 0.3, 0.05])
+        .unwrap();
+    let mut rng = SplitMix64::new(9);
     let data = Dataset::new(
         (0..36 * 6).map(|_| rng.normal() as f32).collect(),
         vec![0.0; 12],

@@ -23,6 +23,7 @@ use hwnas_core::ir::{
     Pool1D, Pool2D, Precision, Strategy, Tensor, UpSampling1D, UpSampling2D, ZeroPadding1D,
     ZeroPadding2D,
 };
+use hwnas_core::rng::{Random, SplitMix64};
 use hwnas_hls::csim::{self, CsimOptions};
 use hwnas_hls::emit::{self, HlsConfig, MARKER};
 use hwnas_hls::emulate::Emulator;
@@ -68,24 +69,10 @@ fn fx(s: &str) -> FixedType {
     s.parse().unwrap()
 }
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn uniform(&mut self, lo: f64, hi: f64) -> f32 {
-        (lo + (hi - lo) * self.next()) as f32
-    }
-}
-
 /// Gives every weight tensor of `net` seeded random values.
 fn randomize(mut net: Network, seed: u64) -> Network {
     let a = net.analyze().unwrap();
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix64::from_state(seed);
     for (layer, info) in net.layers.iter().zip(&a.layers) {
         for (param, shape) in &info.weight_shapes {
             let n: usize = shape.iter().product();
@@ -93,10 +80,10 @@ fn randomize(mut net: Network, seed: u64) -> Network {
             let scale = 2.0 / fan_in.sqrt();
             let data = (0..n)
                 .map(|_| match *param {
-                    "gamma" => rng.uniform(0.5, 1.5),
-                    "variance" => rng.uniform(0.3, 1.5),
-                    "beta" | "mean" => rng.uniform(-0.5, 0.5),
-                    _ => rng.uniform(-scale, scale),
+                    "gamma" => rng.uniform_range(0.5, 1.5) as f32,
+                    "variance" => rng.uniform_range(0.3, 1.5) as f32,
+                    "beta" | "mean" => rng.uniform_range(-0.5, 0.5) as f32,
+                    _ => rng.uniform_range(-scale, scale) as f32,
                 })
                 .collect();
             net.weights.insert(

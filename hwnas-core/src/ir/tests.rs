@@ -5,6 +5,7 @@ use std::path::Path;
 use super::*;
 use crate::Error;
 use crate::fixed::FixedType;
+use crate::rng::{Random, SplitMix64};
 
 fn ty(s: &str) -> FixedType {
     s.parse().unwrap()
@@ -27,18 +28,11 @@ fn fixture(name: &str) -> Network {
 /// Deterministic pseudo-random weights for every tensor the network needs.
 fn with_random_weights(mut net: Network) -> Network {
     let a = net.analyze().unwrap();
-    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut rng = SplitMix64::new(0);
     for (layer, info) in net.layers.iter().zip(&a.layers) {
         for (param, shape) in &info.weight_shapes {
             let n: usize = shape.iter().product();
-            let data = (0..n)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
-                })
-                .collect();
+            let data = (0..n).map(|_| rng.uniform() as f32 - 0.5).collect();
             net.weights.insert(
                 format!("{}.{}", layer.name, param),
                 Tensor::new(shape.clone(), data).unwrap(),

@@ -5,18 +5,19 @@ use std::path::{Path, PathBuf};
 
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Tensor, TensorData};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{self, Checkpoint};
 
 use super::data::{Dataset, Loss};
 use super::metric::{Budget, Metric};
+use super::observe::{Control, EpochEvent, Observer, Stage, StepEvent};
 use super::table::CostTable;
 use super::train::{evaluate, weight_step};
 use crate::cost::{CostModel, IoType, Resources};
+use crate::rng::{Random, SplitMix64};
 use crate::space::{Arch, SpaceSpec};
-use crate::supernet::{Adam, Ctx, Group, Rng, Supernet, to_vec};
+use crate::supernet::{Adam, Ctx, Group, Supernet, to_vec};
 use crate::{Error, Result, fs};
 
 /// Settings of a search. Serialisable; saved in checkpoints.
@@ -54,8 +55,6 @@ pub struct SearchConfig {
     pub resume: bool,
     /// Per-epoch history (`.json` or `.csv`), written after every epoch.
     pub history: Option<PathBuf>,
-    /// Show a progress bar.
-    pub progress: bool,
 }
 
 impl Default for SearchConfig {
@@ -77,7 +76,6 @@ impl Default for SearchConfig {
             checkpoint: None,
             resume: true,
             history: None,
-            progress: true,
         }
     }
 }
@@ -159,14 +157,12 @@ pub struct Search<B: AutodiffBackend> {
     metric_scale: f64,
     epoch: usize,
     step: u64,
-    rng: Rng,
+    rng: SplitMix64,
     val_pos: usize,
     lambdas: Vec<f64>,
     adam_w: Adam<B::InnerBackend>,
     adam_a: Adam<B::InnerBackend>,
     history: Vec<EpochRecord>,
-    /// Stop (as if killed) after this many global steps; for tests of resume.
-    pub stop_after_steps: Option<u64>,
 }
 
 impl<B: AutodiffBackend> Search<B> {
@@ -216,7 +212,7 @@ impl<B: AutodiffBackend> Search<B> {
         Ok(Search {
             adam_w: Adam::new(config.lr_weights, n),
             adam_a: Adam::new(config.lr_arch, n),
-            rng: Rng::new(config.seed.wrapping_add(1)),
+            rng: SplitMix64::new(config.seed.wrapping_add(1)),
             lambdas: vec![0.0; budgets.len()],
             net,
             table,
@@ -227,7 +223,6 @@ impl<B: AutodiffBackend> Search<B> {
             step: 0,
             val_pos: 0,
             history: Vec::new(),
-            stop_after_steps: None,
             config,
         })
     }
@@ -302,13 +297,39 @@ impl<B: AutodiffBackend> Search<B> {
         (term, value)
     }
 
-    /// Runs (or resumes) the search to `config.epochs`.
+    /// Runs (or resumes) the search to `config.epochs`, silently.
     ///
     /// # Errors
     /// [`Error::Search`] for data that does not fit the space, [`Error::NonFinite`] when the loss
     /// becomes NaN (the last good checkpoint is kept), [`Error::Io`] / [`Error::Checkpoint`] for
     /// checkpoint problems.
     pub fn run(&mut self, train: &Dataset, val: &Dataset) -> Result<SearchResult> {
+        self.run_observed(train, val, &mut ())
+    }
+
+    /// [`Search::run`], reporting every step and epoch to `observer` (progress bars, logs,
+    /// early stopping: an observer that answers [`Control::Stop`] ends the run as if it had been
+    /// killed, and a later run resumes from the last checkpoint).
+    ///
+    /// # Errors
+    /// As [`Search::run`], and [`Error::Stopped`] when the observer stopped the run.
+    pub fn run_observed(
+        &mut self,
+        train: &Dataset,
+        val: &Dataset,
+        observer: &mut dyn Observer,
+    ) -> Result<SearchResult> {
+        let result = self.run_epochs(train, val, observer);
+        observer.finish(Stage::Search);
+        result
+    }
+
+    fn run_epochs(
+        &mut self,
+        train: &Dataset,
+        val: &Dataset,
+        observer: &mut dyn Observer,
+    ) -> Result<SearchResult> {
         self.net.check_input(train.features)?;
         self.net.check_input(val.features)?;
         if train.is_empty() || val.is_empty() {
@@ -324,9 +345,10 @@ impl<B: AutodiffBackend> Search<B> {
         }
         let bs = self.config.batch_size;
         let steps = train.len().div_ceil(bs);
-        let bar = progress(self.config.progress, (self.config.epochs * steps) as u64);
-        bar.set_position((self.epoch * steps) as u64);
+        let total = (self.config.epochs * steps) as u64;
+        observer.start(Stage::Search, (self.epoch * steps) as u64, total);
         let loss = self.config.loss;
+        let objective = self.objective.to_string();
         while self.epoch < self.config.epochs {
             let epoch = self.epoch;
             let tau = self.temperature(epoch);
@@ -335,12 +357,6 @@ impl<B: AutodiffBackend> Search<B> {
             self.rng.shuffle(&mut order);
             let mut sum = 0.0;
             for chunk in order.chunks(bs) {
-                if self.stop_after_steps.is_some_and(|s| self.step >= s) {
-                    return Err(Error::Search(format!(
-                        "stopped after {} steps as requested (stop_after_steps)",
-                        self.step
-                    )));
-                }
                 let hard = self.config.hard;
                 let rng = &mut self.rng;
                 let l = weight_step(
@@ -353,16 +369,24 @@ impl<B: AutodiffBackend> Search<B> {
                 )
                 .map_err(|v| self.non_finite(v, epoch))?;
                 sum += l as f64;
-                let mut metric = f64::NAN;
-                if !warm {
-                    metric = self.arch_step(val, tau)?;
-                }
+                let metric = if warm {
+                    None
+                } else {
+                    Some((objective.as_str(), self.arch_step(val, tau)?))
+                };
                 self.step += 1;
-                bar.inc(1);
-                bar.set_message(format!(
-                    "epoch {epoch} loss {l:.4} metric {metric:.1} E[dsp] {:.1} tau {tau:.2}",
-                    self.expected().dsp
-                ));
+                let event = StepEvent {
+                    stage: Stage::Search,
+                    epoch,
+                    step: self.step,
+                    total_steps: total,
+                    loss: l,
+                    objective: metric,
+                    temperature: Some(tau),
+                };
+                if observer.step(&event) == Control::Stop {
+                    return Err(Error::Stopped { step: self.step });
+                }
             }
             // Epoch end: evaluate, update multipliers, record, checkpoint.
             let idx = self.net.argmax_indices();
@@ -391,8 +415,10 @@ impl<B: AutodiffBackend> Search<B> {
             if let Some(path) = self.config.history.clone() {
                 write_history(&path, &self.history)?;
             }
+            if let Some(record) = self.history.last() {
+                observer.epoch(&EpochEvent::Search(record));
+            }
         }
-        bar.finish_and_clear();
         let indices = self.net.argmax_indices();
         Ok(SearchResult {
             arch: self.net.spec.arch_from_indices(&indices)?,
@@ -548,18 +574,4 @@ pub fn write_history(path: &Path, history: &[EpochRecord]) -> Result<()> {
         serde_json::to_string_pretty(history).map_err(|e| Error::Search(e.to_string()))?
     };
     fs::write_atomic(path, text.as_bytes())
-}
-
-/// A progress bar over `len` steps (hidden unless `show`).
-pub(crate) fn progress(show: bool, len: u64) -> ProgressBar {
-    if !show {
-        return ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
-    }
-    let bar = ProgressBar::new(len);
-    if let Ok(style) =
-        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{self, Checkpoint};
 use super::data::{Dataset, Loss, Metrics};
-use crate::supernet::{Adam, Bound, Ctx, Group, Probs, Rng, Supernet, to_vec};
+use super::observe::{Control, EpochEvent, Observer, Stage, StepEvent};
+use crate::rng::{Random, SplitMix64};
+use crate::supernet::{Adam, Bound, Ctx, Group, Probs, Supernet, to_vec};
 use crate::{Error, Result};
 
 /// Settings of [`train_fixed`].
@@ -27,8 +29,6 @@ pub struct TrainConfig {
     pub seed: u64,
     /// The loss.
     pub loss: Loss,
-    /// Show a progress bar.
-    pub progress: bool,
     /// Checkpoint file (safetensors: weights, optimiser, shuffling state and history), written
     /// atomically after every epoch.
     #[serde(default)]
@@ -47,7 +47,6 @@ impl Default for TrainConfig {
             lr_final: None,
             seed: 0,
             loss: Loss::Mse,
-            progress: false,
             checkpoint: None,
             resume: false,
         }
@@ -107,27 +106,62 @@ pub(crate) fn weight_step<B: AutodiffBackend>(
     Ok(value)
 }
 
-/// One Adam step on the weights of the fixed architecture `idx` with the samples `batch` of
-/// `data`; returns the batch loss before the step.
+/// Step-by-step training of one fixed architecture, for benchmarks and custom loops
+/// ([`train_fixed`] runs whole epochs with checkpoints).
 ///
-/// # Errors
-/// [`Error::NonFinite`] (epoch 0, step 0) when the loss is NaN or infinite; nothing is updated.
-pub fn train_step<B: AutodiffBackend>(
-    net: &mut Supernet<B>,
-    adam: &mut Adam<B::InnerBackend>,
-    idx: &[usize],
-    data: &Dataset,
-    batch: &[usize],
+/// ```no_run
+/// # use hwnas_core::search::*; use hwnas_core::supernet::Supernet;
+/// # fn go<B: burn::tensor::backend::AutodiffBackend>(net: Supernet<B>, data: &Dataset) -> hwnas_core::Result<()> {
+/// let mut trainer = FixedTrainer::new(net, &[], 1e-3, Loss::Mse)?;
+/// let loss = trainer.step(data, &[0, 1, 2, 3])?;
+/// # Ok(()) }
+/// ```
+pub struct FixedTrainer<B: AutodiffBackend> {
+    /// The network being trained.
+    pub net: Supernet<B>,
+    idx: Vec<usize>,
+    adam: Adam<B::InnerBackend>,
     loss: Loss,
-) -> Result<f32> {
-    weight_step(net, adam, data, batch, loss, |n, _| n.probs_fixed(idx)).map_err(|value| {
-        Error::NonFinite {
+}
+
+impl<B: AutodiffBackend> FixedTrainer<B> {
+    /// A trainer of the architecture `idx` of `net` (`&[]` for a space without decisions) with
+    /// Adam at learning rate `lr`.
+    ///
+    /// # Errors
+    /// [`Error::Search`] when `idx` is not an architecture of the space.
+    pub fn new(net: Supernet<B>, idx: &[usize], lr: f64, loss: Loss) -> Result<Self> {
+        net.spec.arch_from_indices(idx)?;
+        let adam = Adam::new(lr, net.store.entries.len());
+        Ok(FixedTrainer {
+            net,
+            idx: idx.to_vec(),
+            adam,
+            loss,
+        })
+    }
+
+    /// One Adam step on the samples `batch` of `data`; returns the batch loss before the step.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] (epoch 0) when the loss is NaN or infinite; nothing is updated.
+    pub fn step(&mut self, data: &Dataset, batch: &[usize]) -> Result<f32> {
+        let idx = &self.idx;
+        weight_step(
+            &mut self.net,
+            &mut self.adam,
+            data,
+            batch,
+            self.loss,
+            |n, _| n.probs_fixed(idx),
+        )
+        .map_err(|value| Error::NonFinite {
             value,
             epoch: 0,
-            step: 0,
+            step: self.adam.t,
             checkpoint: "none".into(),
-        }
-    })
+        })
+    }
 }
 
 /// Predictions of the architecture `idx` (evaluation mode: BatchNorm running statistics) and
@@ -175,6 +209,35 @@ pub fn train_fixed<B: AutodiffBackend>(
     val: &Dataset,
     cfg: &TrainConfig,
 ) -> Result<Vec<TrainRecord>> {
+    train_fixed_observed(net, idx, train, val, cfg, &mut ())
+}
+
+/// [`train_fixed`], reporting every step and epoch to `observer` (see
+/// [`Search::run_observed`](super::Search::run_observed)).
+///
+/// # Errors
+/// As [`train_fixed`], and [`Error::Stopped`] when the observer stopped the run.
+pub fn train_fixed_observed<B: AutodiffBackend>(
+    net: &mut Supernet<B>,
+    idx: &[usize],
+    train: &Dataset,
+    val: &Dataset,
+    cfg: &TrainConfig,
+    observer: &mut dyn Observer,
+) -> Result<Vec<TrainRecord>> {
+    let result = train_epochs(net, idx, train, val, cfg, observer);
+    observer.finish(Stage::Train);
+    result
+}
+
+fn train_epochs<B: AutodiffBackend>(
+    net: &mut Supernet<B>,
+    idx: &[usize],
+    train: &Dataset,
+    val: &Dataset,
+    cfg: &TrainConfig,
+    observer: &mut dyn Observer,
+) -> Result<Vec<TrainRecord>> {
     if cfg.batch_size == 0 || train.is_empty() {
         return Err(Error::Search(
             "training needs a batch size of at least 1 and a non-empty training set".into(),
@@ -183,7 +246,7 @@ pub fn train_fixed<B: AutodiffBackend>(
     net.check_input(train.features)?;
     net.spec.arch_from_indices(idx)?;
     let mut adam = Adam::new(cfg.lr, net.store.entries.len());
-    let mut rng = Rng::new(cfg.seed);
+    let mut rng = SplitMix64::new(cfg.seed);
     let mut history = Vec::new();
     let mut step = 0u64;
     let mut first_epoch = 0;
@@ -211,9 +274,9 @@ pub fn train_fixed<B: AutodiffBackend>(
         history = meta.history;
     }
     let steps = train.len().div_ceil(cfg.batch_size);
-    let bar = super::run::progress(cfg.progress, (cfg.epochs * steps) as u64);
-    bar.set_position(step);
-    let total = (cfg.epochs * steps).max(1) as f64;
+    let total_steps = (cfg.epochs * steps) as u64;
+    observer.start(Stage::Train, step, total_steps);
+    let total = total_steps.max(1) as f64;
     for epoch in first_epoch..cfg.epochs {
         let mut order: Vec<usize> = (0..train.len()).collect();
         rng.shuffle(&mut order);
@@ -234,8 +297,18 @@ pub fn train_fixed<B: AutodiffBackend>(
             })?;
             sum += l as f64;
             step += 1;
-            bar.inc(1);
-            bar.set_message(format!("epoch {epoch} loss {l:.4}"));
+            let event = StepEvent {
+                stage: Stage::Train,
+                epoch,
+                step,
+                total_steps,
+                loss: l,
+                objective: None,
+                temperature: None,
+            };
+            if observer.step(&event) == Control::Stop {
+                return Err(Error::Stopped { step });
+            }
         }
         let val_m = evaluate(net, idx, val, 256);
         history.push(TrainRecord {
@@ -254,8 +327,10 @@ pub fn train_fixed<B: AutodiffBackend>(
             };
             checkpoint::write(path, TRAIN_KEY, &meta, &net.store, &[("w", &adam)])?;
         }
+        if let Some(record) = history.last() {
+            observer.epoch(&EpochEvent::Train(record));
+        }
     }
-    bar.finish_and_clear();
     Ok(history)
 }
 

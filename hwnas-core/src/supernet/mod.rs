@@ -1,13 +1,18 @@
 //! The weight-sharing supernet (DESIGN 2.3): shared weights, architecture logits, fake
 //! quantisation with a straight-through estimator and Gumbel-softmax sampling.
 //!
-//! Parameters are kept flat in a [`ParamStore`] so that weights, logits, BatchNorm statistics and
-//! the two [`Adam`] optimisers checkpoint and resume bit for bit.
+//! Parameters are kept flat in one store so that weights, logits, BatchNorm statistics and the
+//! two Adam optimisers checkpoint and resume bit for bit; [`Supernet::tensors`],
+//! [`Supernet::tensor`] and [`Supernet::set_tensor`] read and write them by name.
 
 mod net;
 mod params;
 mod quant;
+#[cfg(test)]
+mod tests;
 
-pub use net::{Ctx, Probs, Supernet};
-pub use params::{Adam, Bound, Entry, Group, ParamStore, Rng, to_vec};
+pub use net::Supernet;
+pub(crate) use net::{Ctx, Probs};
+pub use params::to_vec;
+pub(crate) use params::{Adam, Bound, Group, ParamStore};
 pub use quant::{fake_quant, fake_quant_mix, integer_bits_for};

@@ -6,15 +6,16 @@ use burn::tensor::module::{avg_pool2d, conv2d, max_pool2d};
 use burn::tensor::ops::{ConvOptions, PadMode};
 use burn::tensor::{Tensor, TensorData};
 
-use super::params::{Bound, Group, ParamStore, Rng, to_vec};
+use super::params::{Bound, Group, ParamStore, to_vec};
 use super::quant::{fake_quant, fake_quant_mix, integer_bits_for};
 use crate::fixed::FixedType;
+use crate::rng::{Random, SplitMix64};
 use crate::space::{Choice, DecisionKind, LayerKind, PoolKind, SpaceSpec};
 use crate::{Error, Result};
 
 /// Probabilities over the options of one decision.
 #[derive(Debug, Clone)]
-pub struct Probs<B: AutodiffBackend> {
+pub(crate) struct Probs<B: AutodiffBackend> {
     /// One value per option (sums to 1).
     pub t: Tensor<B, 1>,
     /// `Some(i)` when `t` is exactly the one-hot vector of option `i` and needs no gradient:
@@ -24,7 +25,7 @@ pub struct Probs<B: AutodiffBackend> {
 
 /// Per-forward state: training mode, BatchNorm statistic updates, observed ranges.
 #[derive(Debug)]
-pub struct Ctx<B: AutodiffBackend> {
+pub(crate) struct Ctx<B: AutodiffBackend> {
     /// BatchNorm uses batch statistics and records running-statistic updates.
     pub train: bool,
     /// `(entry id, new value)` of BatchNorm running statistics.
@@ -77,10 +78,10 @@ pub struct Supernet<B: AutodiffBackend> {
     /// The space.
     pub spec: SpaceSpec,
     /// Every stored tensor (weights, logits, BatchNorm statistics).
-    pub store: ParamStore<B>,
+    pub(crate) store: ParamStore<B>,
     pub(crate) ids: Vec<LayerIds>,
     /// Entry id of the logits of each decision.
-    pub alpha: Vec<usize>,
+    pub(crate) alpha: Vec<usize>,
     /// Per layer: `(input, output)` channels-last shapes at the widest options.
     pub(crate) shapes: Vec<(Vec<usize>, Vec<usize>)>,
     /// Per decision, rows of option masks (width: `[n, c]`, kernel: `[n, kh*kw]`).
@@ -95,7 +96,7 @@ impl<B: AutodiffBackend> Supernet<B> {
     /// [`Error::InvalidSpace`] if the space's shapes do not flow.
     pub fn new(spec: &SpaceSpec, device: &B::Device, seed: u64) -> Result<Self> {
         let shapes = spec.shapes()?;
-        let mut rng = Rng::new(seed);
+        let mut rng = SplitMix64::new(seed);
         let mut store = ParamStore::new(device);
         let mut ids = Vec::new();
         for (l, s) in spec.layers.iter().zip(&shapes) {
@@ -106,7 +107,7 @@ impl<B: AutodiffBackend> Supernet<B> {
                 let a = (6.0 / fan_in as f64).sqrt();
                 let n: usize = shape.iter().product();
                 let data = (0..n)
-                    .map(|_| ((rng.uniform() * 2.0 - 1.0) * a) as f32)
+                    .map(|_| ((rng.uniform_open() * 2.0 - 1.0) * a) as f32)
                     .collect();
                 store.add(format!("{}.{name}", l.name), shape, data, Group::Weight)
             };
@@ -232,7 +233,7 @@ impl<B: AutodiffBackend> Supernet<B> {
     }
 
     /// Constant one-hot probabilities for the option indices `idx`.
-    pub fn probs_fixed(&self, idx: &[usize]) -> Vec<Probs<B>> {
+    pub(crate) fn probs_fixed(&self, idx: &[usize]) -> Vec<Probs<B>> {
         self.spec
             .decisions()
             .iter()
@@ -251,7 +252,7 @@ impl<B: AutodiffBackend> Supernet<B> {
 
     /// `softmax(alpha)` per decision (no noise): the distribution of the Gumbel-max sample,
     /// used for the expected cost.
-    pub fn probs_expected(&self, bound: &Bound<B>) -> Vec<Tensor<B, 1>> {
+    pub(crate) fn probs_expected(&self, bound: &Bound<B>) -> Vec<Tensor<B, 1>> {
         self.alpha
             .iter()
             .map(|&id| softmax(bound.leaves[id].clone(), 0))
@@ -262,10 +263,10 @@ impl<B: AutodiffBackend> Supernet<B> {
     /// forward value is the one-hot argmax and the gradient that of the soft sample
     /// (straight-through). Without `grad`, logits are detached and hard samples take the cheap
     /// single-option path.
-    pub fn probs_sampled(
+    pub(crate) fn probs_sampled(
         &self,
         bound: &Bound<B>,
-        rng: &mut Rng,
+        rng: &mut SplitMix64,
         tau: f64,
         hard: bool,
         grad: bool,
@@ -319,7 +320,7 @@ impl<B: AutodiffBackend> Supernet<B> {
     /// # Panics
     /// When `probs` does not have one entry per decision.
     #[track_caller]
-    pub fn forward(
+    pub(crate) fn forward(
         &self,
         bound: &Bound<B>,
         x: Tensor<B, 2>,
@@ -689,8 +690,63 @@ impl<B: AutodiffBackend> Supernet<B> {
     }
 
     /// Looks up a layer's stored tensors by name (`"conv1.weight"`).
-    pub fn entry(&self, name: &str) -> Option<usize> {
+    pub(crate) fn entry(&self, name: &str) -> Option<usize> {
         self.store.entries.iter().position(|e| e.name == name)
+    }
+
+    /// Names and shapes of every stored tensor, in storage order: weights
+    /// (`<layer>.<parameter>`, burn layout), BatchNorm statistics and the architecture logits
+    /// (`alpha.<decision>`).
+    pub fn tensors(&self) -> impl Iterator<Item = (&str, &[usize])> {
+        self.store
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.shape.as_slice()))
+    }
+
+    /// The values of the stored tensor `name` (flattened), or `None` when there is none.
+    pub fn tensor(&self, name: &str) -> Option<Vec<f32>> {
+        self.entry(name).map(|id| self.store.values(id))
+    }
+
+    /// Replaces the values of the stored tensor `name`.
+    ///
+    /// # Errors
+    /// [`Error::Weights`] when there is no such tensor (the message lists them) or the number
+    /// of values differs from its shape's.
+    pub fn set_tensor(&mut self, name: &str, values: Vec<f32>) -> Result<()> {
+        let Some(id) = self.entry(name) else {
+            let names: Vec<&str> = self.tensors().map(|(n, _)| n).collect();
+            return Err(Error::Weights(format!(
+                "the supernet has no tensor `{name}`; it has {}",
+                names.join(", ")
+            )));
+        };
+        let shape = &self.store.entries[id].shape;
+        let want: usize = shape.iter().product();
+        if values.len() != want {
+            return Err(Error::Weights(format!(
+                "`{name}` has shape {shape:?} ({want} values), not {} values",
+                values.len()
+            )));
+        }
+        self.store.set_values(id, values);
+        Ok(())
+    }
+
+    /// Copies every tensor of `other` that this supernet has under the same name and shape
+    /// (a warm start: a search from a trained baseline); returns how many were copied.
+    pub fn copy_matching(&mut self, other: &Supernet<B>) -> usize {
+        let mut copied = 0;
+        for (from, e) in other.store.entries.iter().enumerate() {
+            if let Some(to) = self.entry(&e.name)
+                && self.store.entries[to].shape == e.shape
+            {
+                self.store.set_values(to, other.store.values(from));
+                copied += 1;
+            }
+        }
+        copied
     }
 
     /// Checks that a batch matches the input shape.

@@ -5,7 +5,7 @@ use burn::tensor::{Tensor, TensorData};
 
 /// Which optimiser (if any) owns a stored tensor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
+pub(crate) enum Group {
     /// Network weights (trained on the train split).
     Weight,
     /// Architecture logits (trained on the validation split).
@@ -16,7 +16,7 @@ pub enum Group {
 
 /// One stored tensor, kept flat on the inner (non-autodiff) backend.
 #[derive(Debug, Clone)]
-pub struct Entry<B: Backend> {
+pub(crate) struct Entry<B: Backend> {
     /// `<layer>.<parameter>` or `alpha.<decision>`.
     pub name: String,
     /// Logical shape (burn layout).
@@ -29,7 +29,7 @@ pub struct Entry<B: Backend> {
 
 /// All tensors of a supernet.
 #[derive(Debug, Clone)]
-pub struct ParamStore<B: AutodiffBackend> {
+pub(crate) struct ParamStore<B: AutodiffBackend> {
     /// The entries, in creation order.
     pub entries: Vec<Entry<B::InnerBackend>>,
     /// Where they live.
@@ -38,7 +38,7 @@ pub struct ParamStore<B: AutodiffBackend> {
 
 /// The autodiff leaves of one step: one per entry.
 #[derive(Debug, Clone)]
-pub struct Bound<B: AutodiffBackend> {
+pub(crate) struct Bound<B: AutodiffBackend> {
     /// Leaves in entry order.
     pub leaves: Vec<Tensor<B, 1>>,
 }
@@ -114,59 +114,9 @@ pub fn to_vec<B: Backend, const D: usize>(t: Tensor<B, D>) -> Vec<f32> {
         .expect("a float tensor converts to f32")
 }
 
-/// A small, fast, seeded random generator (SplitMix64); its whole state is one `u64`, saved in
-/// checkpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rng {
-    /// The state.
-    pub state: u64,
-}
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Rng {
-            state: seed ^ 0x9E37_79B9_7F4A_7C15,
-        }
-    }
-
-    /// Next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in the open interval (0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box–Muller).
-    pub fn normal(&mut self) -> f64 {
-        let (u, v) = (self.uniform(), self.uniform());
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-
-    /// Gumbel(0, 1).
-    pub fn gumbel(&mut self) -> f64 {
-        -(-self.uniform().ln()).ln()
-    }
-
-    /// Fisher–Yates shuffle.
-    pub fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = (self.next_u64() % (i as u64 + 1)) as usize;
-            v.swap(i, j);
-        }
-    }
-}
-
 /// Adam (Kingma & Ba) over the entries of one [`Group`], with state that checkpoints exactly.
 #[derive(Debug, Clone)]
-pub struct Adam<B: Backend> {
+pub(crate) struct Adam<B: Backend> {
     /// Learning rate.
     pub lr: f64,
     /// First-moment decay.

@@ -21,6 +21,7 @@ use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::{
     Conv2D, Dense, HlsKnobs, Layer, Network, Op, Padding, Precision, Strategy, Tensor,
 };
+use hwnas_core::rng::{Random, SplitMix64};
 use serde::{Deserialize, Serialize};
 
 use super::file::{Calibration, CalibrationEntry};
@@ -114,7 +115,7 @@ impl SuiteSpec {
     /// The one-layer networks of the suite with their ids.
     pub fn networks(&self) -> Result<Vec<(SuiteEntry, Network)>> {
         let mut out = Vec::new();
-        let mut seed = 1u64;
+        let mut rng = SplitMix64::from_state(1);
         let strategies = [
             (Strategy::Latency, &self.latency_rf),
             (Strategy::Resource, &self.resource_rf),
@@ -136,7 +137,7 @@ impl SuiteSpec {
                                 use_bias: true,
                             });
                             let net =
-                                one_layer(&id, vec![n_in], op, wb, ab, rf, strategy, &mut seed)?;
+                                one_layer(&id, vec![n_in], op, wb, ab, rf, strategy, &mut rng)?;
                             out.push((SuiteEntry { id, strategy }, net));
                         }
                     }
@@ -163,7 +164,7 @@ impl SuiteSpec {
                             use_bias: true,
                         });
                         let net =
-                            one_layer(&id, vec![hw, hw, c], op, wb, ab, rf, strategy, &mut seed)?;
+                            one_layer(&id, vec![hw, hw, c], op, wb, ab, rf, strategy, &mut rng)?;
                         out.push((SuiteEntry { id, strategy }, net));
                     }
                 }
@@ -182,7 +183,7 @@ fn one_layer(
     abits: u32,
     rf: u32,
     strategy: Strategy,
-    seed: &mut u64,
+    rng: &mut SplitMix64,
 ) -> Result<Network> {
     let input = FixedType::new(abits, 4.min(abits as i32), true).map_err(Error::Core)?;
     let weight = FixedType::new(wbits, 1, true).map_err(Error::Core)?;
@@ -201,21 +202,16 @@ fn one_layer(
     let analysis = net.analyze().map_err(Error::Core)?;
     for (name, shape) in &analysis.layers[0].weight_shapes {
         let n: usize = shape.iter().product();
-        let data = (0..n).map(|_| 0.9 * uniform(seed) as f32).collect();
+        let data = (0..n).map(|_| 0.9 * uniform(rng) as f32).collect();
         let t = Tensor::new(shape.clone(), data).map_err(Error::Core)?;
         net.weights.insert(format!("layer.{name}"), t);
     }
     Ok(net)
 }
 
-/// A splitmix64 step mapped to `[-1, 1)`.
-fn uniform(state: &mut u64) -> f64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+/// Uniform in `[-1, 1)` from 52 random bits.
+fn uniform(rng: &mut SplitMix64) -> f64 {
+    (rng.next_u64() >> 11) as f64 / (1u64 << 52) as f64 - 1.0
 }
 
 /// Writes a suite into `dir` (which must not exist or be empty): the networks, `suite.json`,

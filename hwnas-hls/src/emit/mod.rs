@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 
 use hwnas_core::cost::IoType;
 use hwnas_core::ir::{Network, Strategy};
+use hwnas_core::rng::{Random, SplitMix64};
 
 use crate::emulate::Emulator;
 use crate::model::{MAX_CONST_WIDTH, QNetwork};
@@ -237,23 +238,16 @@ fn write_atomically(dir: &Path, files: &[(String, String)]) -> Result<()> {
     result
 }
 
-/// SplitMix64: the testbench's pseudo-random inputs (seeded, reproducible).
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// `n` samples of raw input values drawn uniformly over the input type's range.
 pub fn random_inputs(q: &QNetwork, n: usize, seed: u64) -> Vec<i128> {
     let t = q.input_type;
     let (lo, hi) = (t.min_raw(), t.max_raw());
     let span = (hi - lo + 1) as u128;
-    let mut state = seed;
+    // The state is the seed itself (not `SplitMix64::new`): test benches written before the
+    // shared generator keep their inputs.
+    let mut rng = SplitMix64::from_state(seed);
     (0..n * q.input_len())
-        .map(|_| lo + (u128::from(splitmix(&mut state)) % span) as i128)
+        .map(|_| lo + (u128::from(rng.next_u64()) % span) as i128)
         .collect()
 }
 

@@ -536,19 +536,15 @@ fn pool(
 mod tests {
     use super::*;
     use hwnas_core::ir::{Conv2D, Dense, Layer, Network, Op, Padding, Tensor};
+    use hwnas_core::rng::{Random, SplitMix64};
 
     fn net_with_weights(mut net: Network) -> Network {
         let a = net.analyze().unwrap();
-        let mut seed = 1u64;
+        let mut rng = SplitMix64::new(1);
         for (layer, info) in net.layers.iter().zip(&a.layers) {
             for (param, shape) in &info.weight_shapes {
                 let n: usize = shape.iter().product();
-                let data = (0..n)
-                    .map(|_| {
-                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-                        ((seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 1.5
-                    })
-                    .collect();
+                let data = (0..n).map(|_| (rng.uniform() as f32 - 0.5) * 1.5).collect();
                 net.weights.insert(
                     format!("{}.{param}", layer.name),
                     Tensor::new(shape.clone(), data).unwrap(),

@@ -1,21 +1,18 @@
 //! Test inputs for the ap_fixed oracle: a seeded RNG and the values fed to each conversion.
 
 use hwnas_core::fixed::FixedType;
+use hwnas_core::rng::{Random, SplitMix64};
 
-/// splitmix64: tiny, seeded, good enough to spread test values.
-pub struct Rng(u64);
+/// The library's SplitMix64 with the draws the oracle needs.
+pub struct Rng(SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Rng(seed)
+        Rng(SplitMix64::from_state(seed))
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// 128 random bits.

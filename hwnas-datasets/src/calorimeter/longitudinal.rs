@@ -122,7 +122,7 @@ impl ShowerProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::datasets::calorimeter::CalorimeterConfig;
+    use crate::calorimeter::CalorimeterConfig;
 
     fn medium() -> Medium {
         CalorimeterConfig::default_small().medium

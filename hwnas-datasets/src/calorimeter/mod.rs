@@ -30,7 +30,7 @@
 //! [`Generator::chunks`] streams a range without holding it.
 //!
 //! ```
-//! use hwnas_core::datasets::calorimeter::{CalorimeterConfig, Generator, NaiveSum, Split, metrics};
+//! use hwnas_datasets::calorimeter::{CalorimeterConfig, Generator, NaiveSum, Split, metrics};
 //!
 //! let mut cfg = CalorimeterConfig::default_small();
 //! cfg.splits.train = 2_000;
@@ -54,7 +54,7 @@
 //! let m = metrics::evaluate(&pred, &truth)?;
 //! println!("naive sum: MAE {:.2} GeV, sigma_IQR {:.2} %", m.mae, 100.0 * m.sigma_iqr);
 //! assert!(m.mae > 1.0 && m.sigma_iqr > 0.01);
-//! # Ok::<(), hwnas_core::Error>(())
+//! # Ok::<(), hwnas_datasets::Error>(())
 //! ```
 
 pub mod baseline;

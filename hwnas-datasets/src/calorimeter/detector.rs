@@ -10,6 +10,7 @@
 use super::N_LAYERS;
 use super::config::Grid;
 use super::rng::Rng;
+use hwnas_core::rng::Random;
 
 /// One sampling's native cells on the grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

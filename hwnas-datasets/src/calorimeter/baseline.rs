@@ -9,14 +9,14 @@ use crate::{Error, Result};
 /// The naive calibrated sum `E_pred = scale · ΣE_cells`.
 ///
 /// ```
-/// use hwnas_core::datasets::calorimeter::{CalorimeterConfig, Generator, NaiveSum, metrics};
+/// use hwnas_datasets::calorimeter::{CalorimeterConfig, Generator, NaiveSum, metrics};
 /// let generator = Generator::new(CalorimeterConfig::default_small(), 1)?;
 /// let train = generator.generate(0..500, 2)?;
 /// let naive = NaiveSum::fit_dataset(&train)?;
 /// let test = generator.generate(500..1000, 2)?;
 /// let m = metrics::evaluate(&naive.predict_dataset(&test), test.targets())?;
 /// assert!(m.mae > 0.0 && m.sigma_iqr < 0.2);
-/// # Ok::<(), hwnas_core::Error>(())
+/// # Ok::<(), hwnas_datasets::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NaiveSum {
@@ -226,6 +226,7 @@ mod tests {
     #[test]
     fn layer_linear_recovers_planted_weights() {
         let w = [3.0, 1.1, 1.0, 1.3, 0.5];
+        use hwnas_core::rng::Random;
         let mut rng = super::super::rng::Rng::seed_from_u64(9);
         let xs: Vec<[f64; N_LAYERS]> = (0..500)
             .map(|_| std::array::from_fn(|_| rng.uniform_range(0.0, 50.0)))

@@ -194,12 +194,12 @@ pub struct Splits {
 /// [`CalorimeterConfig::full`] (DeepCalo, 4 × 56 × 11) and change fields as needed:
 ///
 /// ```
-/// use hwnas_core::datasets::calorimeter::CalorimeterConfig;
+/// use hwnas_datasets::calorimeter::CalorimeterConfig;
 /// let mut cfg = CalorimeterConfig::default_small();
 /// cfg.effects.noise = false;
 /// cfg.validate()?;
 /// assert_eq!(cfg.image_shape(), [14, 7, 4]);
-/// # Ok::<(), hwnas_core::Error>(())
+/// # Ok::<(), hwnas_datasets::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,6 +8,7 @@ use super::detector::Readout;
 use super::lateral::RadialProfile;
 use super::longitudinal::ProfileDistribution;
 use super::rng::{Purpose, Rng};
+use hwnas_core::rng::Random;
 
 /// The particle an event shot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -148,7 +148,7 @@ impl Dataset {
 /// (the layout of spec §4.1 and of NCHW frameworks).
 ///
 /// ```
-/// use hwnas_core::datasets::calorimeter::dataset::to_channels_first;
+/// use hwnas_datasets::calorimeter::dataset::to_channels_first;
 /// // 1 × 2 grid, 4 layers: value = 10·bin + layer.
 /// let hwc = [0.0, 1.0, 2.0, 3.0, 10.0, 11.0, 12.0, 13.0];
 /// assert_eq!(to_channels_first(&hwc), [0.0, 10.0, 1.0, 11.0, 2.0, 12.0, 3.0, 13.0]);

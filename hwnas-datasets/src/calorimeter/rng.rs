@@ -1,21 +1,12 @@
-//! Seeded random streams: xoshiro256++ seeded through SplitMix64, one independent stream per
-//! (seed, event index, purpose), plus the samplers the generator needs (uniform, normal,
-//! log-normal, exponential, Gamma, Poisson).
+//! Seeded random streams: the library's xoshiro256++ ([`hwnas_core::rng`]), one independent stream
+//! per (seed, event index, purpose), plus the Gamma and Poisson samplers the simulator needs.
 //!
 //! Giving every *purpose* (kinematics, material, shower shape, sampling, lateral spots, noise)
 //! its own stream means that switching one effect off never shifts the random numbers of another:
 //! an ablation compares the very same showers with and without the effect.
 
 use super::special::ln_gamma;
-
-/// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.
-fn mix64(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
+use hwnas_core::rng::{GOLDEN, Random, Xoshiro256pp, mix64};
 
 /// What an event stream is used for; each purpose gets an independent stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,34 +25,30 @@ pub enum Purpose {
     Noise = 6,
 }
 
-/// A small, fast, seeded PRNG: xoshiro256++ (Blackman & Vigna 2019).
+/// The simulator's random stream: [`Xoshiro256pp`] (the library's generator, see
+/// [`hwnas_core::rng`]) with the Gamma and Poisson samplers the physics needs; the other samplers
+/// come from [`Random`].
 ///
 /// ```
-/// use hwnas_core::datasets::calorimeter::rng::{Purpose, Rng};
+/// use hwnas_datasets::calorimeter::rng::{Purpose, Rng};
+/// use hwnas_core::rng::Random;
 /// let mut a = Rng::for_event(7, 42, Purpose::Noise);
 /// let mut b = Rng::for_event(7, 42, Purpose::Noise);
 /// assert_eq!(a.next_u64(), b.next_u64());
 /// ```
 #[derive(Debug, Clone)]
-pub struct Rng {
-    s: [u64; 4],
+pub struct Rng(Xoshiro256pp);
+
+impl Random for Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
+    }
 }
 
 impl Rng {
     /// A generator seeded from one 64-bit value (expanded with SplitMix64).
     pub fn seed_from_u64(seed: u64) -> Self {
-        let mut x = seed;
-        let mut s = [0u64; 4];
-        for w in &mut s {
-            x = x.wrapping_add(GOLDEN);
-            *w = mix64(x);
-        }
-        // xoshiro must not start from the all-zero state; SplitMix64 outputs are never all zero
-        // for four consecutive inputs, but be explicit.
-        if s.iter().all(|&w| w == 0) {
-            s[0] = GOLDEN;
-        }
-        Self { s }
+        Rng(Xoshiro256pp::seed_from_u64(seed))
     }
 
     /// The stream of event `index` for `purpose` under the data-set `seed`.
@@ -72,52 +59,6 @@ impl Rng {
         let k = mix64(k ^ index.wrapping_mul(GOLDEN));
         let k = mix64(k ^ (purpose as u64).wrapping_mul(0xd1b5_4a32_d192_ed03));
         Self::seed_from_u64(k)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        let s = &mut self.s;
-        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
-        let t = s[1] << 17;
-        s[2] ^= s[0];
-        s[3] ^= s[1];
-        s[1] ^= s[2];
-        s[0] ^= s[3];
-        s[2] ^= t;
-        s[3] = s[3].rotate_left(45);
-        result
-    }
-
-    /// Uniform in `[0, 1)` with 53 random bits.
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    /// Uniform in `(0, 1)`: never exactly 0 (safe for logarithms).
-    pub fn uniform_open(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
-    }
-
-    /// Uniform in `[lo, hi)`.
-    pub fn uniform_range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.uniform()
-    }
-
-    /// Standard normal N(0, 1) (Box–Muller, one value per call).
-    pub fn normal(&mut self) -> f64 {
-        let u1 = self.uniform_open();
-        let u2 = self.uniform();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-
-    /// Log-normal: `exp(mu + sigma · z)`, `z ~ N(0, 1)`.
-    pub fn log_normal(&mut self, mu: f64, sigma: f64) -> f64 {
-        (mu + sigma * self.normal()).exp()
-    }
-
-    /// Exponential with the given mean.
-    pub fn exponential(&mut self, mean: f64) -> f64 {
-        -mean * self.uniform_open().ln()
     }
 
     /// Gamma(shape, scale) (Marsaglia & Tsang 2000; shape < 1 by the `U^{1/shape}` boost).
@@ -200,16 +141,6 @@ mod tests {
         let m = xs.iter().sum::<f64>() / n;
         let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
         (m, v)
-    }
-
-    #[test]
-    fn xoshiro_reference_output() {
-        // Oracle: the reference C implementation of xoshiro256++ from state {1, 2, 3, 4} gives
-        // 41943041, 58720359, 3588806011781223, ... (prng.di.unimi.it test vector).
-        let mut r = Rng { s: [1, 2, 3, 4] };
-        assert_eq!(r.next_u64(), 41_943_041);
-        assert_eq!(r.next_u64(), 58_720_359);
-        assert_eq!(r.next_u64(), 3_588_806_011_781_223);
     }
 
     #[test]

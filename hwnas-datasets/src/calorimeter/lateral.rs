@@ -6,6 +6,7 @@
 
 use super::config::Medium;
 use super::rng::Rng;
+use hwnas_core::rng::Random;
 
 /// The radial profile at one depth of one shower.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,7 +79,7 @@ impl RadialProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::datasets::calorimeter::CalorimeterConfig;
+    use crate::calorimeter::CalorimeterConfig;
 
     #[test]
     fn typical_values_match_the_spec_table() {

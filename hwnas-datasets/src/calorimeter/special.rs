@@ -23,7 +23,7 @@ const LANCZOS: [f64; 9] = [
 /// Returns `NaN` for `x <= 0` or `NaN` (the generator never asks for those).
 ///
 /// ```
-/// use hwnas_core::datasets::calorimeter::special::ln_gamma;
+/// use hwnas_datasets::calorimeter::special::ln_gamma;
 /// assert!((ln_gamma(5.0) - 24f64.ln()).abs() < 1e-12);
 /// ```
 pub fn ln_gamma(x: f64) -> f64 {
@@ -50,7 +50,7 @@ pub fn ln_gamma(x: f64) -> f64 {
 /// about 1e-14 absolute (power series for `x < a + 1`, Lentz continued fraction otherwise).
 ///
 /// ```
-/// use hwnas_core::datasets::calorimeter::special::gamma_p;
+/// use hwnas_datasets::calorimeter::special::gamma_p;
 /// // P(1, x) = 1 - exp(-x)
 /// assert!((gamma_p(1.0, 2.0) - (1.0 - (-2f64).exp())).abs() < 1e-14);
 /// ```

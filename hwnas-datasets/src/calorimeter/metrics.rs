@@ -85,12 +85,12 @@ pub fn mae<P: Copy + Into<f64>, T: Copy + Into<f64>>(pred: &[P], truth: &[T]) ->
 /// (quantiles by linear interpolation).
 ///
 /// ```
-/// use hwnas_core::datasets::calorimeter::metrics::sigma_iqr;
+/// use hwnas_datasets::calorimeter::metrics::sigma_iqr;
 /// let truth = [100.0f64; 5];
 /// let pred = [96.0f64, 98.0, 100.0, 102.0, 104.0];
 /// // Q25 = 0.98, Q75 = 1.02 → σ_IQR = 0.04 / 1.349
 /// assert!((sigma_iqr(&pred, &truth)? - 0.04 / 1.349).abs() < 1e-12);
-/// # Ok::<(), hwnas_core::Error>(())
+/// # Ok::<(), hwnas_datasets::Error>(())
 /// ```
 ///
 /// # Errors
@@ -198,7 +198,8 @@ mod tests {
 
     #[test]
     fn gaussian_sigma_iqr_is_sigma() {
-        use crate::datasets::calorimeter::rng::Rng;
+        use crate::calorimeter::rng::Rng;
+        use hwnas_core::rng::Random;
         let mut rng = Rng::seed_from_u64(5);
         let truth = vec![50.0f64; 100_000];
         let pred: Vec<f64> = truth
