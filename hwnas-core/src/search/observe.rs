@@ -105,3 +105,58 @@ impl<O: Observer + ?Sized> Observer for &mut O {
         (**self).finish(stage);
     }
 }
+
+/// Calls [`Observer::finish`] when dropped, so that a run tells its observer it ended on every
+/// path out of it (errors and `?` included).
+pub(crate) struct Finishing<'a> {
+    observer: &'a mut dyn Observer,
+    stage: Stage,
+}
+
+impl<'a> Finishing<'a> {
+    pub(crate) fn new(observer: &'a mut dyn Observer, stage: Stage) -> Self {
+        Finishing { observer, stage }
+    }
+
+    /// The observer, for the run's body.
+    pub(crate) fn observer(&mut self) -> &mut dyn Observer {
+        &mut *self.observer
+    }
+}
+
+impl Drop for Finishing<'_> {
+    fn drop(&mut self) {
+        self.observer.finish(self.stage);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Count {
+        finished: Vec<Stage>,
+    }
+
+    impl Observer for Count {
+        fn finish(&mut self, stage: Stage) {
+            self.finished.push(stage);
+        }
+    }
+
+    fn fails(observer: &mut dyn Observer) -> Result<(), ()> {
+        let mut finishing = Finishing::new(observer, Stage::Train);
+        let observer = finishing.observer();
+        observer.start(Stage::Train, 0, 1);
+        Err(())?;
+        unreachable!("returned above");
+    }
+
+    #[test]
+    fn finish_is_reported_on_the_error_path_too() {
+        let mut count = Count::default();
+        assert!(fails(&mut count).is_err());
+        assert_eq!(count.finished, [Stage::Train]);
+    }
+}

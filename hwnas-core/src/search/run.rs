@@ -11,7 +11,7 @@ use super::checkpoint::{self, Checkpoint};
 
 use super::data::{Dataset, Loss};
 use super::metric::{Budget, Metric};
-use super::observe::{Control, EpochEvent, Observer, Stage, StepEvent};
+use super::observe::{Control, EpochEvent, Finishing, Observer, Stage, StepEvent};
 use super::table::CostTable;
 use super::train::{evaluate, weight_step};
 use crate::cost::{CostModel, IoType, Resources};
@@ -319,17 +319,8 @@ impl<B: AutodiffBackend> Search<B> {
         val: &Dataset,
         observer: &mut dyn Observer,
     ) -> Result<SearchResult> {
-        let result = self.run_epochs(train, val, observer);
-        observer.finish(Stage::Search);
-        result
-    }
-
-    fn run_epochs(
-        &mut self,
-        train: &Dataset,
-        val: &Dataset,
-        observer: &mut dyn Observer,
-    ) -> Result<SearchResult> {
+        let mut finishing = Finishing::new(observer, Stage::Search);
+        let observer = finishing.observer();
         self.net.check_input(train.features)?;
         self.net.check_input(val.features)?;
         if train.is_empty() || val.is_empty() {
@@ -347,7 +338,6 @@ impl<B: AutodiffBackend> Search<B> {
         let steps = train.len().div_ceil(bs);
         let total = (self.config.epochs * steps) as u64;
         observer.start(Stage::Search, (self.epoch * steps) as u64, total);
-        let loss = self.config.loss;
         let objective = self.objective.to_string();
         while self.epoch < self.config.epochs {
             let epoch = self.epoch;
@@ -357,17 +347,7 @@ impl<B: AutodiffBackend> Search<B> {
             self.rng.shuffle(&mut order);
             let mut sum = 0.0;
             for chunk in order.chunks(bs) {
-                let hard = self.config.hard;
-                let rng = &mut self.rng;
-                let l = weight_step(
-                    &mut self.net,
-                    &mut self.adam_w,
-                    train,
-                    chunk,
-                    loss,
-                    |n, b| n.probs_sampled(b, rng, tau, hard, false),
-                )
-                .map_err(|v| self.non_finite(v, epoch))?;
+                let l = self.sampled_weight_step(train, chunk, epoch, tau)?;
                 sum += l as f64;
                 let metric = if warm {
                     None
@@ -390,7 +370,7 @@ impl<B: AutodiffBackend> Search<B> {
             }
             // Epoch end: evaluate, update multipliers, record, checkpoint.
             let idx = self.net.argmax_indices();
-            let val_loss = evaluate(&self.net, &idx, val, 256).of(loss);
+            let val_loss = evaluate(&self.net, &idx, val, 256).of(self.config.loss);
             let expected = self.expected();
             if !warm {
                 for (b, lambda) in self.budgets.iter().zip(self.lambdas.iter_mut()) {
@@ -437,9 +417,25 @@ impl<B: AutodiffBackend> Search<B> {
     pub fn step(&mut self, train: &Dataset, val: &Dataset, batch: &[usize]) -> Result<f32> {
         let epoch = self.epoch;
         let tau = self.temperature(epoch);
+        let l = self.sampled_weight_step(train, batch, epoch, tau)?;
+        if epoch >= self.config.warmup_epochs {
+            self.arch_step(val, tau)?;
+        }
+        self.step += 1;
+        Ok(l)
+    }
+
+    /// A weight step on the samples `batch` of `train` with architectures sampled at `tau`.
+    fn sampled_weight_step(
+        &mut self,
+        train: &Dataset,
+        batch: &[usize],
+        epoch: usize,
+        tau: f64,
+    ) -> Result<f32> {
         let hard = self.config.hard;
         let rng = &mut self.rng;
-        let l = weight_step(
+        weight_step(
             &mut self.net,
             &mut self.adam_w,
             train,
@@ -447,12 +443,7 @@ impl<B: AutodiffBackend> Search<B> {
             self.config.loss,
             |n, b| n.probs_sampled(b, rng, tau, hard, false),
         )
-        .map_err(|v| self.non_finite(v, epoch))?;
-        if epoch >= self.config.warmup_epochs {
-            self.arch_step(val, tau)?;
-        }
-        self.step += 1;
-        Ok(l)
+        .map_err(|v| self.non_finite(v, epoch))
     }
 
     /// Skips the warm-up (as if it had run): the next steps also train the logits.

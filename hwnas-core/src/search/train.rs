@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{self, Checkpoint};
 use super::data::{Dataset, Loss, Metrics};
-use super::observe::{Control, EpochEvent, Observer, Stage, StepEvent};
+use super::observe::{Control, EpochEvent, Finishing, Observer, Stage, StepEvent};
 use crate::rng::{Random, SplitMix64};
 use crate::supernet::{Adam, Bound, Ctx, Group, Probs, Supernet, to_vec};
 use crate::{Error, Result};
@@ -122,6 +122,7 @@ pub struct FixedTrainer<B: AutodiffBackend> {
     idx: Vec<usize>,
     adam: Adam<B::InnerBackend>,
     loss: Loss,
+    steps: u64,
 }
 
 impl<B: AutodiffBackend> FixedTrainer<B> {
@@ -138,6 +139,7 @@ impl<B: AutodiffBackend> FixedTrainer<B> {
             idx: idx.to_vec(),
             adam,
             loss,
+            steps: 0,
         })
     }
 
@@ -147,7 +149,7 @@ impl<B: AutodiffBackend> FixedTrainer<B> {
     /// [`Error::NonFinite`] (epoch 0) when the loss is NaN or infinite; nothing is updated.
     pub fn step(&mut self, data: &Dataset, batch: &[usize]) -> Result<f32> {
         let idx = &self.idx;
-        weight_step(
+        let loss = weight_step(
             &mut self.net,
             &mut self.adam,
             data,
@@ -158,9 +160,11 @@ impl<B: AutodiffBackend> FixedTrainer<B> {
         .map_err(|value| Error::NonFinite {
             value,
             epoch: 0,
-            step: self.adam.t,
+            step: self.steps,
             checkpoint: "none".into(),
-        })
+        })?;
+        self.steps += 1;
+        Ok(loss)
     }
 }
 
@@ -225,19 +229,8 @@ pub fn train_fixed_observed<B: AutodiffBackend>(
     cfg: &TrainConfig,
     observer: &mut dyn Observer,
 ) -> Result<Vec<TrainRecord>> {
-    let result = train_epochs(net, idx, train, val, cfg, observer);
-    observer.finish(Stage::Train);
-    result
-}
-
-fn train_epochs<B: AutodiffBackend>(
-    net: &mut Supernet<B>,
-    idx: &[usize],
-    train: &Dataset,
-    val: &Dataset,
-    cfg: &TrainConfig,
-    observer: &mut dyn Observer,
-) -> Result<Vec<TrainRecord>> {
+    let mut finishing = Finishing::new(observer, Stage::Train);
+    let observer = finishing.observer();
     if cfg.batch_size == 0 || train.is_empty() {
         return Err(Error::Search(
             "training needs a batch size of at least 1 and a non-empty training set".into(),
