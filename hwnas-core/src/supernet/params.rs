@@ -115,6 +115,13 @@ pub fn to_vec<B: Backend, const D: usize>(t: Tensor<B, D>) -> Vec<f32> {
 }
 
 /// Adam (Kingma & Ba) over the entries of one [`Group`], with state that checkpoints exactly.
+///
+/// Why our own and not burn's `SimpleOptimizer` Adam: that one was tried. Its state is public,
+/// stores in the checkpoint (moments and a per-entry step count) and resumes bit for bit, and
+/// its update is the same formula; but it rounds differently (β powers in `f32`, ε scaled by
+/// `√(1−β₂ᵗ)`), and on the calorimeter flagship the searched network came out worse at both
+/// seeds tried (parameters −45.2 % vs −49.2 % at seed 1, −46.2 % vs −58.9 % at seed 2; MAE
+/// 1.771 vs 1.720 and 1.814 vs 1.749 GeV).
 #[derive(Debug, Clone)]
 pub(crate) struct Adam<B: Backend> {
     /// Learning rate.
