@@ -32,6 +32,7 @@ use hwnas_core::cost::IoType;
 use hwnas_core::ir::{Network, Strategy};
 use hwnas_core::rng::{Random, SplitMix64};
 
+use crate::csim::ProjectInterface;
 use crate::emulate::Emulator;
 use crate::model::{MAX_CONST_WIDTH, QNetwork};
 use crate::reuse::snap_reuse_factor;
@@ -518,21 +519,21 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
         files.push((format!("firmware/hwnas/{file}"), text.to_string()));
     }
     // What `hwnas csim` reads back: the interface (sizes and types of input and output).
-    let config_json = serde_json::json!({
-        "generator": format!("hwnas {version}"),
-        "name": name,
-        "io_type": io_name,
-        "strategy": cfg.strategy.map(|s| s.to_string()),
-        "reuse_factor": cfg.reuse_factor,
-        "part": cfg.part,
-        "clock_period_ns": cfg.clock_ns,
-        "tb_samples": raw_in.len() / q.input_len(),
-        "n_input": q.input_len(),
-        "n_output": q.output_len(),
-        "input_type": q.input_type.to_string(),
-        "output_type": q.output_type().to_string(),
-    });
-    let config_json = serde_json::to_string_pretty(&config_json)
+    let config = ProjectInterface {
+        generator: format!("hwnas {version}"),
+        name: name.to_string(),
+        io_type: io_name.to_string(),
+        strategy: cfg.strategy.map(|s| s.to_string()),
+        reuse_factor: cfg.reuse_factor,
+        part: cfg.part.clone(),
+        clock_period_ns: cfg.clock_ns,
+        tb_samples: raw_in.len() / q.input_len(),
+        n_input: q.input_len(),
+        n_output: q.output_len(),
+        input_type: q.input_type,
+        output_type: q.output_type(),
+    };
+    let config_json = serde_json::to_string_pretty(&config)
         .map_err(|e| Error::Input(format!("hwnas_config.json: {e}")))?
         + "\n";
     files.push(("hwnas_config.json".into(), config_json));
