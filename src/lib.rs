@@ -50,5 +50,6 @@ pub mod prelude {
         Budget, Dataset, Loss, Metric, Search, SearchConfig, TrainConfig, derive, train_fixed,
     };
     pub use hwnas_core::space::{Arch, LayerSpec, SearchSpace, SpaceSpec};
+    pub use hwnas_core::supernet::Supernet;
     pub use hwnas_macros::searchable;
 }

@@ -202,7 +202,7 @@ fn supernets_from_the_trait_train_and_derive() {
         ..Default::default()
     };
     // The whole space, trained at one of its members.
-    let mut net = Calo::supernet::<B>(&dev, 0).unwrap();
+    let mut net = Supernet::<B>::of::<Calo>(&dev, 0).unwrap();
     let idx = Calo::baseline().indices().unwrap();
     let hist = train_fixed(&mut net, &idx, &train, &val, &cfg).unwrap();
     assert_eq!(hist.len(), 2);
@@ -212,7 +212,7 @@ fn supernets_from_the_trait_train_and_derive() {
     small.conv1.filters = 4;
     small.conv1.kernel = 1;
     small.fc2.enabled = false;
-    let mut fixed = small.fixed_supernet::<B>(&dev, 0).unwrap();
+    let mut fixed = Supernet::<B>::fixed(&small, &dev, 0).unwrap();
     let hist = train_fixed(&mut fixed, &[], &train, &val, &cfg).unwrap();
     assert!(hist[1].train_loss.is_finite());
     let ir = derive(&fixed, &[], &val).unwrap();
@@ -391,7 +391,7 @@ fn supernets_of_the_new_layers_train() {
         ..Default::default()
     };
     let (train, val) = (tiny_data(16, 64, 3), tiny_data(8, 64, 4));
-    let mut net = Wave::supernet::<B>(&dev, 1).unwrap();
+    let mut net = Supernet::<B>::of::<Wave>(&dev, 1).unwrap();
     let idx = Wave::baseline().indices().unwrap();
     let y2 = |d: &Dataset| {
         Dataset::new(
@@ -405,7 +405,7 @@ fn supernets_of_the_new_layers_train() {
     let h = train_fixed(&mut net, &idx, &y2(&train), &y2(&val), &cfg).unwrap();
     assert!(h[0].train_loss.is_finite());
     let (train, val) = (tiny_data(16, 48, 5), tiny_data(8, 48, 6));
-    let mut net = Image::baseline().fixed_supernet::<B>(&dev, 1).unwrap();
+    let mut net = Supernet::<B>::fixed(&Image::baseline(), &dev, 1).unwrap();
     let h = train_fixed(&mut net, &[], &train, &val, &cfg).unwrap();
     assert!(h[0].train_loss.is_finite());
     let ir = derive(&net, &[], &val).unwrap();

@@ -50,7 +50,7 @@ mod values;
 /// assert_eq!(best.conv1.filters, 8);
 /// let arch = best.to_arch();                 // -> hwnas::space::Arch
 /// assert_eq!(Calo::from_arch(&arch)?, best);
-/// let net = Calo::supernet::<hwnas::backend::CpuAutodiff>(&Default::default(), 0)?;
+/// let net = hwnas::supernet::Supernet::<hwnas::backend::CpuAutodiff>::of::<Calo>(&Default::default(), 0)?;
 /// ```
 ///
 /// # Arguments of `#[searchable(...)]`
@@ -111,10 +111,10 @@ mod values;
 ///      factor, `latency` where offered, first operator, optional layers on.
 ///
 ///    The trait's default methods do the rest: `space_size()`, `from_indices(&[usize])`,
-///    `indices()`, `supernet::<B>(&device, seed)` (the supernet of the space, any
-///    `AutodiffBackend`), `fixed_space()`, `fixed_supernet::<B>(&device, seed)` (this
-///    architecture alone, a fixed network ready for `train_fixed` and `derive`) and
-///    `network()` (the IR of this architecture, without weights).
+///    `indices()`, `fixed_space()` and `network()` (the IR of this architecture, without
+///    weights). Their supernets: `Supernet::<B>::of::<Calo>(&device, seed)` (the whole space,
+///    any `AutodiffBackend`) and `Supernet::<B>::fixed(&arch, &device, seed)` (this
+///    architecture alone, a fixed network ready for `train_fixed` and `derive`).
 ///
 /// # Errors
 ///

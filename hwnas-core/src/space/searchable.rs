@@ -5,12 +5,9 @@
 //! Everything here can be written by hand; see [`SearchSpace`] for a hand-written
 //! implementation.
 
-use burn::tensor::backend::AutodiffBackend;
-
 use super::{Arch, SpaceSpec};
 use crate::Result;
 use crate::ir::Network;
-use crate::supernet::Supernet;
 
 /// A search space declared as a Rust struct whose fields are its layers, in order; usually
 /// implemented by `#[hwnas::searchable]`.
@@ -104,7 +101,7 @@ pub trait SearchSpace: Sized {
     }
 
     /// The typed architecture with these option indices (one per decision, as
-    /// [`Supernet::argmax_indices`] or a search result's `indices` give them).
+    /// [`Supernet::argmax_indices`](crate::supernet::Supernet::argmax_indices) or a search result's `indices` give them).
     ///
     /// # Errors
     /// As [`space`](Self::space) and [`SpaceSpec::arch_from_indices`].
@@ -121,14 +118,6 @@ pub trait SearchSpace: Sized {
         Self::space()?.indices_of(&self.to_arch())
     }
 
-    /// The weight-sharing supernet of the whole space on `device`, weights seeded by `seed`.
-    ///
-    /// # Errors
-    /// As [`space`](Self::space) and [`Supernet::new`].
-    fn supernet<B: AutodiffBackend>(device: &B::Device, seed: u64) -> Result<Supernet<B>> {
-        Supernet::new(&Self::space()?, device, seed)
-    }
-
     /// The one-member space of this architecture (a fixed network; layers switched off are
     /// left out), see [`SpaceSpec::restricted_to`].
     ///
@@ -136,20 +125,6 @@ pub trait SearchSpace: Sized {
     /// As [`space`](Self::space) and [`SpaceSpec::restricted_to`].
     fn fixed_space(&self) -> Result<SpaceSpec> {
         Self::space()?.restricted_to(&self.to_arch())
-    }
-
-    /// The supernet of [`fixed_space`](Self::fixed_space): this architecture alone, ready for
-    /// [`train_fixed`](crate::search::train_fixed) with the indices `&[]`, then
-    /// [`derive`](crate::search::derive()) with `&[]` for the trained network.
-    ///
-    /// # Errors
-    /// As [`fixed_space`](Self::fixed_space) and [`Supernet::new`].
-    fn fixed_supernet<B: AutodiffBackend>(
-        &self,
-        device: &B::Device,
-        seed: u64,
-    ) -> Result<Supernet<B>> {
-        Supernet::new(&self.fixed_space()?, device, seed)
     }
 
     /// The network IR of this architecture, without weights ([`SpaceSpec::lower`]): shapes,

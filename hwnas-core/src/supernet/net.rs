@@ -10,7 +10,7 @@ use super::params::{Bound, Group, ParamStore, to_vec};
 use super::quant::{fake_quant, fake_quant_mix, integer_bits_for};
 use crate::fixed::FixedType;
 use crate::rng::{Random, SplitMix64};
-use crate::space::{Choice, DecisionKind, LayerKind, PoolKind, SpaceSpec};
+use crate::space::{Choice, DecisionKind, LayerKind, PoolKind, SearchSpace, SpaceSpec};
 use crate::{Error, Result};
 
 /// Probabilities over the options of one decision.
@@ -204,6 +204,25 @@ impl<B: AutodiffBackend> Supernet<B> {
             shapes: shapes.into_iter().map(|s| (s.input, s.output)).collect(),
             masks,
         })
+    }
+
+    /// The supernet of a `#[searchable]` space `S` (its [`SearchSpace::space`]), weights seeded
+    /// by `seed`.
+    ///
+    /// # Errors
+    /// As [`SearchSpace::space`] and [`Supernet::new`].
+    pub fn of<S: SearchSpace>(device: &B::Device, seed: u64) -> Result<Self> {
+        Self::new(&S::space()?, device, seed)
+    }
+
+    /// The supernet of one architecture alone ([`SearchSpace::fixed_space`]): a fixed network,
+    /// ready for [`train_fixed`](crate::search::train_fixed) with the indices `&[]`, then
+    /// [`derive`](crate::search::derive()) with `&[]` for the trained network.
+    ///
+    /// # Errors
+    /// As [`SearchSpace::fixed_space`] and [`Supernet::new`].
+    pub fn fixed<S: SearchSpace>(arch: &S, device: &B::Device, seed: u64) -> Result<Self> {
+        Self::new(&arch.fixed_space()?, device, seed)
     }
 
     /// The device of the stored tensors.
