@@ -1,9 +1,7 @@
 //! Validation and inference: shapes, weight shapes, fixed-point types, parameter and MAC counts.
 
-use super::layer::Layer;
 use super::network::Network;
-use super::op::{AxisWindow, Op, Padding};
-use super::preset::{TypePreset, hls4ml_constant_type, hwnas_alpha_type};
+use super::op::{AxisWindow, TypeCx};
 use crate::fixed::FixedType;
 use crate::{Error, Result};
 
@@ -126,10 +124,11 @@ impl Network {
                     "reuse_factor must be at least 1 (1 = fully parallel)".into(),
                 ));
             }
-            let (output_shape, windows) = infer_shape(&layer.op, &shape).map_err(fail)?;
-            check_elements(&output_shape)
+            let rules = layer.op.rules();
+            let (output_shape, windows) = rules.infer_shape(&shape).map_err(fail)?;
+            let outputs = check_elements(&output_shape)
                 .map_err(|why| fail(format!("the output shape {output_shape:?} {why}")))?;
-            let weight_shapes = weight_shapes(&layer.op, &shape);
+            let weight_shapes = rules.weight_shapes(&shape);
             let mut params = 0usize;
             for (param, s) in &weight_shapes {
                 let n = check_elements(s).map_err(|why| {
@@ -142,8 +141,16 @@ impl Network {
                     fail("the parameter count overflows usize; make the layer smaller".into())
                 })?;
             }
-            let macs = count_macs(&layer.op, &shape, &output_shape).map_err(fail)?;
-            let types = self.resolve_types(index, layer, ty, &shape).map_err(fail)?;
+            let macs = rules.macs(&shape, outputs).map_err(fail)?;
+            let cx = TypeCx {
+                precision: &layer.precision,
+                default: self.default_precision,
+                preset: self.type_preset,
+                input: ty,
+                in_shape: &shape,
+                fused: self.batchnorm_is_fused(index),
+            };
+            let types = rules.resolve_types(&cx).map_err(fail)?;
             total_params = total_params.checked_add(params).ok_or_else(|| {
                 Error::InvalidNetwork(format!(
                     "the network's total parameter count overflows usize at layer {index} `{}`; \
@@ -179,187 +186,6 @@ impl Network {
             self.check_weights(&analysis)?;
         }
         Ok(analysis)
-    }
-
-    /// Resolves the layer's types, or says why its `precision` object cannot apply.
-    fn resolve_types(
-        &self,
-        index: usize,
-        layer: &Layer,
-        input: FixedType,
-        in_shape: &[usize],
-    ) -> std::result::Result<LayerTypes, String> {
-        let p = &layer.precision;
-        let d = self.default_precision;
-        let preset = self.type_preset;
-        // hls4ml's `model` granularity sets every type, data movement included.
-        let moved = |input: FixedType| match preset {
-            TypePreset::Model => d,
-            _ => input,
-        };
-        let unused =
-            |field: &str, why: &str| format!("`precision.{field}` is set but {why}; remove it");
-        let types =
-            match &layer.op {
-                Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => {
-                    let use_bias = match &layer.op {
-                        Op::Dense(x) => x.use_bias,
-                        Op::Conv1D(x) => x.use_bias,
-                        Op::Conv2D(x) => x.use_bias,
-                        _ => unreachable!("matched above"),
-                    };
-                    if !use_bias && p.bias.is_some() {
-                        return Err(unused("bias", "the layer has `use_bias: false`"));
-                    }
-                    let weight = p.weight.unwrap_or(d);
-                    let bias = use_bias.then(|| p.bias.unwrap_or(d));
-                    let n_terms = kernel_terms(&layer.op, in_shape)?;
-                    let lossless = |bias: Option<&FixedType>| {
-                        FixedType::lossless_accumulator(&input, &weight, bias, n_terms)
-                            .map_err(|e| e.to_string())
-                    };
-                    let (accum, result) = match preset {
-                        TypePreset::Hwnas => (
-                            match p.accum {
-                                Some(a) => a,
-                                None => lossless(bias.as_ref())?,
-                            },
-                            p.result.unwrap_or(d),
-                        ),
-                        // hls4ml keeps a (zero) bias on every Dense/Conv and counts it.
-                        TypePreset::Name => (
-                            p.accum.unwrap_or(d),
-                            match p.result {
-                                Some(r) => r,
-                                None => lossless(Some(&p.bias.unwrap_or(d)))?,
-                            },
-                        ),
-                        TypePreset::Model => (p.accum.unwrap_or(d), p.result.unwrap_or(d)),
-                    };
-                    LayerTypes {
-                        input,
-                        weight: Some(weight),
-                        bias,
-                        accum: Some(accum),
-                        result,
-                        param: None,
-                    }
-                }
-                Op::BatchNorm(_) => {
-                    if p.accum.is_some() {
-                        return Err(unused("accum", "BatchNorm has no accumulator"));
-                    }
-                    let (scale, bias) = (p.weight.unwrap_or(d), p.bias.unwrap_or(d));
-                    let result = match (preset, p.result) {
-                        // Folded away: the Dense/Conv layer's result flows on.
-                        (TypePreset::Name, _) if self.batchnorm_is_fused(index) => input,
-                        (_, Some(r)) => r,
-                        // hls4ml's exact type of `x * scale + bias`: a one-term lossless sum.
-                        (TypePreset::Name, None) => {
-                            FixedType::lossless_accumulator(&input, &scale, Some(&bias), 1)
-                                .map_err(|e| {
-                                    format!(
-                                        "hls4ml's exact result type of x * scale + bias: {e}; set \
-                                     `precision.result`"
-                                    )
-                                })?
-                        }
-                        (_, None) => d,
-                    };
-                    LayerTypes {
-                        input,
-                        weight: Some(scale),
-                        bias: Some(bias),
-                        accum: None,
-                        result,
-                        param: None,
-                    }
-                }
-                Op::AvgPool1D(_) | Op::AvgPool2D(_) => {
-                    if p.weight.is_some() || p.bias.is_some() {
-                        return Err(unused("weight/bias", "average pooling has no weights"));
-                    }
-                    let pool = match &layer.op {
-                        Op::AvgPool1D(x) => x.pool,
-                        Op::AvgPool2D(x) => x.pool[0].checked_mul(x.pool[1]).ok_or_else(|| {
-                            format!(
-                                "the pool window {} x {} has more elements than usize holds; use a \
-                             smaller `pool`",
-                                x.pool[0], x.pool[1]
-                            )
-                        })?,
-                        _ => unreachable!("matched above"),
-                    };
-                    let accum = match (p.accum, preset) {
-                        (Some(a), _) => a,
-                        (None, TypePreset::Hwnas) => FixedType::avg_pool_accumulator(&input, pool)
-                            .map_err(|e| e.to_string())?,
-                        (None, _) => d,
-                    };
-                    LayerTypes {
-                        input,
-                        weight: None,
-                        bias: None,
-                        accum: Some(accum),
-                        result: p.result.unwrap_or_else(|| moved(input)),
-                        param: None,
-                    }
-                }
-                Op::ReLU(_) | Op::LeakyReLU(_) => {
-                    if p.weight.is_some() || p.bias.is_some() || p.accum.is_some() {
-                        return Err(unused(
-                            "weight/bias/accum",
-                            "an activation only has a result type",
-                        ));
-                    }
-                    let param = match &layer.op {
-                        Op::LeakyReLU(l) => Some(match preset {
-                            TypePreset::Hwnas => hwnas_alpha_type(l.alpha),
-                            TypePreset::Name => hls4ml_constant_type(l.alpha),
-                            TypePreset::Model => d,
-                        }),
-                        _ => None,
-                    };
-                    LayerTypes {
-                        input,
-                        weight: None,
-                        bias: None,
-                        accum: None,
-                        result: p.result.unwrap_or(d),
-                        param,
-                    }
-                }
-                op => {
-                    debug_assert!(op.is_data_movement());
-                    if p.weight.is_some() || p.bias.is_some() || p.accum.is_some() {
-                        return Err(unused(
-                            "weight/bias/accum",
-                            "this layer only moves data and has only a result type",
-                        ));
-                    }
-                    if matches!(op, Op::Flatten(_)) && p.result.is_some_and(|r| r != input) {
-                        return Err(format!(
-                            "Flatten cannot change the type (its output is an alias of its input \
-                         {input}); remove `precision.result` or set the type on the layer before"
-                        ));
-                    }
-                    // Flatten is an alias of its input in the firmware, whatever the preset.
-                    let unset = if matches!(op, Op::Flatten(_)) {
-                        input
-                    } else {
-                        moved(input)
-                    };
-                    LayerTypes {
-                        input,
-                        weight: None,
-                        bias: None,
-                        accum: None,
-                        result: p.result.unwrap_or(unset),
-                        param: None,
-                    }
-                }
-            };
-        Ok(types)
     }
 
     fn check_weights(&self, analysis: &Analysis) -> Result<()> {
@@ -421,24 +247,6 @@ impl Network {
     }
 }
 
-/// Terms summed per output of a Dense/Conv layer (`n_in`, `k * c_in`, `kh * kw * c_in`), or
-/// why the count overflows.
-fn kernel_terms(op: &Op, in_shape: &[usize]) -> std::result::Result<usize, String> {
-    let terms = match op {
-        Op::Dense(_) => Some(in_shape[0]),
-        Op::Conv1D(c) => c.kernel.checked_mul(in_shape[1]),
-        Op::Conv2D(c) => c.kernel[0]
-            .checked_mul(c.kernel[1])
-            .and_then(|n| n.checked_mul(in_shape[2])),
-        _ => Some(0),
-    };
-    terms.ok_or_else(|| {
-        "the number of terms per output (kernel x input channels) overflows usize; use a \
-         smaller kernel"
-            .into()
-    })
-}
-
 /// The number of elements of `shape`, or why a tensor of that shape cannot exist.
 pub(crate) fn check_elements(shape: &[usize]) -> std::result::Result<usize, String> {
     let n = shape
@@ -459,235 +267,4 @@ pub(super) fn check_input_elements(shape: &[usize]) -> Result<()> {
     check_elements(shape)
         .map(|_| ())
         .map_err(|why| Error::InvalidNetwork(format!("the input shape {shape:?} {why}")))
-}
-
-/// The weight tensors a layer needs, given an input shape that already passed [`infer_shape`].
-fn weight_shapes(op: &Op, in_shape: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
-    let channels = in_shape.last().copied().unwrap_or(0);
-    let with_bias = |w: Vec<usize>, out: usize, bias: bool| {
-        let mut v = vec![("weight", w)];
-        if bias {
-            v.push(("bias", vec![out]));
-        }
-        v
-    };
-    match op {
-        Op::Dense(d) => with_bias(vec![in_shape[0], d.units], d.units, d.use_bias),
-        Op::Conv1D(c) => with_bias(vec![c.kernel, channels, c.filters], c.filters, c.use_bias),
-        Op::Conv2D(c) => with_bias(
-            vec![c.kernel[0], c.kernel[1], channels, c.filters],
-            c.filters,
-            c.use_bias,
-        ),
-        Op::BatchNorm(_) => ["gamma", "beta", "mean", "variance"]
-            .into_iter()
-            .map(|p| (p, vec![channels]))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Multiplications per inference, or why the count overflows.
-fn count_macs(
-    op: &Op,
-    in_shape: &[usize],
-    out_shape: &[usize],
-) -> std::result::Result<usize, String> {
-    let out = check_elements(out_shape)?;
-    match op {
-        Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => {
-            let terms = kernel_terms(op, in_shape)?;
-            out.checked_mul(terms).ok_or_else(|| {
-                format!(
-                    "the MAC count overflows: {out} outputs x {terms} terms does not fit usize; \
-                     make the layer smaller"
-                )
-            })
-        }
-        Op::BatchNorm(_) => Ok(out),
-        _ => Ok(0),
-    }
-}
-
-fn need_rank(shape: &[usize], rank: usize, what: &str) -> std::result::Result<(), String> {
-    if shape.len() == rank {
-        return Ok(());
-    }
-    let fix = match (rank, shape.len()) {
-        (1, _) => " add a Flatten before it",
-        (2, 1) | (3, 1) => " its input is already flat; move the Flatten after it",
-        (3, 2) => " use the 1-D variant of the layer",
-        (2, 3) => " use the 2-D variant of the layer",
-        _ => "",
-    };
-    Err(format!(
-        "needs a {what} input but gets shape {shape:?} (rank {});{fix}",
-        shape.len()
-    ))
-}
-
-fn positive(values: &[(&str, usize)]) -> std::result::Result<(), String> {
-    match values.iter().find(|(_, v)| *v == 0) {
-        Some((name, _)) => Err(format!("`{name}` must be at least 1")),
-        None => Ok(()),
-    }
-}
-
-fn window(
-    axis: &str,
-    input: usize,
-    kernel: usize,
-    stride: usize,
-    padding: Padding,
-) -> std::result::Result<AxisWindow, String> {
-    // `stride` and `input` are at least 1 here, so `resolve` fails only where a `valid`
-    // window does not fit or the `same` padding overflows.
-    padding
-        .resolve(input, kernel, stride)
-        .ok_or_else(|| match padding {
-            Padding::Valid => format!(
-                "the window of {kernel} does not fit the {axis} of {input} with `valid` \
-                 padding; use a smaller window, `same` padding or a ZeroPadding layer before it"
-            ),
-            Padding::Same => format!(
-                "the window of {kernel} with stride {stride} needs more `same` padding on the \
-                 {axis} of {input} than usize holds; use a smaller window"
-            ),
-        })
-}
-
-/// `input * size` along `axis`, or why it overflows.
-pub(crate) fn upsampled(
-    axis: &str,
-    input: usize,
-    size: usize,
-) -> std::result::Result<usize, String> {
-    input.checked_mul(size).ok_or_else(|| {
-        format!(
-            "the output {axis} overflows: {input} x {size} does not fit usize; use a smaller \
-             `size`"
-        )
-    })
-}
-
-/// `input + before + after` along `axis`, or why it overflows (`fields` names the settings).
-pub(crate) fn padded(
-    axis: &str,
-    input: usize,
-    before: usize,
-    after: usize,
-    fields: &str,
-) -> std::result::Result<usize, String> {
-    input
-        .checked_add(before)
-        .and_then(|n| n.checked_add(after))
-        .ok_or_else(|| {
-            format!(
-                "the output {axis} overflows: {input} + {before} + {after} does not fit usize; \
-                 use smaller `{fields}`"
-            )
-        })
-}
-
-/// Output shape and window geometry, or why the input shape cannot flow through the layer.
-fn infer_shape(op: &Op, s: &[usize]) -> std::result::Result<(Vec<usize>, Vec<AxisWindow>), String> {
-    let out = match op {
-        Op::Dense(d) => {
-            positive(&[("units", d.units)])?;
-            need_rank(s, 1, "1-D [n]")?;
-            (vec![d.units], vec![])
-        }
-        Op::Conv1D(c) => {
-            positive(&[
-                ("filters", c.filters),
-                ("kernel", c.kernel),
-                ("stride", c.stride),
-            ])?;
-            need_rank(s, 2, "2-D [length, channels]")?;
-            let w = window("length", s[0], c.kernel, c.stride, c.padding)?;
-            (vec![w.out, c.filters], vec![w])
-        }
-        Op::Conv2D(c) => {
-            positive(&[
-                ("filters", c.filters),
-                ("kernel", c.kernel[0].min(c.kernel[1])),
-                ("stride", c.stride[0].min(c.stride[1])),
-            ])?;
-            need_rank(s, 3, "3-D [height, width, channels]")?;
-            let h = window("height", s[0], c.kernel[0], c.stride[0], c.padding)?;
-            let w = window("width", s[1], c.kernel[1], c.stride[1], c.padding)?;
-            (vec![h.out, w.out, c.filters], vec![h, w])
-        }
-        Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
-            let stride = p.stride.unwrap_or(p.pool);
-            positive(&[("pool", p.pool), ("stride", stride)])?;
-            need_rank(s, 2, "2-D [length, channels]")?;
-            let w = window("length", s[0], p.pool, stride, p.padding)?;
-            (vec![w.out, s[1]], vec![w])
-        }
-        Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
-            let stride = p.stride.unwrap_or(p.pool);
-            positive(&[
-                ("pool", p.pool[0].min(p.pool[1])),
-                ("stride", stride[0].min(stride[1])),
-            ])?;
-            need_rank(s, 3, "3-D [height, width, channels]")?;
-            let h = window("height", s[0], p.pool[0], stride[0], p.padding)?;
-            let w = window("width", s[1], p.pool[1], stride[1], p.padding)?;
-            (vec![h.out, w.out, s[2]], vec![h, w])
-        }
-        Op::BatchNorm(b) => {
-            if !(b.epsilon.is_finite() && b.epsilon > 0.0) {
-                return Err(format!("`epsilon` must be positive, got {}", b.epsilon));
-            }
-            (s.to_vec(), vec![])
-        }
-        Op::LeakyReLU(l) => {
-            if !l.alpha.is_finite() {
-                return Err(format!("`alpha` must be a finite number, got {}", l.alpha));
-            }
-            (s.to_vec(), vec![])
-        }
-        Op::ReLU(_) => (s.to_vec(), vec![]),
-        Op::Flatten(_) => (vec![check_elements(s)?], vec![]),
-        Op::UpSampling1D(u) => {
-            positive(&[("size", u.size)])?;
-            need_rank(s, 2, "2-D [length, channels]")?;
-            (vec![upsampled("length", s[0], u.size)?, s[1]], vec![])
-        }
-        Op::UpSampling2D(u) => {
-            positive(&[("size", u.size[0].min(u.size[1]))])?;
-            need_rank(s, 3, "3-D [height, width, channels]")?;
-            (
-                vec![
-                    upsampled("height", s[0], u.size[0])?,
-                    upsampled("width", s[1], u.size[1])?,
-                    s[2],
-                ],
-                vec![],
-            )
-        }
-        Op::ZeroPadding1D(z) => {
-            need_rank(s, 2, "2-D [length, channels]")?;
-            (
-                vec![
-                    padded("length", s[0], z.left, z.right, "left`/`right")?,
-                    s[1],
-                ],
-                vec![],
-            )
-        }
-        Op::ZeroPadding2D(z) => {
-            need_rank(s, 3, "3-D [height, width, channels]")?;
-            (
-                vec![
-                    padded("height", s[0], z.top, z.bottom, "top`/`bottom")?,
-                    padded("width", s[1], z.left, z.right, "left`/`right")?,
-                    s[2],
-                ],
-                vec![],
-            )
-        }
-    };
-    Ok(out)
 }

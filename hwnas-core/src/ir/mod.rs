@@ -25,8 +25,8 @@ mod op;
 mod preset;
 pub mod weights;
 
+pub(crate) use analysis::check_elements;
 pub use analysis::{Analysis, LayerInfo, LayerTypes, MAX_ELEMENTS};
-pub(crate) use analysis::{check_elements, padded, upsampled};
 pub use document::{FORMAT, VERSION};
 pub use layer::{HlsKnobs, Layer, Precision, Strategy};
 pub use network::Network;
@@ -35,6 +35,7 @@ pub use op::{
     AxisWindow, BatchNorm, Conv1D, Conv2D, Dense, LeakyReLU, NoParams, Op, Padding, Pool1D, Pool2D,
     UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 };
+pub(crate) use op::{padded, upsampled};
 pub use preset::{TypePreset, hls4ml_constant_type, hwnas_alpha_type};
 pub use weights::{Tensor, Weights};
 

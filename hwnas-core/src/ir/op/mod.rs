@@ -1,4 +1,21 @@
-//! The layer operations of the IR and their hyper-parameters.
+//! The layer operations of the IR and their hyper-parameters: one module per layer kind, each
+//! with the kind's IR rules (shape, weights, MACs, types; [`rules`]).
+
+mod activation;
+mod batchnorm;
+mod conv;
+mod dense;
+mod pool;
+mod reshape;
+mod rules;
+
+pub use activation::LeakyReLU;
+pub use batchnorm::BatchNorm;
+pub use conv::{Conv1D, Conv2D};
+pub use dense::Dense;
+pub use pool::{Pool1D, Pool2D};
+pub use reshape::{UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D};
+pub(crate) use rules::{TypeCx, padded, upsampled};
 
 use serde::{Deserialize, Serialize};
 
@@ -51,152 +68,6 @@ impl Padding {
             }
         }
     }
-}
-
-/// A fully connected layer: `y[j] = sum_i x[i] * w[i][j] + b[j]`.
-///
-/// Weights `weight: [n_in, units]`, `bias: [units]`. The input must be 1-D.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Dense {
-    /// Output units.
-    pub units: usize,
-    /// Whether the layer has a bias (default `true`).
-    #[serde(default = "yes")]
-    pub use_bias: bool,
-}
-
-/// A 1-D convolution over `[length][channels]`.
-///
-/// Weights `weight: [kernel, c_in, filters]`, `bias: [filters]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Conv1D {
-    /// Output channels.
-    pub filters: usize,
-    /// Window length.
-    pub kernel: usize,
-    /// Step between windows (default 1).
-    #[serde(default = "one")]
-    pub stride: usize,
-    /// Border handling (default `valid`).
-    #[serde(default)]
-    pub padding: Padding,
-    /// Whether the layer has a bias (default `true`).
-    #[serde(default = "yes")]
-    pub use_bias: bool,
-}
-
-/// A 2-D convolution over `[height][width][channels]`.
-///
-/// Weights `weight: [kh, kw, c_in, filters]`, `bias: [filters]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Conv2D {
-    /// Output channels.
-    pub filters: usize,
-    /// Window `[height, width]`.
-    pub kernel: [usize; 2],
-    /// Steps `[vertical, horizontal]` (default `[1, 1]`).
-    #[serde(default = "one_one")]
-    pub stride: [usize; 2],
-    /// Border handling (default `valid`).
-    #[serde(default)]
-    pub padding: Padding,
-    /// Whether the layer has a bias (default `true`).
-    #[serde(default = "yes")]
-    pub use_bias: bool,
-}
-
-/// Max or average pooling over `[length][channels]`, channel by channel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Pool1D {
-    /// Window length.
-    pub pool: usize,
-    /// Step between windows (default: the window length).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stride: Option<usize>,
-    /// Border handling (default `valid`). Average pooling with `same` padding divides by the
-    /// number of real (not padded) elements in the window, as Keras does.
-    #[serde(default)]
-    pub padding: Padding,
-}
-
-/// Max or average pooling over `[height][width][channels]`, channel by channel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Pool2D {
-    /// Window `[height, width]`.
-    pub pool: [usize; 2],
-    /// Steps (default: the window size).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stride: Option<[usize; 2]>,
-    /// Border handling (default `valid`), as for [`Pool1D`].
-    #[serde(default)]
-    pub padding: Padding,
-}
-
-/// Batch normalisation over the last axis (channels), with frozen statistics:
-/// `y = gamma * (x - mean) / sqrt(variance + epsilon) + beta`.
-///
-/// Weights `gamma`, `beta`, `mean`, `variance`, each `[channels]`. At export it is fused into the
-/// preceding Dense/Conv layer when there is one, else it becomes `y = scale * x + bias`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BatchNorm {
-    /// Added to the variance (default 0.001, as Keras).
-    #[serde(default = "bn_epsilon")]
-    pub epsilon: f64,
-}
-
-/// Leaky ReLU: `y = x` for `x >= 0`, else `alpha * x`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LeakyReLU {
-    /// Slope for negative inputs (default 0.3, as Keras).
-    #[serde(default = "leaky_alpha")]
-    pub alpha: f64,
-}
-
-/// Nearest-neighbour upsampling of `[length][channels]`: each element repeated `size` times.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UpSampling1D {
-    /// Repetition factor.
-    pub size: usize,
-}
-
-/// Nearest-neighbour upsampling of `[height][width][channels]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UpSampling2D {
-    /// Repetition factors `[vertical, horizontal]`.
-    pub size: [usize; 2],
-}
-
-/// Zeros added around `[length][channels]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ZeroPadding1D {
-    /// Zeros before the first element.
-    pub left: usize,
-    /// Zeros after the last element.
-    pub right: usize,
-}
-
-/// Zeros added around `[height][width][channels]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ZeroPadding2D {
-    /// Rows added on top.
-    pub top: usize,
-    /// Rows added at the bottom.
-    pub bottom: usize,
-    /// Columns added on the left.
-    pub left: usize,
-    /// Columns added on the right.
-    pub right: usize,
 }
 
 /// Layers without hyper-parameters.
@@ -282,22 +153,6 @@ impl Op {
                 | Op::ZeroPadding2D(_)
         )
     }
-}
-
-fn yes() -> bool {
-    true
-}
-fn one() -> usize {
-    1
-}
-fn one_one() -> [usize; 2] {
-    [1, 1]
-}
-fn bn_epsilon() -> f64 {
-    1e-3
-}
-fn leaky_alpha() -> f64 {
-    0.3
 }
 
 #[cfg(test)]
