@@ -7,7 +7,7 @@ use super::train::predict;
 use crate::fixed::FixedType;
 use crate::ir::{Network, Op, Padding, Tensor as IrTensor};
 use crate::space::{LayerKind, LayerSpec, PoolKind, QuantSpec, SpaceSpec};
-use crate::supernet::{Supernet, integer_bits_for};
+use crate::supernet::{LayerIds, Supernet, integer_bits_for};
 use crate::{Error, Result};
 
 /// The network IR of the architecture `idx`, with weights sliced from the supernet and permuted
@@ -54,28 +54,28 @@ pub fn derive<B: AutodiffBackend>(
                 .insert(format!("{name}.{key}"), IrTensor::new(shape, data)?);
             Ok(())
         };
-        match &op {
-            Op::Dense(d) => {
-                let w = net.store.values(ids.weight.expect("dense"));
+        match (&op, ids) {
+            (Op::Dense(d), LayerIds::Kernel(ids)) => {
+                let w = net.store.values(ids.weight);
                 let umax = l.max_width();
                 let mut out = Vec::with_capacity(chan.len() * d.units);
                 for &r in &chan {
                     out.extend_from_slice(&w[r * umax..r * umax + d.units]);
                 }
                 put("weight", vec![chan.len(), d.units], out)?;
-                let b = net.store.values(ids.bias.expect("bias"));
+                let b = net.store.values(ids.bias);
                 put("bias", vec![d.units], b[..d.units].to_vec())?;
                 chan = (0..d.units).collect();
             }
-            Op::Conv2D(_) | Op::Conv1D(_) => {
+            (Op::Conv2D(_) | Op::Conv1D(_), LayerIds::Kernel(ids)) => {
                 let (filters, kk) = match &op {
                     Op::Conv2D(c2) => (c2.filters, c2.kernel[1]),
                     Op::Conv1D(c1) => (c1.filters, c1.kernel),
                     _ => unreachable!(),
                 };
-                let e = &net.store.entries[ids.weight.expect("conv")];
+                let e = &net.store.entries[ids.weight];
                 let (ci_max, kh_max, kw_max) = (e.shape[1], e.shape[2], e.shape[3]);
-                let w = net.store.values(ids.weight.expect("conv"));
+                let w = net.store.values(ids.weight);
                 let off = (kw_max - kk) / 2;
                 let (offh, kh) = if kh_max == 1 { (0, 1) } else { (off, kk) };
                 let mut out = Vec::with_capacity(kh * kk * chan.len() * filters);
@@ -96,22 +96,17 @@ pub fn derive<B: AutodiffBackend>(
                     vec![kk, chan.len(), filters]
                 };
                 put("weight", shape, out)?;
-                let b = net.store.values(ids.bias.expect("bias"));
+                let b = net.store.values(ids.bias);
                 put("bias", vec![filters], b[..filters].to_vec())?;
                 chan = (0..filters).collect();
             }
-            Op::BatchNorm(_) => {
-                for (key, id) in [
-                    ("gamma", ids.gamma),
-                    ("beta", ids.beta),
-                    ("mean", ids.mean),
-                    ("variance", ids.var),
-                ] {
-                    let v = net.store.values(id.expect("bn"));
+            (Op::BatchNorm(_), LayerIds::BatchNorm(bn)) => {
+                for (key, id) in bn.named() {
+                    let v = net.store.values(id);
                     put(key, vec![chan.len()], chan.iter().map(|&c| v[c]).collect())?;
                 }
             }
-            Op::Flatten(_) => {
+            (Op::Flatten(_), _) => {
                 let cmax = *net.shapes[li].0.last().unwrap_or(&1);
                 chan = (0..spatial)
                     .flat_map(|p| chan.iter().map(move |&c| p * cmax + c))
@@ -237,17 +232,14 @@ pub fn supernet_from_network<B: AutodiffBackend>(
                 .get(&format!("{}.{key}", layer.name))
                 .ok_or_else(|| Error::Weights(format!("`{}.{key}` is missing", layer.name)))
         };
-        let ids = sn.ids[li];
-        match &layer.op {
-            Op::Dense(_) => {
-                sn.store
-                    .set_values(ids.weight.expect("dense"), get("weight")?.data.clone());
-                sn.store
-                    .set_values(ids.bias.expect("bias"), get("bias")?.data.clone());
+        match (&layer.op, sn.ids[li]) {
+            (Op::Dense(_), LayerIds::Kernel(ids)) => {
+                sn.store.set_values(ids.weight, get("weight")?.data.clone());
+                sn.store.set_values(ids.bias, get("bias")?.data.clone());
             }
-            Op::Conv2D(_) | Op::Conv1D(_) => {
+            (Op::Conv2D(_) | Op::Conv1D(_), LayerIds::Kernel(ids)) => {
                 let w = get("weight")?;
-                let sh = &sn.store.entries[ids.weight.expect("conv")].shape;
+                let sh = &sn.store.entries[ids.weight].shape;
                 let (co, ci, kh, kw) = (sh[0], sh[1], sh[2], sh[3]);
                 let mut out = vec![0.0; co * ci * kh * kw];
                 for i in 0..kh {
@@ -260,18 +252,12 @@ pub fn supernet_from_network<B: AutodiffBackend>(
                         }
                     }
                 }
-                sn.store.set_values(ids.weight.expect("conv"), out);
-                sn.store
-                    .set_values(ids.bias.expect("bias"), get("bias")?.data.clone());
+                sn.store.set_values(ids.weight, out);
+                sn.store.set_values(ids.bias, get("bias")?.data.clone());
             }
-            Op::BatchNorm(_) => {
-                for (key, id) in [
-                    ("gamma", ids.gamma),
-                    ("beta", ids.beta),
-                    ("mean", ids.mean),
-                    ("variance", ids.var),
-                ] {
-                    sn.store.set_values(id.expect("bn"), get(key)?.data.clone());
+            (Op::BatchNorm(_), LayerIds::BatchNorm(bn)) => {
+                for (key, id) in bn.named() {
+                    sn.store.set_values(id, get(key)?.data.clone());
                 }
             }
             _ => {}

@@ -12,7 +12,7 @@ mod quant;
 mod tests;
 
 pub use net::Supernet;
-pub(crate) use net::{Ctx, Probs};
+pub(crate) use net::{Ctx, LayerIds, Probs};
 pub use params::to_vec;
 pub(crate) use params::{Adam, Bound, Group, ParamStore};
 pub use quant::{fake_quant, fake_quant_mix, integer_bits_for};

@@ -48,15 +48,43 @@ impl<B: AutodiffBackend> Ctx<B> {
     }
 }
 
-/// Stored-tensor ids of one layer.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct LayerIds {
-    pub weight: Option<usize>,
-    pub bias: Option<usize>,
-    pub gamma: Option<usize>,
-    pub beta: Option<usize>,
-    pub mean: Option<usize>,
-    pub var: Option<usize>,
+/// Stored-tensor ids of a Dense/Conv layer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KernelIds {
+    pub weight: usize,
+    pub bias: usize,
+}
+
+/// Stored-tensor ids of a BatchNorm layer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BnIds {
+    pub gamma: usize,
+    pub beta: usize,
+    pub mean: usize,
+    pub var: usize,
+}
+
+impl BnIds {
+    /// The ids with the IR's parameter names.
+    pub fn named(self) -> [(&'static str, usize); 4] {
+        [
+            ("gamma", self.gamma),
+            ("beta", self.beta),
+            ("mean", self.mean),
+            ("variance", self.var),
+        ]
+    }
+}
+
+/// Stored-tensor ids of one layer, by what the layer stores.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LayerIds {
+    /// Nothing (activations, pooling, reshapes).
+    None,
+    /// Weight and bias.
+    Kernel(KernelIds),
+    /// Scale, shift and running statistics.
+    BatchNorm(BnIds),
 }
 
 enum Act<B: AutodiffBackend> {
@@ -100,7 +128,6 @@ impl<B: AutodiffBackend> Supernet<B> {
         let mut store = ParamStore::new(device);
         let mut ids = Vec::new();
         for (l, s) in spec.layers.iter().zip(&shapes) {
-            let mut id = LayerIds::default();
             let cin = *s.input.last().unwrap_or(&1);
             let cout = l.max_width();
             let mut uniform = |store: &mut ParamStore<B>, name: &str, shape: Vec<usize>, fan_in| {
@@ -111,37 +138,41 @@ impl<B: AutodiffBackend> Supernet<B> {
                     .collect();
                 store.add(format!("{}.{name}", l.name), shape, data, Group::Weight)
             };
-            match l.kind {
+            let weight = match l.kind {
                 LayerKind::Dense => {
                     let fan = s.input[0];
-                    id.weight = Some(uniform(&mut store, "weight", vec![fan, cout], fan));
+                    Some(uniform(&mut store, "weight", vec![fan, cout], fan))
                 }
                 LayerKind::Conv1D | LayerKind::Conv2D => {
                     let k = l.max_kernel();
                     let kh = if l.kind == LayerKind::Conv2D { k } else { 1 };
                     let shape = vec![cout, cin, kh, k];
-                    id.weight = Some(uniform(&mut store, "weight", shape, cin * kh * k));
+                    Some(uniform(&mut store, "weight", shape, cin * kh * k))
                 }
-                _ => {}
-            }
-            if l.has_kernel() {
-                id.bias = Some(store.add(
+                _ => None,
+            };
+            let id = if let Some(weight) = weight {
+                let bias = store.add(
                     format!("{}.bias", l.name),
                     vec![cout],
                     vec![0.0; cout],
                     Group::Weight,
-                ));
-            }
-            if l.kind == LayerKind::BatchNorm {
+                );
+                LayerIds::Kernel(KernelIds { weight, bias })
+            } else if l.kind == LayerKind::BatchNorm {
                 let c = cin;
                 let mut add = |n: &str, v: f32, g| {
-                    Some(store.add(format!("{}.{n}", l.name), vec![c], vec![v; c], g))
+                    store.add(format!("{}.{n}", l.name), vec![c], vec![v; c], g)
                 };
-                id.gamma = add("gamma", 1.0, Group::Weight);
-                id.beta = add("beta", 0.0, Group::Weight);
-                id.mean = add("mean", 0.0, Group::Buffer);
-                id.var = add("variance", 1.0, Group::Buffer);
-            }
+                LayerIds::BatchNorm(BnIds {
+                    gamma: add("gamma", 1.0, Group::Weight),
+                    beta: add("beta", 0.0, Group::Weight),
+                    mean: add("mean", 0.0, Group::Buffer),
+                    var: add("variance", 1.0, Group::Buffer),
+                })
+            } else {
+                LayerIds::None
+            };
             ids.push(id);
         }
         let mut alpha = Vec::new();
@@ -380,14 +411,13 @@ impl<B: AutodiffBackend> Supernet<B> {
         mask: &mut Option<Tensor<B, 1>>,
     ) -> Act<B> {
         let l = &self.spec.layers[li];
-        let ids = self.ids[li];
-        match l.kind {
-            LayerKind::Dense | LayerKind::Conv1D | LayerKind::Conv2D => {
+        match (l.kind, self.ids[li]) {
+            (LayerKind::Dense | LayerKind::Conv1D | LayerKind::Conv2D, LayerIds::Kernel(ids)) => {
                 let x_in = match &act {
                     Act::Map(t) => Act::Map(t.clone()),
                     Act::Flat(t) => Act::Flat(t.clone()),
                 };
-                let out = self.kernel_layer(li, bound, act, probs, ctx, mask);
+                let out = self.kernel_layer(li, ids, bound, act, probs, ctx, mask);
                 match self.dec(li, DecisionKind::OnOff) {
                     None => out,
                     Some(d) => match (probs[d].hot, out, x_in) {
@@ -411,7 +441,7 @@ impl<B: AutodiffBackend> Supernet<B> {
                     },
                 }
             }
-            LayerKind::Pool1D | LayerKind::Pool2D => {
+            (LayerKind::Pool1D | LayerKind::Pool2D, _) => {
                 let Act::Map(x) = act else {
                     unreachable!("validated: pooling needs a map")
                 };
@@ -438,14 +468,9 @@ impl<B: AutodiffBackend> Supernet<B> {
                     },
                 }
             }
-            LayerKind::BatchNorm => {
+            (LayerKind::BatchNorm, LayerIds::BatchNorm(bn)) => {
                 let c = *self.shapes[li].0.last().unwrap_or(&1);
-                let (gi, bi, mi, vi) = (
-                    ids.gamma.expect("bn"),
-                    ids.beta.expect("bn"),
-                    ids.mean.expect("bn"),
-                    ids.var.expect("bn"),
-                );
+                let (gi, bi, mi, vi) = (bn.gamma, bn.beta, bn.mean, bn.var);
                 let gamma = bound.leaves[gi].clone();
                 let beta = bound.leaves[bi].clone();
                 let eps = l.epsilon;
@@ -498,34 +523,35 @@ impl<B: AutodiffBackend> Supernet<B> {
                     y
                 }
             }
-            LayerKind::ReLU => match act {
+            (LayerKind::ReLU, _) => match act {
                 Act::Map(x) => Act::Map(relu(x)),
                 Act::Flat(x) => Act::Flat(relu(x)),
             },
-            LayerKind::LeakyReLU => match act {
+            (LayerKind::LeakyReLU, _) => match act {
                 Act::Map(x) => Act::Map(leaky_relu(x, l.alpha)),
                 Act::Flat(x) => Act::Flat(leaky_relu(x, l.alpha)),
             },
-            LayerKind::UpSampling1D | LayerKind::UpSampling2D => {
+            (LayerKind::UpSampling1D | LayerKind::UpSampling2D, _) => {
                 let Act::Map(x) = act else {
                     unreachable!("validated: upsampling needs a map")
                 };
                 Act::Map(upsample(x, l.size))
             }
-            LayerKind::ZeroPadding1D | LayerKind::ZeroPadding2D => {
+            (LayerKind::ZeroPadding1D | LayerKind::ZeroPadding2D, _) => {
                 let Act::Map(x) = act else {
                     unreachable!("validated: zero padding needs a map")
                 };
                 let [top, bottom, left, right] = l.pad;
                 Act::Map(x.pad([(top, bottom), (left, right)], PadMode::Constant(0.0)))
             }
-            LayerKind::Flatten => {
+            (LayerKind::Flatten, _) => {
                 *mask = None;
                 match act {
                     Act::Map(x) => Act::Flat(flatten_hwc(x)),
                     flat => flat,
                 }
             }
+            (kind, ids) => unreachable!("Supernet::new stores {ids:?} for a {kind:?} layer"),
         }
     }
 
@@ -595,9 +621,11 @@ impl<B: AutodiffBackend> Supernet<B> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn kernel_layer(
         &self,
         li: usize,
+        ids: KernelIds,
         bound: &Bound<B>,
         act: Act<B>,
         probs: &[Probs<B>],
@@ -605,10 +633,9 @@ impl<B: AutodiffBackend> Supernet<B> {
         mask: &mut Option<Tensor<B, 1>>,
     ) -> Act<B> {
         let l = &self.spec.layers[li];
-        let ids = self.ids[li];
-        let wid = ids.weight.expect("kernel layer");
+        let wid = ids.weight;
         let shape = &self.store.entries[wid].shape;
-        let bias = bound.leaves[ids.bias.expect("kernel layer")].clone();
+        let bias = bound.leaves[ids.bias].clone();
         let w_range = |w: Tensor<B, 4>| max_abs(w);
         let mut y = match act {
             Act::Flat(x) => {
