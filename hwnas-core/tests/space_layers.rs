@@ -482,12 +482,14 @@ fn bad_layers_are_explained() {
         (
             vec![LayerSpec::upsampling2d("up", [2, 2])],
             vec![4, 1],
-            "UpSampling2D needs a rank-3 input, got shape [4, 1]",
+            "layer `up`: needs a 3-D [height, width, channels] input but gets shape [4, 1] (rank 2); \
+             use the 1-D variant of the layer",
         ),
         (
             vec![LayerSpec::zero_padding1d("pad", [1, 1])],
             vec![4, 4, 1],
-            "ZeroPadding1D needs a rank-2 input, got shape [4, 4, 1]",
+            "layer `pad`: needs a 2-D [length, channels] input but gets shape [4, 4, 1] (rank 3); \
+             use the 2-D variant of the layer",
         ),
         (
             vec![LayerSpec {
@@ -514,8 +516,8 @@ fn bad_layers_are_explained() {
                     .stride(2),
             ],
             vec![3, 3, 1],
-            "layer `conv1`: the kernel of 5 does not fit the height of 4 with `valid` padding; \
-             use a smaller kernel, `same` padding or a ZeroPadding layer before it",
+            "layer `conv1`: the window of 5 does not fit the height of 4 with `valid` padding; \
+             use a smaller window, `same` padding or a ZeroPadding layer before it",
         ),
         (
             // Keras pads nothing for kernel 1 (stride 2, even length) but pads kernel 5: the

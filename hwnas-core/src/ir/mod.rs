@@ -35,7 +35,6 @@ pub use op::{
     AxisWindow, BatchNorm, Conv1D, Conv2D, Dense, LeakyReLU, NoParams, Op, Padding, Pool1D, Pool2D,
     UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 };
-pub(crate) use op::{padded, upsampled};
 pub use preset::{TypePreset, hls4ml_constant_type, hwnas_alpha_type};
 pub use weights::{Tensor, Weights};
 

@@ -67,9 +67,14 @@ impl SpaceSpec {
             }
             let mut precision = Precision::default();
             let mut hls = HlsKnobs::default();
-            let op = match l.kind {
+            let pool = match self.value(idx, li, DecisionKind::Operator) {
+                Some(Choice::Pool(p)) => p,
+                _ => PoolKind::Max,
+            };
+            let width = val(DecisionKind::Width).unwrap_or(0);
+            let op = l.op(width, val(DecisionKind::Kernel).unwrap_or(1), pool);
+            match l.kind {
                 LayerKind::Dense | LayerKind::Conv1D | LayerKind::Conv2D => {
-                    let width = val(DecisionKind::Width).unwrap_or(0);
                     if let Some(b) = val(DecisionKind::WeightBits) {
                         let i = weight_int[li].or(l.weight_integer).unwrap_or(1);
                         precision.weight = Some(q(b as u32, i)?);
@@ -102,71 +107,15 @@ impl SpaceSpec {
                     if let Some(Choice::Strategy(s)) = self.value(idx, li, DecisionKind::Strategy) {
                         hls.strategy = s;
                     }
-                    match l.kind {
-                        LayerKind::Dense => Op::Dense(Dense {
-                            units: width,
-                            use_bias: true,
-                        }),
-                        LayerKind::Conv1D => Op::Conv1D(Conv1D {
-                            filters: width,
-                            kernel: val(DecisionKind::Kernel).unwrap_or(1),
-                            stride: l.stride,
-                            padding: l.padding,
-                            use_bias: true,
-                        }),
-                        _ => {
-                            let k = val(DecisionKind::Kernel).unwrap_or(1);
-                            Op::Conv2D(Conv2D {
-                                filters: width,
-                                kernel: [k, k],
-                                stride: [l.stride, l.stride],
-                                padding: l.padding,
-                                use_bias: true,
-                            })
-                        }
-                    }
                 }
-                LayerKind::Pool1D | LayerKind::Pool2D => {
-                    let kind = match self.value(idx, li, DecisionKind::Operator) {
-                        Some(Choice::Pool(p)) => p,
-                        _ => PoolKind::Max,
-                    };
-                    if kind == PoolKind::Avg {
-                        precision.result = Some(current);
-                    }
-                    match (l.kind, kind) {
-                        (LayerKind::Pool1D, PoolKind::Max) => Op::MaxPool1D(pool1(l)),
-                        (LayerKind::Pool1D, PoolKind::Avg) => Op::AvgPool1D(pool1(l)),
-                        (_, PoolKind::Max) => Op::MaxPool2D(pool2(l)),
-                        (_, PoolKind::Avg) => Op::AvgPool2D(pool2(l)),
-                    }
-                }
-                LayerKind::BatchNorm => {
+                LayerKind::Pool1D | LayerKind::Pool2D if pool == PoolKind::Avg => {
                     precision.result = Some(current);
-                    Op::BatchNorm(BatchNorm { epsilon: l.epsilon })
                 }
-                LayerKind::ReLU => {
+                LayerKind::BatchNorm | LayerKind::ReLU | LayerKind::LeakyReLU => {
                     precision.result = Some(current);
-                    Op::ReLU(NoParams {})
                 }
-                LayerKind::LeakyReLU => {
-                    precision.result = Some(current);
-                    Op::LeakyReLU(LeakyReLU { alpha: l.alpha })
-                }
-                LayerKind::Flatten => Op::Flatten(NoParams {}),
-                LayerKind::UpSampling1D => Op::UpSampling1D(UpSampling1D { size: l.size[1] }),
-                LayerKind::UpSampling2D => Op::UpSampling2D(UpSampling2D { size: l.size }),
-                LayerKind::ZeroPadding1D => Op::ZeroPadding1D(ZeroPadding1D {
-                    left: l.pad[2],
-                    right: l.pad[3],
-                }),
-                LayerKind::ZeroPadding2D => Op::ZeroPadding2D(ZeroPadding2D {
-                    top: l.pad[0],
-                    bottom: l.pad[1],
-                    left: l.pad[2],
-                    right: l.pad[3],
-                }),
-            };
+                _ => {}
+            }
             map.push(Some(net.layers.len()));
             net = net.with_layer(
                 Layer::new(l.name.clone(), op)
@@ -178,18 +127,66 @@ impl SpaceSpec {
     }
 }
 
-fn pool1(l: &LayerSpec) -> Pool1D {
-    Pool1D {
-        pool: l.pool[1],
-        stride: None,
-        padding: Padding::Valid,
-    }
-}
-
-fn pool2(l: &LayerSpec) -> Pool2D {
-    Pool2D {
-        pool: l.pool,
-        stride: None,
-        padding: Padding::Valid,
+impl LayerSpec {
+    /// The IR operation of this layer with the given width, kernel and pooling operator (the
+    /// values a layer without such a decision ignores): the one place a space layer becomes an
+    /// IR op, for the lowering and for shape inference (at the widest options).
+    pub(crate) fn op(&self, width: usize, kernel: usize, pool: PoolKind) -> Op {
+        let pool1 = || Pool1D {
+            pool: self.pool[1],
+            stride: None,
+            padding: Padding::Valid,
+        };
+        let pool2 = || Pool2D {
+            pool: self.pool,
+            stride: None,
+            padding: Padding::Valid,
+        };
+        match self.kind {
+            LayerKind::Dense => Op::Dense(Dense {
+                units: width,
+                use_bias: true,
+            }),
+            LayerKind::Conv1D => Op::Conv1D(Conv1D {
+                filters: width,
+                kernel,
+                stride: self.stride,
+                padding: self.padding,
+                use_bias: true,
+            }),
+            LayerKind::Conv2D => Op::Conv2D(Conv2D {
+                filters: width,
+                kernel: [kernel, kernel],
+                stride: [self.stride, self.stride],
+                padding: self.padding,
+                use_bias: true,
+            }),
+            LayerKind::Pool1D => match pool {
+                PoolKind::Max => Op::MaxPool1D(pool1()),
+                PoolKind::Avg => Op::AvgPool1D(pool1()),
+            },
+            LayerKind::Pool2D => match pool {
+                PoolKind::Max => Op::MaxPool2D(pool2()),
+                PoolKind::Avg => Op::AvgPool2D(pool2()),
+            },
+            LayerKind::BatchNorm => Op::BatchNorm(BatchNorm {
+                epsilon: self.epsilon,
+            }),
+            LayerKind::ReLU => Op::ReLU(NoParams {}),
+            LayerKind::LeakyReLU => Op::LeakyReLU(LeakyReLU { alpha: self.alpha }),
+            LayerKind::Flatten => Op::Flatten(NoParams {}),
+            LayerKind::UpSampling1D => Op::UpSampling1D(UpSampling1D { size: self.size[1] }),
+            LayerKind::UpSampling2D => Op::UpSampling2D(UpSampling2D { size: self.size }),
+            LayerKind::ZeroPadding1D => Op::ZeroPadding1D(ZeroPadding1D {
+                left: self.pad[2],
+                right: self.pad[3],
+            }),
+            LayerKind::ZeroPadding2D => Op::ZeroPadding2D(ZeroPadding2D {
+                top: self.pad[0],
+                bottom: self.pad[1],
+                left: self.pad[2],
+                right: self.pad[3],
+            }),
+        }
     }
 }

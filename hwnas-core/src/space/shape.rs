@@ -1,8 +1,8 @@
 //! Shape inference through the layers of a space (channels-last, widest options).
 
-use super::layer::LayerKind;
+use super::layer::{LayerKind, PoolKind};
 use super::spec::SpaceSpec;
-use crate::ir::{Padding, check_elements, padded, upsampled};
+use crate::ir::{Padding, check_elements};
 use crate::{Error, Result};
 
 /// Channels-last shapes of one layer of a space, at the widest options.
@@ -23,29 +23,15 @@ impl SpaceSpec {
         self.shapes()
     }
 
-    /// The output length of a convolution along one axis of length `input`, checking that
-    /// every kernel option of a kernel decision shares one (centred) padding so that the
-    /// supernet's sub-kernel masks compute exactly the smaller kernels.
-    fn conv_axis(&self, i: usize, axis: &str, input: usize) -> Result<usize> {
+    /// Checks that every kernel option of layer `i` shares the largest kernel's (centred)
+    /// padding along an axis of length `input`, so that the supernet's sub-kernel masks
+    /// compute exactly the smaller kernels.
+    fn shared_padding(&self, i: usize, axis: &str, input: usize) -> Result<()> {
         let l = &self.layers[i];
         let kmax = l.max_kernel();
-        let w = l.padding.resolve(input, kmax, l.stride).ok_or_else(|| {
-            self.fail(
-                i,
-                match l.padding {
-                    Padding::Valid => format!(
-                        "the kernel of {kmax} does not fit the {axis} of {input} with `valid` \
-                         padding; use a smaller kernel, `same` padding or a ZeroPadding layer \
-                         before it"
-                    ),
-                    Padding::Same => format!(
-                        "the kernel of {kmax} with stride {} needs more `same` padding on the \
-                         {axis} of {input} than usize holds; use a smaller kernel",
-                        l.stride
-                    ),
-                },
-            )
-        })?;
+        let Some(w) = l.padding.resolve(input, kmax, l.stride) else {
+            return Ok(()); // the IR's shape rule has said why
+        };
         for &k in &l.kernels {
             let Some(wk) = l.padding.resolve(input, k, l.stride) else {
                 continue;
@@ -63,7 +49,7 @@ impl SpaceSpec {
                 ));
             }
         }
-        Ok(w.out)
+        Ok(())
     }
 
     /// Shapes with the widest options; checks that shapes flow and on/off is allowed.
@@ -87,82 +73,21 @@ impl SpaceSpec {
         let mut out = Vec::new();
         for (i, l) in self.layers.iter().enumerate() {
             let input = s.clone();
-            let up = |axis: &str, n: usize, size: usize| {
-                upsampled(axis, n, size).map_err(|why| self.fail(i, why))
-            };
-            let pad = |axis: &str, n: usize, before: usize, after: usize, fields: &str| {
-                padded(axis, n, before, after, fields).map_err(|why| self.fail(i, why))
-            };
-            let need = |rank: usize, what: &str| {
-                if input.len() == rank {
-                    Ok(())
-                } else {
-                    Err(self.fail(
-                        i,
-                        format!("{what} needs a rank-{rank} input, got shape {input:?}"),
-                    ))
-                }
-            };
+            // The IR's shape rule of the layer at its widest options (max pooling and average
+            // pooling have the same shapes).
+            let op = l.op(l.max_width(), l.max_kernel(), PoolKind::Max);
+            s = op
+                .rules()
+                .infer_shape(&input)
+                .map_err(|why| self.fail(i, why))?
+                .0;
             match l.kind {
-                LayerKind::Dense => {
-                    need(1, "Dense")?;
-                    s = vec![l.max_width()];
-                }
-                LayerKind::Conv1D => {
-                    need(2, "Conv1D")?;
-                    let len = self.conv_axis(i, "length", input[0])?;
-                    s = vec![len, l.max_width()];
-                }
+                LayerKind::Conv1D => self.shared_padding(i, "length", input[0])?,
                 LayerKind::Conv2D => {
-                    need(3, "Conv2D")?;
-                    let h = self.conv_axis(i, "height", input[0])?;
-                    let w = self.conv_axis(i, "width", input[1])?;
-                    s = vec![h, w, l.max_width()];
+                    self.shared_padding(i, "height", input[0])?;
+                    self.shared_padding(i, "width", input[1])?;
                 }
-                LayerKind::UpSampling1D => {
-                    need(2, "UpSampling1D")?;
-                    s = vec![up("length", input[0], l.size[1])?, input[1]];
-                }
-                LayerKind::UpSampling2D => {
-                    need(3, "UpSampling2D")?;
-                    s = vec![
-                        up("height", input[0], l.size[0])?,
-                        up("width", input[1], l.size[1])?,
-                        input[2],
-                    ];
-                }
-                LayerKind::ZeroPadding1D => {
-                    need(2, "ZeroPadding1D")?;
-                    s = vec![
-                        pad("length", input[0], l.pad[2], l.pad[3], "left`/`right")?,
-                        input[1],
-                    ];
-                }
-                LayerKind::ZeroPadding2D => {
-                    need(3, "ZeroPadding2D")?;
-                    s = vec![
-                        pad("height", input[0], l.pad[0], l.pad[1], "top`/`bottom")?,
-                        pad("width", input[1], l.pad[2], l.pad[3], "left`/`right")?,
-                        input[2],
-                    ];
-                }
-                LayerKind::Pool1D => {
-                    need(2, "Pool1D")?;
-                    if l.pool[1] == 0 || l.pool[1] > input[0] {
-                        return Err(self.fail(i, "the pool window does not fit the input"));
-                    }
-                    s = vec![input[0] / l.pool[1], input[1]];
-                }
-                LayerKind::Pool2D => {
-                    need(3, "Pool2D")?;
-                    if l.pool.contains(&0) || l.pool[0] > input[0] || l.pool[1] > input[1] {
-                        return Err(self.fail(i, "the pool window does not fit the input"));
-                    }
-                    s = vec![input[0] / l.pool[0], input[1] / l.pool[1], input[2]];
-                }
-                // The input passed the element check below (or the input shape's).
-                LayerKind::Flatten => s = vec![input.iter().product()],
-                LayerKind::BatchNorm | LayerKind::ReLU | LayerKind::LeakyReLU => {}
+                _ => {}
             }
             // The same limit as the IR's (the lowered networks must pass Network::analyze).
             check_elements(&s)

@@ -15,7 +15,7 @@ pub use conv::{Conv1D, Conv2D};
 pub use dense::Dense;
 pub use pool::{Pool1D, Pool2D};
 pub use reshape::{UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D};
-pub(crate) use rules::{TypeCx, padded, upsampled};
+pub(crate) use rules::TypeCx;
 
 use serde::{Deserialize, Serialize};
 
