@@ -87,6 +87,22 @@ pub(crate) enum LayerIds {
     BatchNorm(BnIds),
 }
 
+/// Weight of a batch's statistics in BatchNorm's running statistics (PyTorch's default).
+const BN_MOMENTUM: f64 = 0.1;
+
+/// What one forward pass carries from layer to layer.
+struct Pass<'a, B: AutodiffBackend> {
+    /// The autodiff leaves of the stored tensors.
+    bound: &'a Bound<B>,
+    /// One probability vector per decision.
+    probs: &'a [Probs<B>],
+    /// Training mode, BatchNorm updates and observed ranges.
+    ctx: &'a mut Ctx<B>,
+    /// The channel mask of the last width decision (unselected channels are zero), which
+    /// BatchNorm applies again after its shift; cleared by layers that end it.
+    mask: Option<Tensor<B, 1>>,
+}
+
 enum Act<B: AutodiffBackend> {
     /// `[n, c, h, w]` (1-D data has `h = 1`).
     Map(Tensor<B, 4>),
@@ -387,9 +403,14 @@ impl<B: AutodiffBackend> Supernet<B> {
             2 => Act::Map(x.reshape([n, 1, s[0], s[1]]).permute([0, 3, 1, 2])),
             _ => Act::Map(x.reshape([n, s[0], s[1], s[2]]).permute([0, 3, 1, 2])),
         };
-        let mut mask: Option<Tensor<B, 1>> = None;
+        let mut pass = Pass {
+            bound,
+            probs,
+            ctx,
+            mask: None,
+        };
         for li in 0..self.spec.layers.len() {
-            act = self.layer(li, bound, act, probs, ctx, &mut mask);
+            act = self.layer(li, act, &mut pass);
         }
         match act {
             Act::Flat(t) => t,
@@ -401,23 +422,16 @@ impl<B: AutodiffBackend> Supernet<B> {
         self.spec.decision_of(li, kind)
     }
 
-    fn layer(
-        &self,
-        li: usize,
-        bound: &Bound<B>,
-        act: Act<B>,
-        probs: &[Probs<B>],
-        ctx: &mut Ctx<B>,
-        mask: &mut Option<Tensor<B, 1>>,
-    ) -> Act<B> {
+    fn layer(&self, li: usize, act: Act<B>, pass: &mut Pass<'_, B>) -> Act<B> {
         let l = &self.spec.layers[li];
+        let (bound, probs) = (pass.bound, pass.probs);
         match (l.kind, self.ids[li]) {
             (LayerKind::Dense | LayerKind::Conv1D | LayerKind::Conv2D, LayerIds::Kernel(ids)) => {
                 let x_in = match &act {
                     Act::Map(t) => Act::Map(t.clone()),
                     Act::Flat(t) => Act::Flat(t.clone()),
                 };
-                let out = self.kernel_layer(li, ids, bound, act, probs, ctx, mask);
+                let out = self.kernel_layer(li, ids, act, pass);
                 match self.dec(li, DecisionKind::OnOff) {
                     None => out,
                     Some(d) => match (probs[d].hot, out, x_in) {
@@ -470,46 +484,29 @@ impl<B: AutodiffBackend> Supernet<B> {
             }
             (LayerKind::BatchNorm, LayerIds::BatchNorm(bn)) => {
                 let c = *self.shapes[li].0.last().unwrap_or(&1);
-                let (gi, bi, mi, vi) = (bn.gamma, bn.beta, bn.mean, bn.var);
-                let gamma = bound.leaves[gi].clone();
-                let beta = bound.leaves[bi].clone();
-                let eps = l.epsilon;
-                let momentum = 0.1;
-                let run_mean = self.store.entries[mi].value.clone();
-                let run_var = self.store.entries[vi].value.clone();
                 let y = match act {
                     Act::Map(x) => {
                         let [n, _, h, w] = x.dims();
-                        let (mean, var) = if ctx.train {
+                        let batch = || {
                             let xc = x.clone().permute([1, 0, 2, 3]).reshape([c, n * h * w]);
                             let (var, mean) = xc.var_mean_bias(1);
-                            let (mean, var) = (mean.reshape([c]), var.reshape([c]));
-                            bn_update(ctx, mi, vi, run_mean, run_var, &mean, &var, momentum);
-                            (mean, var)
-                        } else {
-                            (Tensor::from_inner(run_mean), Tensor::from_inner(run_var))
+                            (mean.reshape([c]), var.reshape([c]))
                         };
-                        let scale = gamma / var.add_scalar(eps).sqrt();
-                        let shift = beta - mean * scale.clone();
+                        let (scale, shift) = self.bn_affine(l.epsilon, bn, bound, pass.ctx, batch);
                         let mut y = add_channels(mul_channels(x, scale), shift);
-                        if let Some(m) = mask.as_ref() {
+                        if let Some(m) = pass.mask.as_ref() {
                             y = mul_channels(y, m.clone());
                         }
                         Act::Map(y)
                     }
                     Act::Flat(x) => {
-                        let (mean, var) = if ctx.train {
+                        let batch = || {
                             let (var, mean) = x.clone().var_mean_bias(0);
-                            let (mean, var) = (mean.reshape([c]), var.reshape([c]));
-                            bn_update(ctx, mi, vi, run_mean, run_var, &mean, &var, momentum);
-                            (mean, var)
-                        } else {
-                            (Tensor::from_inner(run_mean), Tensor::from_inner(run_var))
+                            (mean.reshape([c]), var.reshape([c]))
                         };
-                        let scale = gamma / var.add_scalar(eps).sqrt();
-                        let shift = beta - mean * scale.clone();
+                        let (scale, shift) = self.bn_affine(l.epsilon, bn, bound, pass.ctx, batch);
                         let mut y = x * scale.unsqueeze_dim(0) + shift.unsqueeze_dim(0);
-                        if let Some(m) = mask.as_ref() {
+                        if let Some(m) = pass.mask.as_ref() {
                             y = y * m.clone().unsqueeze_dim(0);
                         }
                         Act::Flat(y)
@@ -518,7 +515,7 @@ impl<B: AutodiffBackend> Supernet<B> {
                 // The searched result type of the layer before, applied after the
                 // normalisation (the export folds this BatchNorm into that layer).
                 if li > 0 && self.spec.result_after_batchnorm(li - 1) {
-                    self.quantize_result(li - 1, y, probs, ctx)
+                    self.quantize_result(li - 1, y, probs, pass.ctx)
                 } else {
                     y
                 }
@@ -545,7 +542,7 @@ impl<B: AutodiffBackend> Supernet<B> {
                 Act::Map(x.pad([(top, bottom), (left, right)], PadMode::Constant(0.0)))
             }
             (LayerKind::Flatten, _) => {
-                *mask = None;
+                pass.mask = None;
                 match act {
                     Act::Map(x) => Act::Flat(flatten_hwc(x)),
                     flat => flat,
@@ -553,6 +550,42 @@ impl<B: AutodiffBackend> Supernet<B> {
             }
             (kind, ids) => unreachable!("Supernet::new stores {ids:?} for a {kind:?} layer"),
         }
+    }
+
+    /// BatchNorm's per-channel `(scale, shift)`: from the batch statistics that `batch` computes
+    /// (`(mean, var)`, each `[c]`) while training, which also updates the running statistics,
+    /// else from the running statistics.
+    fn bn_affine(
+        &self,
+        eps: f64,
+        bn: BnIds,
+        bound: &Bound<B>,
+        ctx: &mut Ctx<B>,
+        batch: impl FnOnce() -> (Tensor<B, 1>, Tensor<B, 1>),
+    ) -> (Tensor<B, 1>, Tensor<B, 1>) {
+        let gamma = bound.leaves[bn.gamma].clone();
+        let beta = bound.leaves[bn.beta].clone();
+        let run_mean = self.store.entries[bn.mean].value.clone();
+        let run_var = self.store.entries[bn.var].value.clone();
+        let (mean, var) = if ctx.train {
+            let (mean, var) = batch();
+            bn_update(
+                ctx,
+                bn.mean,
+                bn.var,
+                run_mean,
+                run_var,
+                &mean,
+                &var,
+                BN_MOMENTUM,
+            );
+            (mean, var)
+        } else {
+            (Tensor::from_inner(run_mean), Tensor::from_inner(run_var))
+        };
+        let scale = gamma / var.add_scalar(eps).sqrt();
+        let shift = beta - mean * scale.clone();
+        (scale, shift)
     }
 
     /// Records the output range of kernel layer `li` (derive chooses integer bits from it) and
@@ -621,18 +654,15 @@ impl<B: AutodiffBackend> Supernet<B> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn kernel_layer(
         &self,
         li: usize,
         ids: KernelIds,
-        bound: &Bound<B>,
         act: Act<B>,
-        probs: &[Probs<B>],
-        ctx: &mut Ctx<B>,
-        mask: &mut Option<Tensor<B, 1>>,
+        pass: &mut Pass<'_, B>,
     ) -> Act<B> {
         let l = &self.spec.layers[li];
+        let (bound, probs, ctx) = (pass.bound, pass.probs, &mut *pass.ctx);
         let wid = ids.weight;
         let shape = &self.store.entries[wid].shape;
         let bias = bound.leaves[ids.bias].clone();
@@ -706,7 +736,7 @@ impl<B: AutodiffBackend> Supernet<B> {
             y = self.quantize_result(li, y, probs, ctx);
         }
         // Width mask.
-        *mask = None;
+        pass.mask = None;
         if let Some(d) = self.dec(li, DecisionKind::Width) {
             let m = match probs[d].hot {
                 Some(i) => {
@@ -730,7 +760,7 @@ impl<B: AutodiffBackend> Supernet<B> {
                 Act::Flat(t) => Act::Flat(t * m.clone().unsqueeze_dim(0)),
                 Act::Map(t) => Act::Map(mul_channels(t, m.clone())),
             };
-            *mask = Some(m);
+            pass.mask = Some(m);
         }
         y
     }
