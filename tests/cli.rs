@@ -507,3 +507,37 @@ fn a_failing_compile_reports_the_informative_line() {
     assert!(err.contains("undefined reference"), "{err}");
     assert!(!err.contains("collect2"), "{err}");
 }
+
+#[test]
+fn emulate_traces_every_layer_into_a_new_directory_and_never_overwrites_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small_net("traced", "ap_fixed<10,4>")
+        .save(&d.join("traced.json"))
+        .unwrap();
+    std::fs::write(d.join("x.csv"), "1,2,3,4\n-1,0.5,2,-3\n0,0,0,1\n").unwrap();
+    let args = ["emulate", "traced.json", "--input", "x.csv", "--raw"];
+    let o = hwnas_in(d, &[&args[..], &["--trace", "trace"]].concat());
+    assert_ok(&o, "emulate --trace");
+    let read = |f: &str| std::fs::read_to_string(d.join("trace").join(f)).unwrap();
+    // One file per layer, one row per sample, as many values as the layer's outputs.
+    for (file, width) in [("00_fc1.csv", 3), ("01_relu1.csv", 3), ("02_fc2.csv", 2)] {
+        let text = read(file);
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(rows.len(), 3, "{file}");
+        assert!(rows.iter().all(|r| r.split(',').count() == width), "{file}");
+    }
+    // The last layer's trace is the emulator's output; the ReLU's is the Dense's clamped at 0.
+    assert_eq!(read("02_fc2.csv"), stdout(&o));
+    for (dense, relu) in read("00_fc1.csv").lines().zip(read("01_relu1.csv").lines()) {
+        for (a, b) in dense.split(',').zip(relu.split(',')) {
+            let a: i64 = a.parse().unwrap();
+            assert_eq!(b.parse::<i64>().unwrap(), a.max(0));
+        }
+    }
+    // A directory with files in it is refused, its files left alone.
+    let again = hwnas_in(d, &[&args[..], &["--trace", "trace"]].concat());
+    assert_eq!(again.status.code(), Some(1));
+    assert_contains(&stderr(&again), "the directory is not empty");
+    assert_eq!(read("02_fc2.csv"), stdout(&o));
+}

@@ -30,6 +30,28 @@ use hwnas_core::fixed::FixedType;
 use crate::model::{QLayer, QNetwork, QOp, QTensor, Window};
 use crate::{Error, Result};
 
+/// One layer's output for every sample of a traced batch ([`Emulator::trace`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerTrace {
+    /// The layer's name (the IR layer's; a folded BatchNorm is part of the layer before it).
+    pub name: String,
+    /// The IR layers folded into this one (a BatchNorm after a Dense/Conv).
+    pub fused: Vec<String>,
+    /// The output shape of one sample (channels-last).
+    pub shape: Vec<usize>,
+    /// The output type.
+    pub result: FixedType,
+    /// Raw integers of `result`, one sample after the other.
+    pub raw: Vec<i128>,
+}
+
+impl LayerTrace {
+    /// The real values of the outputs.
+    pub fn values(&self) -> Vec<f64> {
+        self.raw.iter().map(|&r| self.result.to_f64(r)).collect()
+    }
+}
+
 /// A network prepared for emulation (weights pre-shifted for the fast path).
 #[derive(Debug, Clone)]
 pub struct Emulator<'a> {
@@ -86,15 +108,7 @@ impl<'a> Emulator<'a> {
     /// [`Error::Input`] when the input length is not a multiple of the sample size.
     pub fn run_raw(&self, inputs: &[i128]) -> Result<Vec<i128>> {
         let (n_in, n_out) = (self.net.input_len(), self.net.output_len());
-        if !inputs.len().is_multiple_of(n_in) {
-            return Err(Error::Input(format!(
-                "{} input values are not a whole number of samples of {n_in} values (input \
-                 shape {:?})",
-                inputs.len(),
-                self.net.input_shape
-            )));
-        }
-        let samples = inputs.len() / n_in;
+        let samples = self.samples(inputs)?;
         let mut out = vec![0i128; samples * n_out];
         let threads = self.threads.get().min(samples.max(1));
         let per = samples.div_ceil(threads).max(1);
@@ -109,6 +123,63 @@ impl<'a> Emulator<'a> {
             }
         });
         Ok(out)
+    }
+
+    /// Runs a batch like [`Emulator::run_raw`] and keeps every layer's output, as hls4ml's
+    /// trace does: for debugging precision, layer by layer (one thread).
+    ///
+    /// ```
+    /// # use hwnas_core::ir::{Dense, Layer, Network, NoParams, Op, Tensor};
+    /// # use hwnas_hls::{emulate::Emulator, model::QNetwork};
+    /// let mut net = Network::new("tiny", vec![2], "ap_fixed<8,4>".parse()?)
+    ///     .with_layer(Layer::new("fc", Op::Dense(Dense { units: 1, use_bias: false })))
+    ///     .with_layer(Layer::new("relu", Op::ReLU(NoParams {})));
+    /// net.weights.insert("fc.weight".into(), Tensor::new(vec![2, 1], vec![0.5, -1.0])?);
+    /// let q = QNetwork::from_network(&net)?;
+    /// let trace = Emulator::new(&q)?.trace(&q.quantize_inputs(&[1.0, 2.0]))?;
+    /// assert_eq!(trace[0].name, "fc");
+    /// assert_eq!(trace[0].values(), vec![-1.5]); // before the ReLU
+    /// assert_eq!(trace[1].values(), vec![0.0]);
+    /// # Ok::<(), hwnas_hls::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Emulator::run_raw`].
+    pub fn trace(&self, inputs: &[i128]) -> Result<Vec<LayerTrace>> {
+        let samples = self.samples(inputs)?;
+        let mut trace: Vec<LayerTrace> = self
+            .net
+            .layers
+            .iter()
+            .map(|l| LayerTrace {
+                name: l.name.clone(),
+                fused: l.fused.clone(),
+                shape: l.output_shape.clone(),
+                result: l.result,
+                raw: Vec::with_capacity(samples * l.n_out()),
+            })
+            .collect();
+        let (mut a, mut b, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+        for x in inputs.chunks_exact(self.net.input_len()) {
+            self.run_layers(x, [&mut a, &mut b], &mut scratch, |i, y| {
+                trace[i].raw.extend_from_slice(y);
+            });
+        }
+        Ok(trace)
+    }
+
+    /// The number of samples in `inputs`, or why it is not a whole number.
+    fn samples(&self, inputs: &[i128]) -> Result<usize> {
+        let n_in = self.net.input_len();
+        if !inputs.len().is_multiple_of(n_in) {
+            return Err(Error::Input(format!(
+                "{} input values are not a whole number of samples of {n_in} values (input \
+                 shape {:?})",
+                inputs.len(),
+                self.net.input_shape
+            )));
+        }
+        Ok(inputs.len() / n_in)
     }
 
     /// Quantises float inputs to the input type (as `input_t(double)`), runs them and returns
@@ -126,21 +197,35 @@ impl<'a> Emulator<'a> {
         &self,
         x: &[i128],
         y: &mut [i128],
-        [a, b]: [&mut Vec<i128>; 2],
+        buffers: [&mut Vec<i128>; 2],
         scratch: &mut Vec<i64>,
     ) {
+        let out = self.run_layers(x, buffers, scratch, |_, _| {});
+        y.copy_from_slice(out);
+    }
+
+    /// Runs one sample through every layer, showing `visit` each layer's output (index, raw
+    /// values); returns the last layer's output.
+    fn run_layers<'b>(
+        &self,
+        x: &[i128],
+        [a, b]: [&'b mut Vec<i128>; 2],
+        scratch: &mut Vec<i64>,
+        mut visit: impl FnMut(usize, &[i128]),
+    ) -> &'b [i128] {
         // Only the low W bits of a raw input count (as `.V = raw`); from here on every value is
         // canonical (in its type's range), so the layers read raw values as they are.
         let t = self.net.input_type;
         a.clear();
         a.extend(x.iter().map(|&v| t.raw_value(v)));
-        for (layer, plan) in self.net.layers.iter().zip(&self.plans) {
+        for (i, (layer, plan)) in self.net.layers.iter().zip(&self.plans).enumerate() {
             b.clear();
             b.resize(layer.n_out(), 0);
             run_layer(layer, plan, a, b, scratch);
             std::mem::swap(a, b);
+            visit(i, a);
         }
-        y.copy_from_slice(a);
+        a
     }
 }
 
@@ -595,6 +680,18 @@ mod tests {
         // Threads do not change the result.
         assert_eq!(emu.clone().with_threads(1).run_raw(&x).unwrap(), a);
         assert!(emu.run_raw(&x[1..]).is_err());
+        // The trace keeps every layer's output; its last layer is the network's output, and
+        // the Flatten's is the convolution's, unchanged.
+        let trace = emu.trace(&x).unwrap();
+        assert_eq!(trace.len(), 3);
+        assert_eq!(trace[2].raw, a);
+        assert_eq!(trace[0].raw, trace[1].raw);
+        assert_eq!(
+            (trace[0].shape.clone(), trace[1].shape.clone()),
+            (vec![3, 5, 4], vec![60])
+        );
+        assert_eq!(trace[0].raw.len(), 50 * 60);
+        assert!(emu.trace(&x[1..]).is_err());
     }
 
     /// A hand-computed Dense layer with rounding and saturation on the result.

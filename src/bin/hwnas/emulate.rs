@@ -1,9 +1,9 @@
 //! `hwnas emulate NET.json --input FILE`: bit-exact fixed-point inference.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hwnas::hls::Error;
-use hwnas::hls::emulate::Emulator;
+use hwnas::hls::emulate::{Emulator, LayerTrace};
 use hwnas::hls::model::QNetwork;
 use hwnas::hls::samples::{format_rows, read_samples};
 use hwnas::ir::Network;
@@ -27,6 +27,10 @@ pub struct EmulateArgs {
     /// Threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Also write every layer's outputs (hls4ml's trace, for debugging precision): one CSV per
+    /// layer, `NN_<layer>.csv`, into this directory (created; it must be new or empty).
+    #[arg(long, value_name = "DIR")]
+    pub trace: Option<PathBuf>,
 }
 
 /// Runs the emulator and prints or writes one CSV row per sample.
@@ -38,11 +42,49 @@ pub fn run(a: EmulateArgs) -> Result<(), Error> {
     if let Some(t) = a.threads {
         emu = emu.with_threads(t);
     }
-    let raw = emu.run_raw(&q.quantize_inputs(&x))?;
+    let inputs = q.quantize_inputs(&x);
+    if let Some(dir) = &a.trace {
+        write_trace(dir, &emu.trace(&inputs)?, a.raw)?;
+    }
+    let raw = emu.run_raw(&inputs)?;
     let out = format_rows(&raw, &q.output_type(), q.output_len(), a.raw);
     match a.output {
         Some(p) => hwnas::core::fs::write_atomic(&p, out.as_bytes())?,
         None => out!("{out}"),
+    }
+    Ok(())
+}
+
+/// Writes one CSV per traced layer into `dir`, which must be new or empty (a user's files are
+/// never overwritten).
+fn write_trace(dir: &Path, trace: &[LayerTrace], raw: bool) -> Result<(), Error> {
+    let io = |action: &'static str| {
+        move |source| Error::Io {
+            action,
+            path: dir.to_path_buf(),
+            source,
+        }
+    };
+    if dir.exists() {
+        if std::fs::read_dir(dir)
+            .map_err(io("reading"))?
+            .next()
+            .is_some()
+        {
+            return Err(Error::Input(format!(
+                "--trace {}: the directory is not empty; give a new or empty directory",
+                dir.display()
+            )));
+        }
+    } else {
+        std::fs::create_dir_all(dir).map_err(io("creating"))?;
+    }
+    let width = trace.len().to_string().len().max(2);
+    for (i, layer) in trace.iter().enumerate() {
+        let per_row = layer.shape.iter().product();
+        let text = format_rows(&layer.raw, &layer.result, per_row, raw);
+        let file = dir.join(format!("{i:0width$}_{}.csv", layer.name));
+        hwnas::core::fs::write_atomic(&file, text.as_bytes())?;
     }
     Ok(())
 }
