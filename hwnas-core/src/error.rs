@@ -67,6 +67,15 @@ pub enum Error {
     #[error("weights: {0}")]
     Weights(String),
 
+    /// A data file (`.npy` or CSV) that is not in the format, or data that do not fit together.
+    #[error("{path}: {reason}")]
+    Data {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the line or header at fault.
+        reason: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("{action} {path}: {source}")]
     Io {

@@ -9,6 +9,7 @@
 //!   concrete layers in channels-last layout, shape inference and validation, parameter and MAC
 //!   counts, per-tensor fixed-point types and per-layer HLS knobs, saved as a documented JSON
 //!   document plus a safetensors file of weights.
+//! * [`samples`]: numeric arrays from `.npy` and CSV files (training data, emulator inputs).
 //! * [`rng`]: the seeded generators and samplers every random stream of the library uses.
 //! * [`cost`]: [`Resources`](cost::Resources), the [`CostModel`](cost::CostModel) trait and the
 //!   [`LayerConfig`](cost::LayerConfig) a model prices.
@@ -34,6 +35,7 @@ pub mod fixed;
 pub mod fs;
 pub mod ir;
 pub mod rng;
+pub mod samples;
 pub mod search;
 pub mod space;
 pub mod supernet;

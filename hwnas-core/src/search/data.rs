@@ -50,6 +50,54 @@ impl Dataset {
         })
     }
 
+    /// A data set from two files, samples `x` and targets `y`, each a `.npy` array (C order,
+    /// float32/64 or int32/64) or a CSV of one row per sample ([`crate::samples`]). A `.npy`
+    /// of shape `(n, ...)` holds `n` samples of the trailing dimensions' product (channels-last,
+    /// as the IR), `(n,)` holds `n` single values; a CSV row holds one sample.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// use hwnas_core::search::Dataset;
+    ///
+    /// std::fs::write(dir.path().join("x.csv"), "a,b\n1,2\n3,4\n5,6\n")?;
+    /// std::fs::write(dir.path().join("y.csv"), "0.5\n1.5\n2.5\n")?;
+    /// let d = Dataset::load(&dir.path().join("x.csv"), &dir.path().join("y.csv"))?;
+    /// assert_eq!((d.len(), d.features, d.outputs), (3, 2, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// The whole set is held in memory (`f32`).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when a file cannot be read; [`Error::Data`] naming the file when it is not
+    /// in either format, or when `x` and `y` do not hold the same number of samples.
+    pub fn load(x: &std::path::Path, y: &std::path::Path) -> Result<Self> {
+        let read = |path: &std::path::Path| -> Result<(usize, usize, Vec<f32>)> {
+            let a = crate::samples::read_array(path, None)?;
+            let n = a.shape.first().copied().unwrap_or(0);
+            let per = a.shape.iter().skip(1).product::<usize>();
+            if n == 0 || per == 0 {
+                return Err(Error::Data {
+                    path: path.to_path_buf(),
+                    reason: format!("an array of shape {:?} holds no samples", a.shape),
+                });
+            }
+            Ok((n, per, a.values.iter().map(|&v| v as f32).collect()))
+        };
+        let (nx, features, xs) = read(x)?;
+        let (ny, outputs, ys) = read(y)?;
+        if nx != ny {
+            return Err(Error::Data {
+                path: y.to_path_buf(),
+                reason: format!(
+                    "{ny} targets for {nx} samples in {}; give one target row per sample",
+                    x.display()
+                ),
+            });
+        }
+        Dataset::new(xs, ys, features, outputs)
+    }
+
     /// Number of samples.
     pub fn len(&self) -> usize {
         self.x.len() / self.features
