@@ -569,16 +569,12 @@ impl<B: AutodiffBackend> Supernet<B> {
         let run_var = self.store.entries[bn.var].value.clone();
         let (mean, var) = if ctx.train {
             let (mean, var) = batch();
-            bn_update(
-                ctx,
-                bn.mean,
-                bn.var,
-                run_mean,
-                run_var,
-                &mean,
-                &var,
-                BN_MOMENTUM,
-            );
+            // Running statistics: the batch's weighed in by BN_MOMENTUM, applied after the step.
+            let blend = |run: Tensor<B::InnerBackend, 1>, batch: &Tensor<B, 1>| {
+                run.mul_scalar(1.0 - BN_MOMENTUM) + batch.clone().inner().mul_scalar(BN_MOMENTUM)
+            };
+            ctx.bn_updates.push((bn.mean, blend(run_mean, &mean)));
+            ctx.bn_updates.push((bn.var, blend(run_var, &var)));
             (mean, var)
         } else {
             (Tensor::from_inner(run_mean), Tensor::from_inner(run_var))
@@ -839,23 +835,6 @@ impl<B: AutodiffBackend> Supernet<B> {
         }
         Ok(())
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn bn_update<B: AutodiffBackend>(
-    ctx: &mut Ctx<B>,
-    mi: usize,
-    vi: usize,
-    run_mean: Tensor<B::InnerBackend, 1>,
-    run_var: Tensor<B::InnerBackend, 1>,
-    mean: &Tensor<B, 1>,
-    var: &Tensor<B, 1>,
-    momentum: f64,
-) {
-    let m = run_mean.mul_scalar(1.0 - momentum) + mean.clone().inner().mul_scalar(momentum);
-    let v = run_var.mul_scalar(1.0 - momentum) + var.clone().inner().mul_scalar(momentum);
-    ctx.bn_updates.push((mi, m));
-    ctx.bn_updates.push((vi, v));
 }
 
 pub(crate) fn choice_value(c: &Choice) -> usize {
