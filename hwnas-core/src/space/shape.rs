@@ -2,7 +2,7 @@
 
 use super::layer::{LayerKind, PoolKind};
 use super::spec::SpaceSpec;
-use crate::ir::{Padding, check_elements};
+use crate::ir::{AxisWindow, Padding, check_elements};
 use crate::{Error, Result};
 
 /// Channels-last shapes of one layer of a space, at the widest options.
@@ -24,14 +24,11 @@ impl SpaceSpec {
     }
 
     /// Checks that every kernel option of layer `i` shares the largest kernel's (centred)
-    /// padding along an axis of length `input`, so that the supernet's sub-kernel masks
-    /// compute exactly the smaller kernels.
-    fn shared_padding(&self, i: usize, axis: &str, input: usize) -> Result<()> {
+    /// padding along an axis of length `input`, whose window for the largest kernel is `w`, so
+    /// that the supernet's sub-kernel masks compute exactly the smaller kernels.
+    fn shared_padding(&self, i: usize, axis: &str, input: usize, w: &AxisWindow) -> Result<()> {
         let l = &self.layers[i];
         let kmax = l.max_kernel();
-        let Some(w) = l.padding.resolve(input, kmax, l.stride) else {
-            return Ok(()); // the IR's shape rule has said why
-        };
         for &k in &l.kernels {
             let Some(wk) = l.padding.resolve(input, k, l.stride) else {
                 continue;
@@ -76,19 +73,19 @@ impl SpaceSpec {
             // The IR's shape rule of the layer at its widest options (max pooling and average
             // pooling have the same shapes).
             let op = l.op(l.max_width(), l.max_kernel(), PoolKind::Max);
-            s = op
+            let (output, windows) = op
                 .rules()
                 .infer_shape(&input)
-                .map_err(|why| self.fail(i, why))?
-                .0;
-            match l.kind {
-                LayerKind::Conv1D => self.shared_padding(i, "length", input[0])?,
-                LayerKind::Conv2D => {
-                    self.shared_padding(i, "height", input[0])?;
-                    self.shared_padding(i, "width", input[1])?;
-                }
-                _ => {}
+                .map_err(|why| self.fail(i, why))?;
+            let axes: &[&str] = match l.kind {
+                LayerKind::Conv1D => &["length"],
+                LayerKind::Conv2D => &["height", "width"],
+                _ => &[],
+            };
+            for ((axis, w), &n) in axes.iter().zip(&windows).zip(&input) {
+                self.shared_padding(i, axis, n, w)?;
             }
+            s = output;
             // The same limit as the IR's (the lowered networks must pass Network::analyze).
             check_elements(&s)
                 .map_err(|why| self.fail(i, format!("the output shape {s:?} {why}")))?;
