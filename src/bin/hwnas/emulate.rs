@@ -43,10 +43,18 @@ pub fn run(a: EmulateArgs) -> Result<(), Error> {
         emu = emu.with_threads(t);
     }
     let inputs = q.quantize_inputs(&x);
-    if let Some(dir) = &a.trace {
-        write_trace(dir, &emu.trace(&inputs)?, a.raw)?;
-    }
-    let raw = emu.run_raw(&inputs)?;
+    // A trace already holds the outputs (its last layer's): the network runs once either way.
+    let raw = match &a.trace {
+        Some(dir) => {
+            let mut trace = emu.trace(&inputs)?;
+            write_trace(dir, &trace, a.raw)?;
+            match trace.pop() {
+                Some(last) => last.raw,
+                None => emu.run_raw(&inputs)?,
+            }
+        }
+        None => emu.run_raw(&inputs)?,
+    };
     let out = format_rows(&raw, &q.output_type(), q.output_len(), a.raw);
     match a.output {
         Some(p) => hwnas::core::fs::write_atomic(&p, out.as_bytes())?,
