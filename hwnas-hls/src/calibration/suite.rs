@@ -202,16 +202,13 @@ fn one_layer(
     let analysis = net.analyze().map_err(Error::Core)?;
     for (name, shape) in &analysis.layers[0].weight_shapes {
         let n: usize = shape.iter().product();
-        let data = (0..n).map(|_| 0.9 * uniform(rng) as f32).collect();
+        let data = (0..n)
+            .map(|_| 0.9 * rng.uniform_range(-1.0, 1.0) as f32)
+            .collect();
         let t = Tensor::new(shape.clone(), data).map_err(Error::Core)?;
         net.weights.insert(format!("layer.{name}"), t);
     }
     Ok(net)
-}
-
-/// Uniform in `[-1, 1)` from 52 random bits.
-fn uniform(rng: &mut SplitMix64) -> f64 {
-    (rng.next_u64() >> 11) as f64 / (1u64 << 52) as f64 - 1.0
 }
 
 /// Writes a suite into `dir` (which must not exist or be empty): the networks, `suite.json`,
