@@ -90,22 +90,6 @@ pub trait Observer {
 /// Observes nothing.
 impl Observer for () {}
 
-/// Forwards to the observer behind the reference.
-impl<O: Observer + ?Sized> Observer for &mut O {
-    fn start(&mut self, stage: Stage, done: u64, total: u64) {
-        (**self).start(stage, done, total);
-    }
-    fn step(&mut self, event: &StepEvent<'_>) -> Control {
-        (**self).step(event)
-    }
-    fn epoch(&mut self, event: &EpochEvent<'_>) {
-        (**self).epoch(event);
-    }
-    fn finish(&mut self, stage: Stage) {
-        (**self).finish(stage);
-    }
-}
-
 /// Calls [`Observer::finish`] when dropped, so that a run tells its observer it ended on every
 /// path out of it (errors and `?` included).
 pub(crate) struct Finishing<'a> {
