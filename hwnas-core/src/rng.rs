@@ -132,12 +132,8 @@ impl Xoshiro256pp {
         for w in &mut s {
             *w = sm.next_u64();
         }
-        // xoshiro must not start from the all-zero state; four consecutive SplitMix64 outputs
-        // are never all zero, but be explicit.
-        if s.iter().all(|&w| w == 0) {
-            s[0] = GOLDEN;
-        }
-        Xoshiro256pp { s }
+        // Four consecutive SplitMix64 outputs are never all zero; `from_state` guards anyway.
+        Self::from_state(s)
     }
 
     /// A generator at an explicit state (not all zero; an all-zero state is replaced).
