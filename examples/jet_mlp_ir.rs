@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use hwnas::core::rng::{Random, SplitMix64};
-use hwnas::ir::{Dense, HlsKnobs, Layer, Network, NoParams, Op, Precision, Strategy, Tensor};
+use hwnas::ir::{Dense, HlsKnobs, Layer, Network, Op, Precision, Strategy, Tensor};
 use hwnas::prelude::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     strategy: Strategy::Latency,
                 }),
             )
-            .with_layer(Layer::new(format!("relu{}", i + 1), Op::ReLU(NoParams {})));
+            .with_layer(Layer::new(format!("relu{}", i + 1), Op::relu()));
     }
     net = net.with_layer(Layer::new(
         "output",

@@ -109,7 +109,7 @@ fn validate_fails_clearly_on_bad_input() {
 // ---------------------------------------------------------------------------------------------
 
 use hwnas::core::rng::{Random, SplitMix64};
-use hwnas::ir::{Dense, Layer, Network, NoParams, Op, Tensor};
+use hwnas::ir::{Dense, Layer, Network, Op, Tensor};
 
 /// Runs `hwnas` in `cwd` (every path argument is then relative to it).
 fn hwnas_in(cwd: &Path, args: &[&str]) -> Output {
@@ -154,7 +154,7 @@ fn small_net(name: &str, input_type: &str) -> Network {
                 use_bias: true,
             }),
         ))
-        .with_layer(Layer::new("relu1", Op::ReLU(NoParams {})))
+        .with_layer(Layer::new("relu1", Op::relu()))
         .with_layer(Layer::new(
             "fc2",
             Op::Dense(Dense {
@@ -442,7 +442,7 @@ fn a_network_without_parameters_is_emulated_and_emitted() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     Network::new("only_relu", vec![3], "ap_fixed<8,4>".parse().unwrap())
-        .with_layer(Layer::new("relu", Op::ReLU(NoParams {})))
+        .with_layer(Layer::new("relu", Op::relu()))
         .save(&d.join("relu.json"))
         .unwrap();
     std::fs::write(d.join("x.csv"), "-1.5,0.25,3\n").unwrap();

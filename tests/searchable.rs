@@ -430,3 +430,112 @@ fn crate_path_and_default_name() {
     assert_eq!((b.out.units, b.out.weight_bits), (3, Some(5)));
     assert_eq!(b.to_arch().to_string(), "out.width=3 out.weight_bits=5");
 }
+
+/// The activations (issue 17): each one a field type, its fixed hyper-parameters in
+/// `#[layer(...)]`; Sigmoid after width decisions (masked channels must stay zero).
+#[hwnas::searchable(input = (6,))]
+pub struct Activations {
+    #[layer(units = [4, 8])]
+    fc1: Dense,
+    sig: Sigmoid,
+    #[layer(units = [4, 8])]
+    fc2: Dense,
+    #[layer(table_size = 512)]
+    tanh: Tanh,
+    #[layer(units = 6)]
+    fc3: Dense,
+    #[layer(alpha = 0.5)]
+    elu: ELU,
+    prelu: PReLU,
+    #[layer(units = 3)]
+    fc4: Dense,
+    soft: Softmax,
+}
+
+#[test]
+fn activations_expand_train_derive_and_emulate() {
+    use hwnas::ir::{Activation, Elu, NoParams, Softmax, Table};
+    let by_hand = SpaceSpec::builder("activations", vec![6])
+        .layer(LayerSpec::dense("fc1", &[4, 8]))
+        .layer(LayerSpec::activation(
+            "sig",
+            Activation::Sigmoid(Table::default()),
+        ))
+        .layer(LayerSpec::dense("fc2", &[4, 8]))
+        .layer(LayerSpec::activation(
+            "tanh",
+            Activation::Tanh(Table {
+                table_size: 512,
+                ..Table::default()
+            }),
+        ))
+        .layer(LayerSpec::dense("fc3", &[6]))
+        .layer(LayerSpec::activation(
+            "elu",
+            Activation::ELU(Elu {
+                alpha: 0.5,
+                ..Elu::default()
+            }),
+        ))
+        .layer(LayerSpec::activation(
+            "prelu",
+            Activation::PReLU(NoParams {}),
+        ))
+        .layer(LayerSpec::dense("fc4", &[3]))
+        .layer(LayerSpec::activation(
+            "soft",
+            Activation::Softmax(Softmax::default()),
+        ))
+        .build()
+        .unwrap();
+    assert_eq!(Activations::space().unwrap(), by_hand);
+    assert_eq!(Activations::baseline().soft, layers::Activation);
+
+    // Train the narrowest member (masks active before Sigmoid and Softmax) and derive it.
+    let dev = Default::default();
+    let cfg = TrainConfig {
+        epochs: 2,
+        batch_size: 8,
+        ..Default::default()
+    };
+    let (train, val) = (tiny_data(32, 6, 7), tiny_data(16, 6, 8));
+    let three = |d: &Dataset| {
+        let y = d.y.iter().flat_map(|&v| [v, 0.5 - v, 0.25]).collect();
+        Dataset::new(d.x.clone(), y, 6, 3).unwrap()
+    };
+    let (train, val) = (three(&train), three(&val));
+    let mut net = Supernet::<B>::of::<Activations>(&dev, 3).unwrap();
+    let idx = vec![0, 0];
+    let h = train_fixed(&mut net, &idx, &train, &val, &cfg).unwrap();
+    assert!(h.iter().all(|e| e.train_loss.is_finite()), "{h:?}");
+    let ir = derive(&net, &idx, &val).unwrap();
+    let a = ir.analyze().unwrap();
+    assert_eq!(a.layers[1].output_shape, [4], "sig after the narrow fc1");
+    assert_eq!(a.output_shape(), [3]);
+    let alpha = &ir.weights["prelu.alpha"];
+    assert_eq!(alpha.shape, [6]);
+    assert!(
+        alpha.data.iter().any(|&v| v != 0.25),
+        "the slopes trained: {:?}",
+        alpha.data
+    );
+
+    // The float forward of the derived network is a softmax over the 3 outputs: rows sum to
+    // 1, and the bit-exact emulation of its firmware agrees within the tables' resolution.
+    let float = hwnas::search::supernet_from_network::<B>(&ir, &dev).unwrap();
+    let (pred, _, _) = hwnas::search::predict(&float, &[], &val, 16);
+    for row in pred.chunks(3) {
+        let s: f32 = row.iter().sum();
+        assert!((s - 1.0).abs() < 1e-3, "softmax row {row:?} sums to {s}");
+    }
+    let q = hwnas::hls::model::QNetwork::from_network(&ir).unwrap();
+    let emu = hwnas::hls::emulate::Emulator::new(&q).unwrap();
+    let x: Vec<f64> = val.x.iter().map(|&v| f64::from(v)).collect();
+    let out = emu.run_f64(&x).unwrap();
+    let worst = out
+        .iter()
+        .zip(&pred)
+        .map(|(a, &b)| (a - f64::from(b)).abs())
+        .fold(0.0, f64::max);
+    assert!(worst < 0.1, "emulator vs float: worst {worst}");
+}

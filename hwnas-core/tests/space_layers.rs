@@ -8,7 +8,7 @@
 //! which must predict the same values (tolerance 1e-4).
 
 use hwnas_core::Error;
-use hwnas_core::ir::{Network, Op, Padding};
+use hwnas_core::ir::{Activation, Network, Op, Padding};
 use hwnas_core::rng::{Random, SplitMix64};
 use hwnas_core::search::*;
 use hwnas_core::space::*;
@@ -118,7 +118,7 @@ fn reference(net: &Network, sample: &[f32]) -> Vec<f32> {
                 c.padding,
             ),
             Op::Conv2D(c) => conv(&x, wt("weight"), wt("bias"), c.kernel, c.stride, c.padding),
-            Op::ReLU(_) => Map {
+            Op::Activation(Activation::ReLU(_)) => Map {
                 data: x.data.iter().map(|v| v.max(0.0)).collect(),
                 shape: x.shape,
             },

@@ -8,6 +8,7 @@
 #ifndef HWNAS_STREAM_H_
 #define HWNAS_STREAM_H_
 
+#include "hwnas_activation.h"
 #include "hwnas_common.h"
 #include "hwnas_dense.h"
 #include "hwnas_pooling.h"

@@ -15,6 +15,7 @@
 //!   [`reports`]: `<top>_csynth.xml` and `vivado_synth.rpt` parsers; [`calibration`]: fitting the
 //!   model to synthesis reports and the one-layer calibration suite.
 
+mod activation;
 pub mod ap_types;
 pub mod calibration;
 pub mod csim;

@@ -19,9 +19,8 @@ use std::time::Instant;
 use hwnas_core::cost::IoType;
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::{
-    BatchNorm, Conv1D, Conv2D, Dense, HlsKnobs, Layer, LeakyReLU, Network, NoParams, Op, Padding,
-    Pool1D, Pool2D, Precision, Strategy, Tensor, UpSampling1D, UpSampling2D, ZeroPadding1D,
-    ZeroPadding2D,
+    BatchNorm, Conv1D, Conv2D, Dense, HlsKnobs, Layer, Network, NoParams, Op, Padding, Pool1D,
+    Pool2D, Precision, Strategy, Tensor, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 };
 use hwnas_core::rng::{Random, SplitMix64};
 use hwnas_hls::csim::{self, CsimOptions};
@@ -119,10 +118,10 @@ fn dense(name: &str, units: usize) -> Layer {
     )
 }
 fn relu(name: &str) -> Layer {
-    Layer::new(name, Op::ReLU(NoParams {}))
+    Layer::new(name, Op::relu())
 }
 fn leaky(name: &str, alpha: f64) -> Layer {
-    Layer::new(name, Op::LeakyReLU(LeakyReLU { alpha }))
+    Layer::new(name, Op::leaky_relu(alpha))
 }
 fn flatten(name: &str) -> Layer {
     Layer::new(name, Op::Flatten(NoParams {}))

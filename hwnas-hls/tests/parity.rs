@@ -26,7 +26,7 @@ use hwnas_core::ir::Network;
 use hwnas_hls::csim::{self, CsimOptions};
 use hwnas_hls::emit::{self, HlsConfig};
 use hwnas_hls::emulate::Emulator;
-use hwnas_hls::model::{QNetwork, QOp};
+use hwnas_hls::model::{QActivation, QNetwork, QOp};
 use serde_json::Value;
 
 fn golden_root() -> PathBuf {
@@ -123,6 +123,7 @@ fn check_constants(g: &Golden) -> (usize, Vec<String>) {
                 v
             }
             QOp::Scale { scale, bias, .. } => vec![("scale", scale), ("bias", bias)],
+            QOp::Activation(QActivation::Prelu { alpha }) => vec![("param", alpha)],
             _ => continue,
         };
         for (key, t) in tensors {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use hwnas_core::cost::{CostModel, IoType, LayerConfig, Resources};
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::{
-    Conv2D, Dense, HlsKnobs, LayerTypes, Network, Op, Padding, Precision, Strategy,
+    Activation, Conv2D, Dense, HlsKnobs, LayerTypes, Network, Op, Padding, Precision, Strategy,
 };
 use hwnas_hls::calibration::{Sample, fit, median, predict, relative_error};
 use hwnas_hls::devices::Device;
@@ -265,7 +265,7 @@ fn whole_model_uncalibrated_defaults() {
                         result: Some(ty("ap_fixed<16,6>")),
                     }
                 }
-                Op::ReLU(_) if q6 => {
+                Op::Activation(Activation::ReLU(_)) if q6 => {
                     l.precision = Precision {
                         result: Some(ty("ap_fixed<7,1>")),
                         ..Precision::default()

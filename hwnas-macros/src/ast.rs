@@ -5,6 +5,7 @@
 use proc_macro2::{Span, TokenStream};
 use syn::{Data, DeriveInput, Fields, Ident, Type};
 
+use crate::activation::{Act, ActParams};
 use crate::attr::{Item, Scalar, ScalarKind, Value, parse_items};
 use crate::ctxt::Ctxt;
 use crate::layer::parse_layer;
@@ -23,8 +24,8 @@ pub enum Kind {
     MaxPool2D,
     AvgPool2D,
     BatchNorm,
-    ReLU,
-    LeakyReLU,
+    /// Any activation; [`Act`] says which.
+    Activation(Act),
     Flatten,
     UpSampling1D,
     UpSampling2D,
@@ -33,7 +34,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    const STRUCTURAL: [Kind; 15] = [
         Kind::Dense,
         Kind::Conv1D,
         Kind::Conv2D,
@@ -44,14 +45,19 @@ impl Kind {
         Kind::MaxPool2D,
         Kind::AvgPool2D,
         Kind::BatchNorm,
-        Kind::ReLU,
-        Kind::LeakyReLU,
         Kind::Flatten,
         Kind::UpSampling1D,
         Kind::UpSampling2D,
         Kind::ZeroPadding1D,
         Kind::ZeroPadding2D,
     ];
+
+    /// Every kind, activations last.
+    pub fn all() -> impl Iterator<Item = Kind> {
+        Kind::STRUCTURAL
+            .into_iter()
+            .chain(Act::ALL.into_iter().map(Kind::Activation))
+    }
 
     /// The spelling in a field's type.
     pub fn name(self) -> &'static str {
@@ -66,8 +72,7 @@ impl Kind {
             Kind::MaxPool2D => "MaxPool2D",
             Kind::AvgPool2D => "AvgPool2D",
             Kind::BatchNorm => "BatchNorm",
-            Kind::ReLU => "ReLU",
-            Kind::LeakyReLU => "LeakyReLU",
+            Kind::Activation(a) => a.name(),
             Kind::Flatten => "Flatten",
             Kind::UpSampling1D => "UpSampling1D",
             Kind::UpSampling2D => "UpSampling2D",
@@ -81,6 +86,7 @@ impl Kind {
         match self {
             Kind::Pool1D | Kind::MaxPool1D | Kind::AvgPool1D => "Pool1D",
             Kind::Pool2D | Kind::MaxPool2D | Kind::AvgPool2D => "Pool2D",
+            Kind::Activation(_) => "Activation",
             k => k.name(),
         }
     }
@@ -110,8 +116,8 @@ impl Kind {
             Kind::Pool1D | Kind::Pool2D => &["pool", "op"],
             Kind::MaxPool1D | Kind::AvgPool1D | Kind::MaxPool2D | Kind::AvgPool2D => &["pool"],
             Kind::BatchNorm => &["epsilon"],
-            Kind::LeakyReLU => &["alpha"],
-            Kind::ReLU | Kind::Flatten => &[],
+            Kind::Activation(a) => a.keys(),
+            Kind::Flatten => &[],
             Kind::UpSampling1D | Kind::UpSampling2D => &["size"],
             Kind::ZeroPadding1D | Kind::ZeroPadding2D => &["padding"],
         }
@@ -133,20 +139,23 @@ impl Kind {
             | Kind::AvgPool2D
             | Kind::UpSampling2D
             | Kind::ZeroPadding2D => Some(3),
-            Kind::BatchNorm | Kind::ReLU | Kind::LeakyReLU | Kind::Flatten => None,
+            Kind::BatchNorm | Kind::Activation(_) | Kind::Flatten => None,
         }
     }
 
     pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
+        Kind::all().find(|k| k.name() == name)
     }
 
     /// A suggestion for a misspelt or Keras/PyTorch name.
     pub fn suggest(name: &str) -> Option<Kind> {
         let norm = |s: &str| s.to_ascii_lowercase().replace('_', "");
         let n = norm(name);
-        if let Some(k) = Kind::ALL.into_iter().find(|k| norm(k.name()) == n) {
+        if let Some(k) = Kind::all().find(|k| norm(k.name()) == n) {
             return Some(k);
+        }
+        if let Some(a) = Act::alias(&n) {
+            return Some(Kind::Activation(a));
         }
         let k = match n.as_str() {
             "linear" | "fullyconnected" | "fc" => Kind::Dense,
@@ -215,7 +224,8 @@ pub struct Layer<'a> {
     pub window: Option<[usize; 2]>,
     /// Zero padding `[top, bottom, left, right]`.
     pub zeros: Option<[usize; 4]>,
-    pub alpha: Option<f64>,
+    /// An activation's `alpha` and `table_size`.
+    pub act: ActParams,
     pub epsilon: Option<f64>,
 }
 

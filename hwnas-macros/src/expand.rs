@@ -234,11 +234,7 @@ impl Layer<'_> {
                 Some(e) => quote!(#ls { epsilon: #e, ..#ls::batch_norm(#name) }),
                 None => quote!(#ls::batch_norm(#name)),
             },
-            Kind::ReLU => quote!(#ls::relu(#name)),
-            Kind::LeakyReLU => {
-                let a = self.alpha.unwrap_or(0.3);
-                quote!(#ls::leaky_relu(#name, #a))
-            }
+            Kind::Activation(a) => a.expand(&quote!(#krate::space::__private), &name, self.act),
             Kind::Flatten => quote!(#ls::flatten(#name)),
             Kind::UpSampling1D => {
                 let s = self.window.map_or(2, |w| w[1]);

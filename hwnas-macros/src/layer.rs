@@ -3,6 +3,7 @@
 use quote::ToTokens;
 use syn::{Ident, Type};
 
+use crate::activation::ActParams;
 use crate::ast::{Kind, Layer, Pad, PoolOp, Sp, Strategy};
 use crate::attr::{Item, Scalar, ScalarKind, Value, parse_items};
 use crate::ctxt::Ctxt;
@@ -38,7 +39,7 @@ impl<'a> Layer<'a> {
             optional: None,
             window: None,
             zeros: None,
-            alpha: None,
+            act: ActParams::default(),
             epsilon: None,
         }
     }
@@ -173,7 +174,21 @@ impl<'a> Layer<'a> {
                 }
             }
             "alpha" => {
-                self.alpha = number(cx, item, "the slope is a fixed hyper-parameter");
+                self.act.alpha = number(cx, item, "it is a fixed hyper-parameter");
+            }
+            "table_size" => {
+                let why = "the lookup table is fixed";
+                if let Some(n) = single(cx, item, why).and_then(|s| positive(cx, s, "`table_size`"))
+                {
+                    if n.is_power_of_two() && (2..=1 << 20).contains(&n) {
+                        self.act.table_size = Some(n);
+                    } else {
+                        cx.error_spanned_by(
+                            item.value_tokens(),
+                            format!("`table_size` must be a power of two between 2 and 2^20 (got {n})"),
+                        );
+                    }
+                }
             }
             "epsilon" => {
                 if let Some(e) = number(cx, item, "it is a fixed hyper-parameter") {
@@ -229,7 +244,7 @@ pub fn parse_layer<'a>(cx: &Ctxt, field: &'a syn::Field) -> Option<Layer<'a>> {
     }
     let name = seg.ident.to_string();
     let Some(kind) = Kind::from_name(&name) else {
-        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        let all: Vec<&str> = Kind::all().map(|k| k.name()).collect();
         let hint = match Kind::suggest(&name) {
             Some(k) => format!("; did you mean `{}`?", k.name()),
             None => format!("; expected one of {}", all.join(", ")),

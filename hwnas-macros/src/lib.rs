@@ -10,6 +10,7 @@
 
 use proc_macro::TokenStream;
 
+mod activation;
 mod ast;
 mod attr;
 mod check;
@@ -72,8 +73,10 @@ mod values;
 /// | `Pool1D`, `Pool2D` | `pool` (default 2), `op` (`[max, avg]`; default `max`) |
 /// | `MaxPool1D`, `AvgPool1D`, `MaxPool2D`, `AvgPool2D` | `pool` (default 2) |
 /// | `BatchNorm` | `epsilon` (default 1e-3) |
-/// | `ReLU`, `Flatten` | none |
+/// | `ReLU`, `PReLU`, `Flatten` | none |
 /// | `LeakyReLU` | `alpha` (default 0.3) |
+/// | `ELU` | `alpha` (default 1.0), `table_size` (default 1024) |
+/// | `Sigmoid`, `Tanh`, `Softmax` | `table_size` (default 1024; a power of two) |
 /// | `UpSampling1D`, `UpSampling2D` | `size` (default 2) |
 /// | `ZeroPadding1D`, `ZeroPadding2D` | `padding` (default 1) |
 ///
@@ -85,7 +88,7 @@ mod values;
 /// `valid`, or a number `n`, which adds a `ZeroPadding` layer named `<field>_pad` with `n`
 /// zeros on every side before a `valid` convolution), `pool`/`size` (`n` or `(h, w)` for 2-D),
 /// `padding` of zero-padding layers (`n`, `(left, right)` in 1-D, `(h, w)` or
-/// `(top, bottom, left, right)` in 2-D), `alpha`, `epsilon`. Aliases: `kernel_size`,
+/// `(top, bottom, left, right)` in 2-D), `alpha`, `epsilon`, `table_size`. Aliases: `kernel_size`,
 /// `strides`, `pool_size`, `reuse_factor`.
 ///
 /// Other field attributes allowed: `doc`, `serde`, `cfg_attr` and lint attributes; attributes
@@ -98,7 +101,7 @@ mod values;
 ///    `Dense { units, weight_bits: Option<u32>, result_bits: Option<u32>, reuse_factor: u32,
 ///    strategy: Strategy, enabled: bool }`, `Conv1D`/`Conv2D` (the same with `filters` and
 ///    `kernel`), `Pool1D`/`Pool2D { op: PoolKind }` (for every pooling type), and unit structs
-///    `BatchNorm`, `ReLU`, `LeakyReLU`, `Flatten`, `UpSampling1D`, `UpSampling2D`,
+///    `BatchNorm`, `Activation` (every activation), `Flatten`, `UpSampling1D`, `UpSampling2D`,
 ///    `ZeroPadding1D`, `ZeroPadding2D`. A value of the struct is one architecture:
 ///    `arch.conv1.filters`.
 /// 2. `impl hwnas::space::SearchSpace for Calo` (re-exported as `hwnas::SearchSpace`) with:

@@ -120,6 +120,12 @@ def keras_layer(spec):
         return L.Activation('relu', name=n)
     if k == 'LeakyReLU':
         return L.LeakyReLU(negative_slope=spec.get('alpha', 0.3), name=n)
+    if k in ('Sigmoid', 'Tanh', 'Softmax'):
+        return L.Activation(k.lower(), name=n)
+    if k == 'ELU':
+        return L.ELU(alpha=spec.get('alpha', 1.0), name=n)
+    if k == 'PReLU':
+        return L.PReLU(name=n)
     if k == 'Flatten':
         return L.Flatten(name=n)
     if k == 'UpSampling1D':
@@ -160,6 +166,10 @@ def make_weights(model, specs, rng, gain):
             layer.set_weights([gamma, beta, mean, var])
             for pn, arr in (('gamma', gamma), ('beta', beta), ('mean', mean), ('variance', var)):
                 tensors[f'{spec["name"]}.{pn}'] = arr
+        elif k == 'PReLU':
+            alpha = rng.uniform(-0.5, 0.8, tuple(layer.alpha.shape)).astype(np.float32)
+            layer.set_weights([alpha])
+            tensors[f'{spec["name"]}.alpha'] = alpha.reshape(-1)
     return tensors
 
 
@@ -543,6 +553,33 @@ def networks():
     nets.append(net('conv1d_fixed32_lossless', 'Conv1D ap_fixed<32,16> everywhere, lossless accumulators and '
                     'results (68 bits), granularity name; output ap_fixed<48,24>', [8, 2], layers,
                     default='ap_fixed<32,16>', seed=12, gain=2.0, in_scale=8.0))
+    # The table-based activations (issue 17): hls4ml's default tables (1024 entries of
+    # ap_fixed<18,8>; softmax 'stable' with ap_fixed<18,8,AP_RND,AP_SAT> tables and sums).
+    layers = [
+        {'name': 'fc1', 'kind': 'Dense', 'units': 24},
+        {'name': 'sig1', 'kind': 'Sigmoid'},
+        {'name': 'fc2', 'kind': 'Dense', 'units': 16},
+        {'name': 'tanh2', 'kind': 'Tanh'},
+        {'name': 'fc3', 'kind': 'Dense', 'units': 12},
+        {'name': 'elu3', 'kind': 'ELU', 'alpha': 1.0},
+        {'name': 'fc4', 'kind': 'Dense', 'units': 12},
+        {'name': 'prelu4', 'kind': 'PReLU'},
+        {'name': 'fc5', 'kind': 'Dense', 'units': 10},
+        {'name': 'elu5', 'kind': 'ELU', 'alpha': 0.5},
+        # A narrow result so that the softmax's tables see distinct addresses (with the lossless
+        # ap_fixed<37,17> every max - x would read entry 0), and the exp table is capped at
+        # 2^9 entries.
+        {'name': 'out', 'kind': 'Dense', 'units': 5, 'precision': {'result': 'ap_fixed<10,4>'}},
+        {'name': 'softmax', 'kind': 'Softmax'},
+    ]
+    nets.append(net('activations_name', 'MLP through Sigmoid, Tanh, ELU (alpha 1 and 0.5), PReLU and a final '
+                    'Softmax, hls4ml default tables, granularity name, default ap_fixed<16,6>',
+                    [16], layers, seed=13, gain=2.0, in_scale=3.0))
+    nets.append(net('activations_name_stream', 'activations_name in io_stream', [16], layers, io='io_stream',
+                    seed=13, gain=2.0, in_scale=3.0))
+    nets.append(net('activations_model', 'activations_name, granularity model (every type the default)', [16],
+                    [{k: v for k, v in spec.items() if k != 'precision'} for spec in layers], granularity='model',
+                    seed=13, gain=2.0, in_scale=3.0))
     return nets
 
 

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::op::Op;
+use super::op::{Activation, Op, Structural};
 use crate::fixed::FixedType;
 
 /// The fixed-point types of one layer's tensors. Every field is optional in the document; a
@@ -168,14 +168,34 @@ impl<'de> Deserialize<'de> for Layer {
             }
         }
         let hls: HlsKnobs = serde_json::from_value(knobs.into()).map_err(ctx)?;
-        if !map.contains_key("kind") {
+        let kind = match map.get("kind") {
+            Some(serde_json::Value::String(k)) => k.clone(),
+            Some(other) => {
+                return Err(D::Error::custom(format!(
+                    "layer `{name}`: `kind` must be a string such as \"Dense\", found {other}"
+                )));
+            }
+            None => {
+                return Err(D::Error::custom(format!(
+                    "layer `{name}` has no `kind`; use one of {}",
+                    Op::all_kinds()
+                )));
+            }
+        };
+        // Activations are read on their own so that a wrong key is reported against their
+        // keys (the `Op` enum reads them as an untagged variant, whose errors say less).
+        let op = if Activation::KINDS.contains(&kind.as_str()) {
+            Op::Activation(serde_json::from_value(map.into()).map_err(ctx)?)
+        } else if Op::STRUCTURAL_KINDS.contains(&kind.as_str()) {
+            serde_json::from_value::<Structural>(map.into())
+                .map_err(ctx)?
+                .into()
+        } else {
             return Err(D::Error::custom(format!(
-                "layer `{name}` has no `kind`; use one of Dense, Conv1D, Conv2D, MaxPool1D, \
-                 MaxPool2D, AvgPool1D, AvgPool2D, BatchNorm, ReLU, LeakyReLU, Flatten, \
-                 UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D"
+                "layer `{name}`: unknown layer kind `{kind}`; use one of {}",
+                Op::all_kinds()
             )));
-        }
-        let op: Op = serde_json::from_value(map.into()).map_err(ctx)?;
+        };
         Ok(Layer {
             name,
             op,

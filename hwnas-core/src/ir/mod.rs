@@ -32,8 +32,9 @@ pub use layer::{HlsKnobs, Layer, Precision, Strategy};
 pub use network::Network;
 pub(crate) use network::{is_c_identifier, layer_name_problem};
 pub use op::{
-    AxisWindow, BatchNorm, Conv1D, Conv2D, Dense, LeakyReLU, NoParams, Op, Padding, Pool1D, Pool2D,
-    UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
+    Activation, AxisWindow, BatchNorm, Conv1D, Conv2D, Dense, Elu, LeakyReLU, NoParams, Op,
+    Padding, Pool1D, Pool2D, Softmax, Table, UpSampling1D, UpSampling2D, ZeroPadding1D,
+    ZeroPadding2D,
 };
 pub use preset::{TypePreset, hls4ml_constant_type, hwnas_alpha_type};
 pub use weights::{Tensor, Weights};

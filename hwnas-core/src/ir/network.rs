@@ -18,7 +18,7 @@ use crate::{Error, Result};
 ///
 /// let net = Network::new("tiny", vec![16], "ap_fixed<16,6>".parse()?)
 ///     .with_layer(Layer::new("fc1", Op::Dense(Dense { units: 8, use_bias: true })))
-///     .with_layer(Layer::new("relu1", Op::ReLU(NoParams {})))
+///     .with_layer(Layer::new("relu1", Op::relu()))
 ///     .with_layer(Layer::new("out", Op::Dense(Dense { units: 1, use_bias: true })));
 /// let a = net.analyze()?;
 /// assert_eq!(a.output_shape(), &[1]);

@@ -93,7 +93,7 @@ fn shapes_flow_through_every_layer_kind() {
             }),
         ))
         .with_layer(Layer::new("bn", Op::BatchNorm(BatchNorm { epsilon: 1e-3 })))
-        .with_layer(Layer::new("lrelu", Op::LeakyReLU(LeakyReLU { alpha: 0.1 })))
+        .with_layer(Layer::new("lrelu", Op::leaky_relu(0.1)))
         .with_layer(Layer::new(
             "maxp",
             Op::MaxPool2D(Pool2D {
@@ -112,7 +112,7 @@ fn shapes_flow_through_every_layer_kind() {
         ))
         .with_layer(Layer::new("flat", Op::Flatten(NoParams {})))
         .with_layer(Layer::new("fc", dense(6)))
-        .with_layer(Layer::new("relu", Op::ReLU(NoParams {})));
+        .with_layer(Layer::new("relu", Op::relu()));
     let a = net.analyze().unwrap();
     let shapes: Vec<Vec<usize>> = a.layers.iter().map(|l| l.output_shape.clone()).collect();
     assert_eq!(
@@ -139,6 +139,41 @@ fn shapes_flow_through_every_layer_kind() {
     assert_eq!(a.layers[2].windows[1].pad_begin, 1);
     // Dense after Flatten takes h*w*c inputs.
     assert_eq!(a.layers[8].weight_shapes[0].1, vec![48, 6]);
+
+    // Activations on a map: same shape; PReLU has one slope per channel; the JSON round trip
+    // keeps each one's kind and settings.
+    let acts = Network::new("acts", vec![3, 2, 5], ty("ap_fixed<8,3>"))
+        .with_layer(Layer::new(
+            "sig",
+            Op::Activation(Activation::Sigmoid(Table::default())),
+        ))
+        .with_layer(Layer::new(
+            "tanh",
+            Op::Activation(Activation::Tanh(Table {
+                table_size: 256,
+                table_t: ty("ap_fixed<12,2>"),
+            })),
+        ))
+        .with_layer(Layer::new(
+            "elu",
+            Op::Activation(Activation::ELU(Elu::default())),
+        ))
+        .with_layer(Layer::new(
+            "prelu",
+            Op::Activation(Activation::PReLU(NoParams {})),
+        ))
+        .with_layer(Layer::new(
+            "soft",
+            Op::Activation(Activation::Softmax(Softmax::default())),
+        ));
+    let a = acts.analyze().unwrap();
+    assert!(a.layers.iter().all(|l| l.output_shape == [3, 2, 5]));
+    assert_eq!(a.layers[3].weight_shapes, vec![("alpha", vec![5])]);
+    assert_eq!(a.layers[3].params, 5);
+    assert_eq!(a.total_params(), 5);
+    let text = acts.to_json_string(None).unwrap();
+    let back = Network::from_json_str(&text, "acts.json", None).unwrap();
+    assert_eq!(back, acts);
 
     let seq = Network::new("seq", vec![20, 2], ty("ap_fixed<8,3>"))
         .with_layer(Layer::new("up", Op::UpSampling1D(UpSampling1D { size: 2 })))
@@ -210,7 +245,7 @@ fn types_follow_the_hls4ml_rules() {
             }),
         ))
         .with_layer(Layer::new("flat", Op::Flatten(NoParams {})))
-        .with_layer(Layer::new("relu", Op::ReLU(NoParams {})));
+        .with_layer(Layer::new("relu", Op::relu()));
     let a = net.analyze().unwrap();
     assert_eq!(a.layers[0].types.accum, Some(ty("ap_fixed<24,10>")));
     assert_eq!(a.layers[0].types.result, ty("ap_fixed<16,6>"));
@@ -288,7 +323,7 @@ fn bad_documents_get_clear_errors() {
         ),
         (
             doc(r#"{"name": "x", "kind": "Dense3", "units": 4}"#),
-            "layer `x`: unknown variant `Dense3`, expected one of `Dense`, `Conv1D`",
+            "layer `x`: unknown layer kind `Dense3`; use one of Dense, Conv1D",
         ),
         (
             doc(r#"{"name": "x", "units": 4}"#),
@@ -365,6 +400,45 @@ fn bad_documents_get_clear_errors() {
         (
             doc(r#"{"name": "r", "kind": "ReLU"}"#).replace("\"n\"", "\"my net\""),
             "the network name `my net` must be a C identifier",
+        ),
+        // Activations are read on their own: their keys, their rules.
+        (
+            doc(r#"{"name": "e", "kind": "ELU", "beta": 1}"#),
+            "layer `e`: unknown field `beta`, expected one of `alpha`, `table_size`, `table_t`",
+        ),
+        (
+            doc(r#"{"name": "s", "kind": "Sigmoid", "table_size": 1000}"#),
+            "layer 0 `s` (Sigmoid): `table_size` must be a power of two between 2 and 2^20, got \
+             1000",
+        ),
+        (
+            doc(r#"{"name": "s", "kind": "Tanh", "table_t": "ap_fixed<0,1>"}"#),
+            "invalid fixed-point type ap_fixed<0,..>",
+        ),
+        (
+            doc(
+                r#"{"name": "f", "kind": "Flatten"}, {"name": "d", "kind": "Dense", "units": 1}, {"name": "s", "kind": "Softmax"}"#,
+            ),
+            "layer 2 `s` (Softmax): Softmax normalises the last axis, which needs at least 2 \
+             values; the input has shape [1]",
+        ),
+        (
+            doc(r#"{"name": "s", "kind": "Softmax", "precision": {"weight": "ap_fixed<8,2>"}}"#),
+            "Softmax only has a sum (`accum`) and a result type",
+        ),
+        (
+            doc(r#"{"name": "p", "kind": "PReLU", "precision": {"accum": "ap_fixed<8,2>"}}"#),
+            "PReLU only has slopes (`weight`) and a result",
+        ),
+        (
+            doc(r#"{"name": "x", "kind": 3}"#),
+            "layer `x`: `kind` must be a string such as \"Dense\", found 3",
+        ),
+        (
+            doc(r#"{"name": "x", "kind": "Swish"}"#),
+            "layer `x`: unknown layer kind `Swish`; use one of Dense, Conv1D, Conv2D, MaxPool1D, \
+             MaxPool2D, AvgPool1D, AvgPool2D, BatchNorm, Flatten, UpSampling1D, UpSampling2D, \
+             ZeroPadding1D, ZeroPadding2D, ReLU, LeakyReLU, ELU, PReLU, Sigmoid, Tanh, Softmax",
         ),
     ];
     for (json, want) in cases {
@@ -560,7 +634,7 @@ fn names_the_generated_cpp_cannot_use_are_refused() {
 
 #[test]
 fn shape_and_count_overflow_is_an_error() {
-    let relu = || Layer::new("relu", Op::ReLU(NoParams {}));
+    let relu = || Layer::new("relu", Op::relu());
     // UpSampling1D by 2^62 of length 4 wrapped to [0, 1].
     let up = Network::new("up", vec![4, 1], ty("ap_fixed<8,3>"))
         .with_layer(Layer::new(

@@ -106,6 +106,12 @@ pub fn derive<B: AutodiffBackend>(
                     put(key, vec![chan.len()], chan.iter().map(|&c| v[c]).collect())?;
                 }
             }
+            (Op::Activation(a), ids) => {
+                for (key, id) in ids.channel_params(a) {
+                    let v = net.store.values(id);
+                    put(key, vec![chan.len()], chan.iter().map(|&c| v[c]).collect())?;
+                }
+            }
             (Op::Flatten(_), _) => {
                 let cmax = *net.shapes[li].0.last().unwrap_or(&1);
                 chan = (0..spatial)
@@ -182,8 +188,7 @@ pub fn supernet_from_network<B: AutodiffBackend>(
                 epsilon: bn.epsilon,
                 ..LayerSpec::batch_norm(n)
             },
-            Op::ReLU(_) => LayerSpec::relu(n),
-            Op::LeakyReLU(a) => LayerSpec::leaky_relu(n, a.alpha),
+            Op::Activation(a) => LayerSpec::activation(n, a.clone()),
             Op::Flatten(_) => LayerSpec::flatten(n),
         };
         if layer.op.has_kernel() {
@@ -257,6 +262,11 @@ pub fn supernet_from_network<B: AutodiffBackend>(
             }
             (Op::BatchNorm(_), LayerIds::BatchNorm(bn)) => {
                 for (key, id) in bn.named() {
+                    sn.store.set_values(id, get(key)?.data.clone());
+                }
+            }
+            (Op::Activation(a), ids) => {
+                for (key, id) in ids.channel_params(a) {
                     sn.store.set_values(id, get(key)?.data.clone());
                 }
             }

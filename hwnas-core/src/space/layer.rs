@@ -3,7 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::decision::{Choice, DecisionKind};
-use crate::ir::{Padding, Strategy};
+use crate::ir::{Activation, LeakyReLU, NoParams, Padding, Strategy};
+
+fn relu() -> Activation {
+    Activation::ReLU(NoParams {})
+}
 
 /// The kind of a searchable layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -21,10 +25,8 @@ pub enum LayerKind {
     Pool2D,
     /// Batch normalisation over the channels.
     BatchNorm,
-    /// `max(x, 0)`.
-    ReLU,
-    /// Leaky ReLU.
-    LeakyReLU,
+    /// An activation: [`LayerSpec::activation`] says which.
+    Activation,
     /// Reshape to 1-D in `h, w, c` order.
     Flatten,
     /// Nearest-neighbour upsampling of `[length][channels]`: every element repeated
@@ -93,8 +95,9 @@ pub struct LayerSpec {
     pub strategies: Vec<Strategy>,
     /// Whether the layer may be switched off (identity); only where shapes allow.
     pub optional: bool,
-    /// LeakyReLU slope.
-    pub alpha: f64,
+    /// The activation of an [`LayerKind::Activation`] layer (ignored by other kinds).
+    #[serde(default = "relu")]
+    pub activation: Activation,
     /// BatchNorm epsilon.
     pub epsilon: f64,
 }
@@ -119,7 +122,7 @@ impl LayerSpec {
             reuse_factors: vec![1],
             strategies: vec![Strategy::Latency],
             optional: false,
-            alpha: 0.3,
+            activation: relu(),
             epsilon: 1e-3,
         }
     }
@@ -183,17 +186,39 @@ impl LayerSpec {
         Self::new(name, LayerKind::BatchNorm)
     }
 
+    /// An activation layer: any [`Activation`] (its table settings included).
+    ///
+    /// ```
+    /// use hwnas_core::ir::{Activation, Table};
+    /// use hwnas_core::space::LayerSpec;
+    ///
+    /// let sigmoid = LayerSpec::activation("sig", Activation::Sigmoid(Table::default()));
+    /// assert_eq!(sigmoid.activation.kind(), "Sigmoid");
+    /// ```
+    pub fn activation(name: &str, activation: Activation) -> Self {
+        LayerSpec {
+            activation,
+            ..Self::new(name, LayerKind::Activation)
+        }
+    }
+
+    /// The layer's kind as a user writes it: the activation's own name (`"Sigmoid"`) for
+    /// activations, the [`LayerKind`] otherwise.
+    pub fn kind_name(&self) -> String {
+        match self.kind {
+            LayerKind::Activation => self.activation.kind().to_string(),
+            k => format!("{k:?}"),
+        }
+    }
+
     /// ReLU.
     pub fn relu(name: &str) -> Self {
-        Self::new(name, LayerKind::ReLU)
+        Self::activation(name, relu())
     }
 
     /// Leaky ReLU with slope `alpha`.
     pub fn leaky_relu(name: &str, alpha: f64) -> Self {
-        LayerSpec {
-            alpha,
-            ..Self::new(name, LayerKind::LeakyReLU)
-        }
+        Self::activation(name, Activation::LeakyReLU(LeakyReLU { alpha }))
     }
 
     /// Flatten (`h, w, c` order).

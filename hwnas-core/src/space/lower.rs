@@ -7,8 +7,8 @@ use super::spec::SpaceSpec;
 use crate::Result;
 use crate::fixed::FixedType;
 use crate::ir::{
-    BatchNorm, Conv1D, Conv2D, Dense, HlsKnobs, Layer, LeakyReLU, Network, NoParams, Op, Padding,
-    Pool1D, Pool2D, Precision, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
+    BatchNorm, Conv1D, Conv2D, Dense, HlsKnobs, Layer, Network, NoParams, Op, Padding, Pool1D,
+    Pool2D, Precision, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 };
 
 impl SpaceSpec {
@@ -111,7 +111,7 @@ impl SpaceSpec {
                 LayerKind::Pool1D | LayerKind::Pool2D if pool == PoolKind::Avg => {
                     precision.result = Some(current);
                 }
-                LayerKind::BatchNorm | LayerKind::ReLU | LayerKind::LeakyReLU => {
+                LayerKind::BatchNorm | LayerKind::Activation => {
                     precision.result = Some(current);
                 }
                 _ => {}
@@ -172,8 +172,7 @@ impl LayerSpec {
             LayerKind::BatchNorm => Op::BatchNorm(BatchNorm {
                 epsilon: self.epsilon,
             }),
-            LayerKind::ReLU => Op::ReLU(NoParams {}),
-            LayerKind::LeakyReLU => Op::LeakyReLU(LeakyReLU { alpha: self.alpha }),
+            LayerKind::Activation => Op::Activation(self.activation.clone()),
             LayerKind::Flatten => Op::Flatten(NoParams {}),
             LayerKind::UpSampling1D => Op::UpSampling1D(UpSampling1D { size: self.size[1] }),
             LayerKind::UpSampling2D => Op::UpSampling2D(UpSampling2D { size: self.size }),

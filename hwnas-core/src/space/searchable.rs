@@ -257,8 +257,7 @@ pub mod layers {
 
     unit_layer!(
         BatchNorm: "A batch normalisation (no decisions).",
-        ReLU: "A ReLU (no decisions).",
-        LeakyReLU: "A leaky ReLU (no decisions; the slope is fixed).",
+        Activation: "An activation (no decisions; its hyper-parameters are fixed).",
         Flatten: "A flatten (no decisions).",
         UpSampling1D: "A 1-D upsampling (no decisions).",
         UpSampling2D: "A 2-D upsampling (no decisions).",
@@ -273,7 +272,8 @@ pub mod layers {
 pub mod __private {
     pub use crate::Error;
     pub use crate::fixed::FixedType;
-    pub use crate::ir::{Padding, Strategy};
+    pub use crate::ir::{Activation, Elu, LeakyReLU, NoParams, Padding, Softmax, Strategy, Table};
+    pub use crate::space::LayerSpec;
 
     use crate::Result;
     use crate::space::arch::Pick;

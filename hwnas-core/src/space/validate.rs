@@ -98,9 +98,10 @@ impl SpaceSpec {
             return Err(self.fail(
                 i,
                 format!(
-                    "stride = {} is set on a {:?} layer; only Conv1D and Conv2D have a stride, \
+                    "stride = {} is set on a {} layer; only Conv1D and Conv2D have a stride, \
                      remove it",
-                    l.stride, l.kind
+                    l.stride,
+                    l.kind_name()
                 ),
             ));
         }
@@ -129,9 +130,10 @@ impl SpaceSpec {
                 return Err(self.fail(
                     i,
                     format!(
-                        "upsampling size {:?} is set on a {:?} layer; only UpSampling layers \
+                        "upsampling size {:?} is set on a {} layer; only UpSampling layers \
                          have a size, remove it",
-                        l.size, l.kind
+                        l.size,
+                        l.kind_name()
                     ),
                 ));
             }
@@ -150,9 +152,10 @@ impl SpaceSpec {
             _ if l.pad != [0; 4] => Err(self.fail(
                 i,
                 format!(
-                    "zero padding {:?} is set on a {:?} layer; only ZeroPadding layers pad, use \
+                    "zero padding {:?} is set on a {} layer; only ZeroPadding layers pad, use \
                      a ZeroPadding layer before it",
-                    l.pad, l.kind
+                    l.pad,
+                    l.kind_name()
                 ),
             )),
             _ => Ok(()),

@@ -1,6 +1,6 @@
 //! The weight-sharing supernet.
 
-use burn::tensor::activation::{leaky_relu, relu, softmax};
+use burn::tensor::activation::softmax;
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::module::{avg_pool2d, conv2d, max_pool2d};
 use burn::tensor::ops::{ConvOptions, PadMode};
@@ -9,6 +9,7 @@ use burn::tensor::{Tensor, TensorData};
 use super::params::{Bound, Group, ParamStore, to_vec};
 use super::quant::{fake_quant, fake_quant_mix, integer_bits_for};
 use crate::fixed::FixedType;
+use crate::ir::Activation;
 use crate::rng::{Random, SplitMix64};
 use crate::space::{Choice, DecisionKind, LayerKind, PoolKind, SearchSpace, SpaceSpec};
 use crate::{Error, Result};
@@ -85,6 +86,24 @@ pub(crate) enum LayerIds {
     Kernel(KernelIds),
     /// Scale, shift and running statistics.
     BatchNorm(BnIds),
+    /// An activation's trained per-channel tensors (PReLU's slopes): `count` consecutive ids
+    /// from `first`, in [`Activation::channel_params`] order.
+    Channels { first: usize, count: usize },
+}
+
+impl LayerIds {
+    /// The ids of an activation's per-channel tensors with their IR names.
+    pub fn channel_params(self, a: &Activation) -> Vec<(&'static str, usize)> {
+        match self {
+            LayerIds::Channels { first, count } => a
+                .channel_params()
+                .iter()
+                .zip(first..first + count)
+                .map(|(&(name, _), id)| (name, id))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Weight of a batch's statistics in BatchNorm's running statistics (PyTorch's default).
@@ -186,6 +205,22 @@ impl<B: AutodiffBackend> Supernet<B> {
                     mean: add("mean", 0.0, Group::Buffer),
                     var: add("variance", 1.0, Group::Buffer),
                 })
+            } else if l.kind == LayerKind::Activation && !l.activation.channel_params().is_empty() {
+                let params = l.activation.channel_params();
+                let mut first = None;
+                for &(n, v) in params {
+                    let id = store.add(
+                        format!("{}.{n}", l.name),
+                        vec![cin],
+                        vec![v; cin],
+                        Group::Weight,
+                    );
+                    first.get_or_insert(id);
+                }
+                LayerIds::Channels {
+                    first: first.unwrap_or(0),
+                    count: params.len(),
+                }
             } else {
                 LayerIds::None
             };
@@ -520,14 +555,19 @@ impl<B: AutodiffBackend> Supernet<B> {
                     y
                 }
             }
-            (LayerKind::ReLU, _) => match act {
-                Act::Map(x) => Act::Map(relu(x)),
-                Act::Flat(x) => Act::Flat(relu(x)),
-            },
-            (LayerKind::LeakyReLU, _) => match act {
-                Act::Map(x) => Act::Map(leaky_relu(x, l.alpha)),
-                Act::Flat(x) => Act::Flat(leaky_relu(x, l.alpha)),
-            },
+            (LayerKind::Activation, ids) => {
+                let params: Vec<Tensor<B, 1>> = ids
+                    .channel_params(&l.activation)
+                    .into_iter()
+                    .map(|(_, id)| bound.leaves[id].clone())
+                    .collect();
+                // Masked channels stay zero (and out of a Softmax's sum).
+                let mask = pass.mask.clone();
+                match act {
+                    Act::Map(x) => Act::Map(l.activation.forward(x, 1, &params, mask)),
+                    Act::Flat(x) => Act::Flat(l.activation.forward(x, 1, &params, mask)),
+                }
+            }
             (LayerKind::UpSampling1D | LayerKind::UpSampling2D, _) => {
                 let Act::Map(x) = act else {
                     unreachable!("validated: upsampling needs a map")

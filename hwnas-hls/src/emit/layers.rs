@@ -9,7 +9,7 @@ use crate::model::{QLayer, QOp, QTensor, Window};
 
 /// What one layer contributes to the project.
 #[derive(Debug, Default)]
-pub(super) struct LayerCode {
+pub(crate) struct LayerCode {
     /// `typedef ... name;` lines for defines.h.
     pub typedefs: Vec<String>,
     /// `(file name, contents)` under `firmware/weights/`.
@@ -23,7 +23,7 @@ pub(super) struct LayerCode {
 }
 
 /// Names the layer's arrays and types use.
-pub(super) struct Names<'a> {
+pub(crate) struct Names<'a> {
     /// hls4ml-style index (input = 1, first layer = 2).
     pub index: usize,
     /// Type of the input array.
@@ -40,9 +40,24 @@ pub(super) struct Names<'a> {
     pub stream: Option<StreamShape>,
 }
 
+impl Names<'_> {
+    /// The template arguments of the layer function, scalar types (io_parallel) or pixel
+    /// types (io_stream), and the function's suffix (`""` or `"_stream"`).
+    pub(crate) fn template_types(&self) -> (String, String, &'static str) {
+        match &self.stream {
+            Some(st) => (
+                format!("hwnas::array<{}, {}>", self.in_t, st.in_chan),
+                format!("hwnas::array<{}, {}>", self.out_t, st.out_chan),
+                "_stream",
+            ),
+            None => (self.in_t.to_string(), self.out_t.to_string(), ""),
+        }
+    }
+}
+
 /// Pixels and values per pixel of a layer's input and output streams (io_stream).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct StreamShape {
+pub(crate) struct StreamShape {
     /// Input pixels.
     pub in_pixels: usize,
     /// Values per input pixel.
@@ -64,14 +79,14 @@ pub(super) fn pixels(shape: &[usize]) -> (usize, usize) {
 }
 
 /// Knobs after the project-wide overrides and reuse-factor snapping.
-pub(super) struct Knobs {
+pub(crate) struct Knobs {
     pub reuse: usize,
     pub strategy: Strategy,
     /// io_stream project.
     pub stream: bool,
 }
 
-fn typedef(t: &FixedType, name: &str) -> String {
+pub(crate) fn typedef(t: &FixedType, name: &str) -> String {
     format!("typedef {t} {name};")
 }
 
@@ -83,7 +98,7 @@ fn strategy(s: Strategy) -> &'static str {
 }
 
 /// A C++ `double` literal equal to the raw value's real value (exact: widths are at most 53).
-pub(super) fn literal(t: &FixedType, raw: i128) -> String {
+pub(crate) fn literal(t: &FixedType, raw: i128) -> String {
     let mut s = format!("{}", t.to_f64(raw));
     if !s.contains('.') && !s.contains("inf") && !s.contains("NaN") {
         s.push_str(".0");
@@ -107,7 +122,13 @@ fn push_values(s: &mut String, raw: &[i128], value: impl Fn(i128) -> String) {
 }
 
 /// A weight header: a `static const` array of exact constants.
-fn weight_file(var: &str, type_name: &str, what: &str, t: &QTensor, shape: &str) -> String {
+pub(crate) fn weight_file(
+    var: &str,
+    type_name: &str,
+    what: &str,
+    t: &QTensor,
+    shape: &str,
+) -> String {
     let (mut min, mut max, mut zeros) = (i128::MAX, i128::MIN, 0usize);
     for &r in &t.raw {
         let v = t.ty.raw_value(r);
@@ -150,7 +171,7 @@ fn weight_file(var: &str, type_name: &str, what: &str, t: &QTensor, shape: &str)
     s
 }
 
-fn members(s: &mut String, items: &[(&str, usize)]) {
+pub(crate) fn members(s: &mut String, items: &[(&str, usize)]) {
     for (k, v) in items {
         let _ = writeln!(s, "    static const unsigned {k} = {v};");
     }
@@ -256,15 +277,7 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
     let prefix = format!("layer{i}");
     let cfg = format!("config{i}");
     let (in_var, out_var) = (n.in_var, n.out_var);
-    // Template arguments: scalar types (io_parallel) or pixel types (io_stream).
-    let (in_t, out_t, sfx) = match &n.stream {
-        Some(st) => (
-            format!("hwnas::array<{}, {}>", n.in_t, st.in_chan),
-            format!("hwnas::array<{}, {}>", n.out_t, st.out_chan),
-            "_stream",
-        ),
-        None => (n.in_t.to_string(), n.out_t.to_string(), ""),
-    };
+    let (in_t, out_t, sfx) = n.template_types();
     // Stream members of the elementwise, Dense and Flatten configs.
     let pixel_members: Vec<(&str, usize)> = match &n.stream {
         Some(st) => vec![("n_pixels", st.in_pixels), ("pixel_size", st.in_chan)],
@@ -455,23 +468,8 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
                 ),
             );
         }
-        QOp::Relu | QOp::LeakyRelu { .. } => {
-            let _ = writeln!(s, "struct {cfg} {{");
-            members(&mut s, &[("n_in", l.n_in()), ("reuse_factor", k.reuse)]);
-            members(&mut s, &pixel_members);
-            c.include = "hwnas_activation.h";
-            let line = if let QOp::LeakyRelu { alpha_type, alpha } = &l.op {
-                let a_t = format!("{prefix}_alpha_t");
-                c.typedefs.push(typedef(alpha_type, &a_t));
-                let _ = writeln!(s, "    typedef {a_t} alpha_t;");
-                format!(
-                    "hwnas::leaky_relu{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {a_t}({}));",
-                    literal(alpha_type, *alpha)
-                )
-            } else {
-                format!("hwnas::relu{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});")
-            };
-            s.push_str("};\n");
+        QOp::Activation(a) => {
+            let line = a.emit(l, n, k, &mut c, &mut s);
             c.call = call(n, l.n_out(), line);
         }
         QOp::Flatten => {

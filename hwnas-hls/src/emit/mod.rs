@@ -22,7 +22,7 @@
 //! # Ok::<(), hwnas_hls::Error>(())
 //! ```
 
-mod layers;
+pub(crate) mod layers;
 mod render;
 
 use std::fmt::Write as _;

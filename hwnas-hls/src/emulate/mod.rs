@@ -133,7 +133,7 @@ impl<'a> Emulator<'a> {
     /// # use hwnas_hls::{emulate::Emulator, model::QNetwork};
     /// let mut net = Network::new("tiny", vec![2], "ap_fixed<8,4>".parse()?)
     ///     .with_layer(Layer::new("fc", Op::Dense(Dense { units: 1, use_bias: false })))
-    ///     .with_layer(Layer::new("relu", Op::ReLU(NoParams {})));
+    ///     .with_layer(Layer::new("relu", Op::relu()));
     /// net.weights.insert("fc.weight".into(), Tensor::new(vec![2, 1], vec![0.5, -1.0])?);
     /// let q = QNetwork::from_network(&net)?;
     /// let trace = Emulator::new(&q)?.trace(&q.quantize_inputs(&[1.0, 2.0]))?;
@@ -425,21 +425,7 @@ fn run_layer(l: &QLayer, plan: &Plan, x: &[i128], y: &mut [i128], scratch: &mut 
                 *out = res.cast_exact(sum, i64::from(f));
             }
         }
-        (QOp::Relu, _) => {
-            for (&xv, out) in x.iter().zip(y.iter_mut()) {
-                *out = if xv > 0 { cast(&res, xv, &inp) } else { 0 };
-            }
-        }
-        (QOp::LeakyRelu { alpha_type, alpha }, _) => {
-            let f = i64::from(inp.frac_bits() + alpha_type.frac_bits());
-            for (&xv, out) in x.iter().zip(y.iter_mut()) {
-                *out = if xv >= 0 {
-                    cast(&res, xv, &inp)
-                } else {
-                    res.cast_exact(FixedType::mul_raw(&inp, xv, alpha_type, *alpha), f)
-                };
-            }
-        }
+        (QOp::Activation(a), _) => a.run(&inp, &res, x, y),
         (QOp::Flatten, _) => y.copy_from_slice(x),
         (
             QOp::UpSampling {

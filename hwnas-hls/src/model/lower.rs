@@ -4,7 +4,7 @@ use hwnas_core::fixed::{FixedType, MAX_WIDTH, Rounding};
 use hwnas_core::ir::TypePreset;
 use hwnas_core::ir::{AxisWindow, LayerInfo, Network, Op};
 
-use super::{MAX_CONST_WIDTH, QLayer, QNetwork, QOp, QTensor, Window};
+use super::{MAX_CONST_WIDTH, QActivation, QLayer, QNetwork, QOp, QTensor, Window};
 use crate::{Error, Result};
 
 impl QNetwork {
@@ -153,14 +153,14 @@ impl QNetwork {
                         accum: if max { None } else { ty.accum },
                     }
                 }
-                Op::ReLU(_) => QOp::Relu,
-                Op::LeakyReLU(l) => {
-                    let alpha_type = ty.param.ok_or_else(|| fail("no alpha type".into()))?;
-                    QOp::LeakyRelu {
-                        alpha_type,
-                        alpha: alpha_type.quantize(l.alpha),
-                    }
-                }
+                Op::Activation(a) => QOp::Activation(
+                    QActivation::lower(a, ty, &info.input_shape, |param| {
+                        tensor(net, &layer.name, param)
+                            .map(|t| t.data.clone())
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(fail)?,
+                ),
                 Op::Flatten(_) => QOp::Flatten,
                 Op::UpSampling1D(u) => QOp::UpSampling {
                     one_d: true,
@@ -401,19 +401,12 @@ fn check_casts(l: &QLayer) -> std::result::Result<(), String> {
             wide("value x * scale + bias", i, f)?;
             bad("scaled value", (i + f).max(1) as u32, f, &l.result)
         }
-        QOp::LeakyRelu { alpha_type, .. } => {
-            wide(
-                "product with alpha",
-                input.integer + alpha_type.integer,
-                input.frac_bits() + alpha_type.frac_bits(),
-            )?;
-            bad("input", input.width, input.frac_bits(), &l.result)?;
-            bad(
-                "product with alpha",
-                input.width + alpha_type.width,
-                input.frac_bits() + alpha_type.frac_bits(),
-                &l.result,
-            )
+        QOp::Activation(a) => {
+            for (what, integer, frac) in a.products(&input) {
+                wide(what, integer, frac)?;
+                bad(what, (integer + frac).max(1) as u32, frac, &l.result)?;
+            }
+            bad("input", input.width, input.frac_bits(), &l.result)
         }
         QOp::Pool {
             accum: Some(acc), ..

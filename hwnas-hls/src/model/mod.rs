@@ -19,7 +19,7 @@
 //!   has fractional bits, read as a `double`, then `ap_fixed(double)`) and kept as a raw
 //!   integer; the writer prints each raw value as the exact decimal it stands for, so the C++
 //!   constants equal these integers bit for bit. LeakyReLU's `alpha` becomes a constant of the
-//!   type its preset resolves (see [`QOp::LeakyRelu`]).
+//!   type its preset resolves (see [`QActivation::LeakyRelu`]).
 //! * **1-D layers** are held as 2-D ones of height 1 (`[1][length][channels]`).
 //! * **Casts** that would abort the `ap_types` headers' debug assertion (see the NDEBUG note in
 //!   `hwnas_core::fixed::FixedType::cast_from`'s module) are refused with an error naming the layer.
@@ -30,6 +30,8 @@ mod lower;
 
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::HlsKnobs;
+
+pub use crate::activation::{QActivation, QSoftmax};
 
 /// Widest type whose values the writer prints exactly as decimal `double`s: weights, biases, the
 /// input and the output (the testbench reads and compares them as `double`s).
@@ -130,15 +132,8 @@ pub enum QOp {
         /// `[chan]`.
         bias: QTensor,
     },
-    /// `y = x > 0 ? cast(x) : 0`.
-    Relu,
-    /// `y = x >= 0 ? cast(x) : cast(x * alpha)`.
-    LeakyRelu {
-        /// The type `alpha` is quantised to.
-        alpha_type: FixedType,
-        /// Raw value of `alpha`.
-        alpha: i128,
-    },
+    /// An activation (see [`QActivation`]).
+    Activation(QActivation),
     /// A reshape to 1-D: no data changes.
     Flatten,
     /// Nearest-neighbour upsampling.
@@ -193,8 +188,7 @@ impl QOp {
             QOp::Pool { one_d: true, .. } => "AvgPool1D",
             QOp::Pool { .. } => "AvgPool2D",
             QOp::Scale { .. } => "BatchNorm",
-            QOp::Relu => "ReLU",
-            QOp::LeakyRelu { .. } => "LeakyReLU",
+            QOp::Activation(a) => a.kind(),
             QOp::Flatten => "Flatten",
             QOp::UpSampling { one_d: true, .. } => "UpSampling1D",
             QOp::UpSampling { .. } => "UpSampling2D",

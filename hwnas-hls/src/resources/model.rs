@@ -7,6 +7,7 @@ use hwnas_core::ir::{Network, Op, Strategy};
 use serde::{Deserialize, Serialize};
 
 use super::coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
+use crate::activation::ActivationCost;
 use crate::devices::{Device, DspKind};
 use crate::reuse::snap_reuse_factor;
 use crate::{Error, Result};
@@ -252,23 +253,27 @@ impl AnalyticModel {
             Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
                 self.pool(l, &p.pool, matches!(l.op, Op::AvgPool2D(_)))
             }
-            Op::ReLU(_) | Op::LeakyReLU(_) => {
-                let factor = if matches!(l.op, Op::LeakyReLU(_)) {
-                    2.0
-                } else {
-                    1.0
-                };
+            Op::Activation(a) => {
+                let cost = ActivationCost::of(a, t, in_ch);
                 let width = if stream { in_ch } else { elems(&l.input_shape) };
                 let mut f = Features::default();
-                f.lut[ACT] = factor * (width * in_bits as usize) as f64;
+                f.lut[ACT] = cost.logic_per_bit * (width * in_bits as usize) as f64;
                 f.ff[FF_ELEM] = (width * out_bits as usize) as f64;
+                if let Some((entries, bits)) = cost.table {
+                    // One ROM read per value: dual-port ROMs, one per two values.
+                    f.bram18 = width.div_ceil(2) as f64 * bram18(entries, bits as usize);
+                }
+                if let Some((a_bits, b_bits)) = cost.product {
+                    f.dsp = width as f64
+                        * f64::from(self.dsp_kind().slices_per_product(a_bits, b_bits));
+                }
                 // io_parallel: a sign test and a multiplexer (one LUT level) that HLS chains
-                // into the producer's last stage; io_stream: its own DATAFLOW process, one
-                // pixel per cycle behind a one-cycle stage.
+                // into the producer's last stage, plus a stage per table read or product;
+                // io_stream: its own DATAFLOW process, one pixel per cycle.
                 if stream {
-                    timing(&mut f, in_pos, 1.0);
+                    timing(&mut f, in_pos, 1.0 + cost.stages);
                 } else {
-                    f.latency_cycles = 0.0;
+                    f.latency_cycles = cost.stages;
                     f.ii = 1.0;
                 }
                 f

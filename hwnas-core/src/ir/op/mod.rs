@@ -9,7 +9,7 @@ mod pool;
 mod reshape;
 mod rules;
 
-pub use activation::LeakyReLU;
+pub use activation::{Activation, Elu, LeakyReLU, Softmax, Table};
 pub use batchnorm::BatchNorm;
 pub use conv::{Conv1D, Conv2D};
 pub use dense::Dense;
@@ -75,11 +75,55 @@ impl Padding {
 #[serde(deny_unknown_fields)]
 pub struct NoParams {}
 
-/// One layer operation. In JSON the variant is the `kind` key and its hyper-parameters sit beside
-/// it in the layer object (`{"kind": "Dense", "units": 64, ...}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind")]
-pub enum Op {
+/// Declares [`Op`] from its non-activation variants (written once): the enum with the
+/// activations as one untagged variant, the enum that reads a non-activation layer on its own
+/// (so that a wrong key is reported against the kind's keys), and the kind names.
+macro_rules! ops {
+    ($($(#[$doc:meta])* $variant:ident($ty:ty),)*) => {
+        /// One layer operation. In JSON the variant is the `kind` key and its hyper-parameters
+        /// sit beside it in the layer object (`{"kind": "Dense", "units": 64, ...}`).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind")]
+        pub enum Op {
+            $($(#[$doc])* $variant($ty),)*
+            /// An activation ([`Activation`]); in JSON its own `kind` (`"ReLU"`,
+            /// `"Sigmoid"`, ...).
+            #[serde(untagged)]
+            Activation(Activation),
+        }
+
+        /// The non-activation layers, read by their `kind` tag alone.
+        #[derive(Deserialize)]
+        #[serde(tag = "kind")]
+        pub(crate) enum Structural {
+            $($variant($ty),)*
+        }
+
+        impl From<Structural> for Op {
+            fn from(s: Structural) -> Op {
+                match s {
+                    $(Structural::$variant(x) => Op::$variant(x),)*
+                }
+            }
+        }
+
+        impl Op {
+            /// The `kind` names of the layers that are not activations
+            /// ([`Activation::KINDS`]).
+            pub const STRUCTURAL_KINDS: &[&str] = &[$(stringify!($variant),)*];
+
+            /// The `kind` name (`"Conv2D"`).
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Op::$variant(_) => stringify!($variant),)*
+                    Op::Activation(a) => a.kind(),
+                }
+            }
+        }
+    };
+}
+
+ops! {
     /// See [`Dense`].
     Dense(Dense),
     /// See [`Conv1D`].
@@ -96,10 +140,6 @@ pub enum Op {
     AvgPool2D(Pool2D),
     /// See [`BatchNorm`].
     BatchNorm(BatchNorm),
-    /// `y = max(x, 0)`.
-    ReLU(NoParams),
-    /// See [`LeakyReLU`].
-    LeakyReLU(LeakyReLU),
     /// Reshape to 1-D in `h, w, c` (channels-last) order.
     Flatten(NoParams),
     /// See [`UpSampling1D`].
@@ -113,25 +153,24 @@ pub enum Op {
 }
 
 impl Op {
-    /// The `kind` name (`"Conv2D"`).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Op::Dense(_) => "Dense",
-            Op::Conv1D(_) => "Conv1D",
-            Op::Conv2D(_) => "Conv2D",
-            Op::MaxPool1D(_) => "MaxPool1D",
-            Op::MaxPool2D(_) => "MaxPool2D",
-            Op::AvgPool1D(_) => "AvgPool1D",
-            Op::AvgPool2D(_) => "AvgPool2D",
-            Op::BatchNorm(_) => "BatchNorm",
-            Op::ReLU(_) => "ReLU",
-            Op::LeakyReLU(_) => "LeakyReLU",
-            Op::Flatten(_) => "Flatten",
-            Op::UpSampling1D(_) => "UpSampling1D",
-            Op::UpSampling2D(_) => "UpSampling2D",
-            Op::ZeroPadding1D(_) => "ZeroPadding1D",
-            Op::ZeroPadding2D(_) => "ZeroPadding2D",
-        }
+    /// Every `kind` name, for error messages.
+    pub fn all_kinds() -> String {
+        Op::STRUCTURAL_KINDS
+            .iter()
+            .chain(Activation::KINDS)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The ReLU activation (`Op::Activation(Activation::ReLU(NoParams {}))`).
+    pub fn relu() -> Self {
+        Op::Activation(Activation::ReLU(NoParams {}))
+    }
+
+    /// A leaky ReLU with slope `alpha` for negative inputs.
+    pub fn leaky_relu(alpha: f64) -> Self {
+        Op::Activation(Activation::LeakyReLU(LeakyReLU { alpha }))
     }
 
     /// Whether the layer multiplies by trained weights (Dense, Conv1D, Conv2D).

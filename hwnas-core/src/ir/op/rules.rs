@@ -100,7 +100,6 @@ impl TypeCx<'_> {
 impl Op {
     /// The IR rules of this layer's kind: the one place that maps an operation to its module.
     pub(crate) fn rules(&self) -> Box<dyn OpRules + '_> {
-        use super::activation::Relu;
         use super::pool::{Avg, Max};
         use super::reshape::Flatten;
         match self {
@@ -112,13 +111,12 @@ impl Op {
             Op::AvgPool1D(x) => Box::new(Avg(x)),
             Op::AvgPool2D(x) => Box::new(Avg(x)),
             Op::BatchNorm(x) => Box::new(x),
-            Op::ReLU(_) => Box::new(Relu),
-            Op::LeakyReLU(x) => Box::new(x),
             Op::Flatten(_) => Box::new(Flatten),
             Op::UpSampling1D(x) => Box::new(x),
             Op::UpSampling2D(x) => Box::new(x),
             Op::ZeroPadding1D(x) => Box::new(x),
             Op::ZeroPadding2D(x) => Box::new(x),
+            Op::Activation(a) => Box::new(a.rules()),
         }
     }
 }

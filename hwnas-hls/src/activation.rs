@@ -1,0 +1,559 @@
+//! Activations in the firmware, in one place: lowering from the IR (constants and lookup
+//! tables), bit-exact emulation, the C++ each one emits (`hls_lib/hwnas_activation.h`) and what
+//! the resource model charges for it.
+//!
+//! The table-based activations (Sigmoid, Tanh, ELU, Softmax) are hls4ml 1.3's Vivado
+//! implementations: the tables are computed in `float` exactly as `nnet_activation.h` computes
+//! them (the same libm calls), indexed with the same integer arithmetic, so that the emulator,
+//! hwnas's C simulation and hls4ml's C simulation agree bit for bit (the parity suite checks
+//! the last against hls4ml's own output).
+
+use std::fmt::Write as _;
+
+use hwnas_core::fixed::FixedType;
+use hwnas_core::ir::{Activation, LayerTypes};
+
+use crate::emit::layers::{Knobs, LayerCode, Names, members, typedef, weight_file};
+use crate::model::{QLayer, QTensor};
+
+/// An activation lowered for the firmware: constants quantised, tables computed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QActivation {
+    /// `y = x > 0 ? cast(x) : 0`.
+    Relu,
+    /// `y = x >= 0 ? cast(x) : cast(x * alpha)`.
+    LeakyRelu {
+        /// The type `alpha` is quantised to.
+        alpha_type: FixedType,
+        /// Raw value of `alpha`.
+        alpha: i128,
+    },
+    /// `y = x >= 0 ? cast(x) : cast(alpha * table[trunc(x * N / -8)])`.
+    Elu {
+        /// The type `alpha` is quantised to.
+        alpha_type: FixedType,
+        /// Raw value of `alpha`.
+        alpha: i128,
+        /// `exp(x) - 1` over `(-8, 0]`.
+        table: QTensor,
+    },
+    /// `y = x > 0 ? cast(x) : cast(alpha[c] * x)`, one slope per channel.
+    Prelu {
+        /// `[channels]`.
+        alpha: QTensor,
+    },
+    /// `y = cast(table[clamp(trunc(x * N / 16) + N / 2)])`.
+    Sigmoid {
+        /// `sigmoid` over `[-8, 8)`.
+        table: QTensor,
+    },
+    /// `y = cast(table[clamp(trunc(x * N / 8) + N / 2)])`.
+    Tanh {
+        /// `tanh` over `[-4, 4)`.
+        table: QTensor,
+    },
+    /// hls4ml's stable softmax over the last axis (see [`QSoftmax`]).
+    Softmax(QSoftmax),
+}
+
+/// The constants of a stable softmax.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QSoftmax {
+    /// Values per normalised slice (the last axis).
+    pub slice: usize,
+    /// Type of `max - x` (hls4ml's `inp_norm_t`).
+    pub norm: FixedType,
+    /// `exp(-d)` for `d` given by its top bits in `norm`.
+    pub exp_table: QTensor,
+    /// `1 / s` for `s` given by its top bits in `inv_inp`.
+    pub inv_table: QTensor,
+    /// Type of the exponentials and their sum.
+    pub accum: FixedType,
+    /// Type the sum is cast to before addressing the inverse table.
+    pub inv_inp: FixedType,
+}
+
+impl QActivation {
+    /// Lowers an IR activation with its resolved types; `weight` reads the layer's tensors
+    /// (PReLU's `alpha`). Returns why it cannot be lowered.
+    pub(crate) fn lower(
+        a: &Activation,
+        types: &LayerTypes,
+        input_shape: &[usize],
+        weight: impl Fn(&str) -> Result<Vec<f32>, String>,
+    ) -> Result<QActivation, String> {
+        let param = || types.param.ok_or_else(|| "no alpha type".to_string());
+        Ok(match a {
+            Activation::ReLU(_) => QActivation::Relu,
+            Activation::LeakyReLU(l) => {
+                let alpha_type = param()?;
+                QActivation::LeakyRelu {
+                    alpha_type,
+                    alpha: alpha_type.quantize(l.alpha),
+                }
+            }
+            Activation::ELU(e) => {
+                let alpha_type = param()?;
+                let table = e.table();
+                QActivation::Elu {
+                    alpha_type,
+                    alpha: alpha_type.quantize(e.alpha),
+                    table: build_table(&table.table_t, table.table_size, |ii, n| {
+                        let x = (-8.0 * ii as f64 / n as f64) as f32;
+                        f64::from(x.exp()) - 1.0
+                    }),
+                }
+            }
+            Activation::PReLU(_) => {
+                let ty = types.weight.ok_or("no slope (weight) type")?;
+                let alpha = weight("alpha")?;
+                let chan = *input_shape.last().unwrap_or(&1);
+                if alpha.len() != chan {
+                    return Err(format!(
+                        "`alpha` has {} values for {chan} channels",
+                        alpha.len()
+                    ));
+                }
+                QActivation::Prelu {
+                    alpha: QTensor {
+                        ty,
+                        raw: alpha.iter().map(|&v| ty.quantize_printed(v)).collect(),
+                    },
+                }
+            }
+            Activation::Sigmoid(t) => QActivation::Sigmoid {
+                table: build_table(&t.table_t, t.table_size, |ii, n| {
+                    let x = (16.0 * (ii as f64 - n as f64 / 2.0) / n as f64) as f32;
+                    f64::from((1.0 / f64::from(1.0 + (-x).exp())) as f32)
+                }),
+            },
+            Activation::Tanh(t) => QActivation::Tanh {
+                table: build_table(&t.table_t, t.table_size, |ii, n| {
+                    let x = (8.0 * (ii as f64 - n as f64 / 2.0) / n as f64) as f32;
+                    f64::from(x).tanh()
+                }),
+            },
+            Activation::Softmax(s) => {
+                let input = &types.input;
+                let norm = hwnas_core::ir::Softmax::norm_type(input);
+                let exp_size = s.exp_table_size(input);
+                let exp_table = build_table(&s.exp_table_t, exp_size, |i, n| {
+                    let x = top_bits_value(&norm, i, n) as f32;
+                    f64::from((-x).exp())
+                });
+                let inv_table = build_table(&s.inv_table_t, s.table_size, |i, n| {
+                    let x = top_bits_value(&s.inv_inp_t, i, n) as f32;
+                    f64::from(1.0 / x)
+                });
+                QActivation::Softmax(QSoftmax {
+                    slice: *input_shape.last().unwrap_or(&1),
+                    norm,
+                    exp_table,
+                    inv_table,
+                    accum: types.accum.ok_or("no accumulator type")?,
+                    inv_inp: s.inv_inp_t,
+                })
+            }
+        })
+    }
+
+    /// The IR `kind` it came from.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            QActivation::Relu => "ReLU",
+            QActivation::LeakyRelu { .. } => "LeakyReLU",
+            QActivation::Elu { .. } => "ELU",
+            QActivation::Prelu { .. } => "PReLU",
+            QActivation::Sigmoid { .. } => "Sigmoid",
+            QActivation::Tanh { .. } => "Tanh",
+            QActivation::Softmax(_) => "Softmax",
+        }
+    }
+
+    /// The exact intermediates the emulator computes in `i128`: `(what, integer bits,
+    /// fractional bits)`, for the lowering's width check.
+    pub(crate) fn products(&self, input: &FixedType) -> Vec<(&'static str, i32, i32)> {
+        let with = |what, t: &FixedType, by: &FixedType| {
+            (what, t.integer + by.integer, t.frac_bits() + by.frac_bits())
+        };
+        match self {
+            QActivation::LeakyRelu { alpha_type, .. } => {
+                vec![with("product with alpha", input, alpha_type)]
+            }
+            QActivation::Elu {
+                alpha_type, table, ..
+            } => vec![with(
+                "product of alpha and a table entry",
+                &table.ty,
+                alpha_type,
+            )],
+            QActivation::Prelu { alpha } => vec![with("product with alpha", input, &alpha.ty)],
+            QActivation::Softmax(s) => vec![with(
+                "product of an exponential and the inverse sum",
+                &s.accum,
+                &s.inv_table.ty,
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Runs the activation on one sample's canonical raw values.
+    pub(crate) fn run(&self, inp: &FixedType, res: &FixedType, x: &[i128], y: &mut [i128]) {
+        let cast = |v: i128| res.cast_exact(v, i64::from(inp.frac_bits()));
+        match self {
+            QActivation::Relu => {
+                for (&xv, out) in x.iter().zip(y.iter_mut()) {
+                    *out = if xv > 0 { cast(xv) } else { 0 };
+                }
+            }
+            QActivation::LeakyRelu { alpha_type, alpha } => {
+                let f = i64::from(inp.frac_bits() + alpha_type.frac_bits());
+                for (&xv, out) in x.iter().zip(y.iter_mut()) {
+                    *out = if xv >= 0 {
+                        cast(xv)
+                    } else {
+                        res.cast_exact(FixedType::mul_raw(inp, xv, alpha_type, *alpha), f)
+                    };
+                }
+            }
+            QActivation::Elu {
+                alpha_type,
+                alpha,
+                table,
+            } => {
+                let n = table.raw.len();
+                let f = i64::from(table.ty.frac_bits() + alpha_type.frac_bits());
+                for (&xv, out) in x.iter().zip(y.iter_mut()) {
+                    *out = if xv >= 0 {
+                        cast(xv)
+                    } else {
+                        // int index = x * N / -8: non-negative, capped at N - 1.
+                        let index = (scaled_int(inp, xv, n as i128, -8) as usize).min(n - 1);
+                        let p = FixedType::mul_raw(alpha_type, *alpha, &table.ty, table.raw[index]);
+                        res.cast_exact(p, f)
+                    };
+                }
+            }
+            QActivation::Prelu { alpha } => {
+                let f = i64::from(inp.frac_bits() + alpha.ty.frac_bits());
+                let chan = alpha.raw.len().max(1);
+                for (k, (&xv, out)) in x.iter().zip(y.iter_mut()).enumerate() {
+                    *out = if xv > 0 {
+                        cast(xv)
+                    } else {
+                        let a = alpha.raw[k % chan];
+                        res.cast_exact(FixedType::mul_raw(inp, xv, &alpha.ty, a), f)
+                    };
+                }
+            }
+            QActivation::Sigmoid { table } => lookup(inp, res, table, 16, 8, x, y),
+            QActivation::Tanh { table } => lookup(inp, res, table, 8, 4, x, y),
+            QActivation::Softmax(s) => {
+                for (xs, ys) in x.chunks(s.slice).zip(y.chunks_mut(s.slice)) {
+                    s.run_slice(inp, res, xs, ys);
+                }
+            }
+        }
+    }
+
+    /// The C++ of the layer: typedefs and weight files into `c`, the config struct's members
+    /// into `s`; returns the call.
+    pub(crate) fn emit(
+        &self,
+        l: &QLayer,
+        n: &Names,
+        k: &Knobs,
+        c: &mut LayerCode,
+        s: &mut String,
+    ) -> String {
+        let i = n.index;
+        let (prefix, cfg) = (format!("layer{i}"), format!("config{i}"));
+        let (in_t, out_t, sfx) = n.template_types();
+        let (in_var, out_var) = (n.in_var, n.out_var);
+        c.include = "hwnas_activation.h";
+        let _ = writeln!(s, "struct {cfg} {{");
+        // ReLU/LeakyReLU streams walk `pixel_size` values per pixel themselves; the other
+        // activations are called once per pixel, `n_in` being the pixel's values.
+        let per_call = match (&n.stream, self) {
+            (Some(st), a) if !matches!(a, QActivation::Relu | QActivation::LeakyRelu { .. }) => {
+                st.in_chan
+            }
+            _ => l.n_in(),
+        };
+        members(s, &[("n_in", per_call), ("reuse_factor", k.reuse)]);
+        if let Some(st) = &n.stream {
+            members(s, &[("n_pixels", st.in_pixels), ("pixel_size", st.in_chan)]);
+        }
+        let mut typedef_member = |s: &mut String, t: &FixedType, member: &str| {
+            let name = format!("{prefix}_{member}");
+            c.typedefs.push(typedef(t, &name));
+            let _ = writeln!(s, "    typedef {name} {member};");
+            name
+        };
+        let f = |name: &str| format!("hwnas::{name}{sfx}<{in_t}, {out_t}, {cfg}>");
+        let call = match self {
+            QActivation::Relu => format!("{}({in_var}, {out_var});", f("relu")),
+            QActivation::LeakyRelu { alpha_type, alpha }
+            | QActivation::Elu {
+                alpha_type, alpha, ..
+            } => {
+                let a_t = typedef_member(s, alpha_type, "alpha_t");
+                let name = if let QActivation::Elu { table, .. } = self {
+                    members(s, &[("table_size", table.raw.len())]);
+                    typedef_member(s, &table.ty, "table_t");
+                    "elu"
+                } else {
+                    "leaky_relu"
+                };
+                let a = crate::emit::layers::literal(alpha_type, *alpha);
+                format!("{}({in_var}, {out_var}, {a_t}({a}));", f(name))
+            }
+            QActivation::Prelu { alpha } => {
+                let a_t = typedef_member(s, &alpha.ty, "alpha_t");
+                members(s, &[("n_chan", alpha.raw.len())]);
+                let av = format!("a{i}");
+                let what = format!("{} slopes", l.name);
+                let shape = format!("[{}]", alpha.raw.len());
+                c.weights.push((
+                    format!("{av}.h"),
+                    weight_file(&av, &a_t, &what, alpha, &shape),
+                ));
+                format!("{}({in_var}, {out_var}, {av});", f("prelu"))
+            }
+            QActivation::Sigmoid { table } | QActivation::Tanh { table } => {
+                members(s, &[("table_size", table.raw.len())]);
+                typedef_member(s, &table.ty, "table_t");
+                let name = if matches!(self, QActivation::Sigmoid { .. }) {
+                    "sigmoid"
+                } else {
+                    "tanh"
+                };
+                format!("{}({in_var}, {out_var});", f(name))
+            }
+            QActivation::Softmax(q) => {
+                members(
+                    s,
+                    &[
+                        ("n_slice", q.slice),
+                        ("exp_table_size", q.exp_table.raw.len()),
+                        ("inv_table_size", q.inv_table.raw.len()),
+                    ],
+                );
+                typedef_member(s, &q.exp_table.ty, "exp_table_t");
+                typedef_member(s, &q.inv_table.ty, "inv_table_t");
+                typedef_member(s, &q.accum, "accum_t");
+                typedef_member(s, &q.inv_inp, "inv_inp_t");
+                typedef_member(s, &q.norm, "inp_norm_t");
+                format!("{}({in_var}, {out_var});", f("softmax"))
+            }
+        };
+        s.push_str("};\n");
+        call
+    }
+}
+
+/// What the resource model charges for an activation, per element.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ActivationCost {
+    /// LUT per input bit of the comparison/multiplexing logic (ReLU = 1).
+    pub logic_per_bit: f64,
+    /// A lookup table read per element: `(entries, bits per entry)`.
+    pub table: Option<(usize, u32)>,
+    /// Products per element: `(bits of a, bits of b)`.
+    pub product: Option<(u32, u32)>,
+    /// Pipeline stages beyond the logic level (table read, product, tree of sums).
+    pub stages: f64,
+}
+
+impl ActivationCost {
+    /// The cost facts of `a` for an input of type `input` and `n` values per normalised slice.
+    pub(crate) fn of(a: &Activation, types: &LayerTypes, slice: usize) -> Self {
+        let input = types.input.width;
+        let none = ActivationCost {
+            logic_per_bit: 1.0,
+            table: None,
+            product: None,
+            stages: 0.0,
+        };
+        let param = types.param.map_or(1, |p| p.width);
+        match a {
+            Activation::ReLU(_) => none,
+            Activation::LeakyReLU(_) => ActivationCost {
+                logic_per_bit: 2.0,
+                ..none
+            },
+            Activation::PReLU(_) => ActivationCost {
+                product: Some((input, types.weight.map_or(input, |w| w.width))),
+                stages: 1.0,
+                ..none
+            },
+            Activation::Sigmoid(t) | Activation::Tanh(t) => ActivationCost {
+                table: Some((t.table_size, t.table_t.width)),
+                stages: 1.0,
+                ..none
+            },
+            Activation::ELU(e) => ActivationCost {
+                table: Some((e.table_size, e.table_t.width)),
+                product: Some((param, e.table_t.width)),
+                stages: 2.0,
+                ..none
+            },
+            Activation::Softmax(s) => ActivationCost {
+                logic_per_bit: 2.0,
+                table: Some((s.exp_table_size(&types.input), s.exp_table_t.width)),
+                product: Some((types.accum.map_or(18, |t| t.width), s.inv_table_t.width)),
+                // max tree, exp read, sum tree, inverse read, product.
+                stages: 3.0 + 2.0 * (slice.max(2) as f64).log2().ceil(),
+            },
+        }
+    }
+}
+
+/// Entries `f(i, n)` of a table of `n` entries of type `t` (the `float`s computed by hls4ml's
+/// init functions, converted as `table_t(float)`).
+fn build_table(t: &FixedType, n: usize, f: impl Fn(usize, usize) -> f64) -> QTensor {
+    QTensor {
+        ty: *t,
+        raw: (0..n).map(|i| t.quantize(f(i, n))).collect(),
+    }
+}
+
+/// The value of type `t` whose top `log2(n)` bits are `i` and the others zero (hls4ml's
+/// `softmax_real_val_from_idx`).
+fn top_bits_value(t: &FixedType, i: usize, n: usize) -> f64 {
+    let bits = n.trailing_zeros();
+    let shift = t.width - bits;
+    t.to_f64(t.raw_value((i as i128) << shift))
+}
+
+/// The top `log2(n)` bits of the raw value `v` of type `t` (hls4ml's
+/// `softmax_idx_from_real_val`).
+fn top_bits(t: &FixedType, v: i128, n: usize) -> usize {
+    let bits = n.trailing_zeros();
+    let word = (v as u128) & ((1u128 << t.width) - 1);
+    (word >> (t.width - bits)) as usize
+}
+
+/// `int(x * n / d)` for the raw value `x` of `t`: hls4ml's `data * table_size / d` (exact
+/// product, division truncated towards zero at the input's LSB), then the conversion to `int`
+/// (towards zero, low 32 bits kept).
+fn scaled_int(t: &FixedType, x: i128, n: i128, d: i128) -> i32 {
+    let f = t.frac_bits();
+    let q = if f >= 0 {
+        // |x * n| < 2^(64 + 21): below the divisor once f exceeds ~90 bits.
+        if f > 100 { 0 } else { (x * n) / (d << f) }
+    } else {
+        (x << (-f).min(100)) * n / d
+    };
+    q as i32
+}
+
+/// Sigmoid/Tanh: `table[clamp(int(x * N / range) + offset * N / range)]`, cast to `res`.
+fn lookup(
+    inp: &FixedType,
+    res: &FixedType,
+    table: &QTensor,
+    range: i128,
+    offset: i128,
+    x: &[i128],
+    y: &mut [i128],
+) {
+    let n = table.raw.len();
+    let base = (offset * n as i128 / range) as u32;
+    for (&xv, out) in x.iter().zip(y.iter_mut()) {
+        // int + unsigned in C: unsigned wrap, back to int.
+        let index = (scaled_int(inp, xv, n as i128, range) as u32).wrapping_add(base) as i32;
+        let index = index.clamp(0, n as i32 - 1) as usize;
+        *out = res.cast_from(table.raw[index], &table.ty);
+    }
+}
+
+impl QSoftmax {
+    fn run_slice(&self, inp: &FixedType, res: &FixedType, x: &[i128], y: &mut [i128]) {
+        let fi = i64::from(inp.frac_bits());
+        let max = x.iter().copied().max().unwrap_or(0);
+        let exp_n = self.exp_table.raw.len();
+        let exps: Vec<i128> = x
+            .iter()
+            .map(|&xv| {
+                let d = self.norm.cast_exact(max - xv, fi);
+                let e = self.exp_table.raw[top_bits(&self.norm, d, exp_n)];
+                self.accum.cast_from(e, &self.exp_table.ty)
+            })
+            .collect();
+        let sum = self.tree_sum(&exps);
+        let sum = self.inv_inp.cast_from(sum, &self.accum);
+        let inv_n = self.inv_table.raw.len();
+        let inv = self.inv_table.raw[top_bits(&self.inv_inp, sum, inv_n)];
+        let f = i64::from(self.accum.frac_bits() + self.inv_table.ty.frac_bits());
+        for (out, &e) in y.iter_mut().zip(&exps) {
+            *out = res.cast_exact(
+                FixedType::mul_raw(&self.accum, e, &self.inv_table.ty, inv),
+                f,
+            );
+        }
+    }
+
+    /// hls4ml's `reduce` with `Op_add<accum_t>`: a balanced tree whose left part is the
+    /// largest power of two below the length, each sum cast to `accum_t`.
+    fn tree_sum(&self, x: &[i128]) -> i128 {
+        match x.len() {
+            0 => 0,
+            1 => x[0],
+            2 => self.add(x[0], x[1]),
+            n => {
+                let left = 1usize << (usize::BITS - 1 - (n - 1).leading_zeros());
+                let (a, b) = x.split_at(left);
+                self.add(self.tree_sum(a), self.tree_sum(b))
+            }
+        }
+    }
+
+    fn add(&self, a: i128, b: i128) -> i128 {
+        self.accum
+            .cast_exact(a + b, i64::from(self.accum.frac_bits()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(s: &str) -> FixedType {
+        s.parse().unwrap()
+    }
+
+    /// hls4ml's sigmoid on `ap_fixed<16,6>` inputs, worked by hand: x = -1.25 -> int(-80) =
+    /// -80 -> index 432 -> sigmoid(16 * (432 - 512) / 1024) = sigmoid(-1.25).
+    #[test]
+    fn sigmoid_index_truncates_towards_zero() {
+        let t = ty("ap_fixed<16,6>");
+        assert_eq!(scaled_int(&t, t.quantize(-1.25), 1024, 16), -80);
+        // -0.01 * 64 = -0.64: towards zero gives 0, not -1.
+        assert_eq!(scaled_int(&t, t.quantize(-0.01), 1024, 16), 0);
+        assert_eq!(scaled_int(&t, t.quantize(0.99), 1024, 16), 63);
+        assert_eq!(scaled_int(&t, t.quantize(-3.0), 1024, -8), 384);
+    }
+
+    #[test]
+    fn softmax_top_bits_and_tree() {
+        let t = ty("ap_fixed<18,8,AP_RND,AP_SAT>");
+        // 2.5 in ap_fixed<18,8>: raw 2.5 * 1024 = 2560; top 10 bits: 2560 >> 8 = 10.
+        assert_eq!(top_bits(&t, 2560, 1024), 10);
+        // -1: raw -1024 as 18 bits = 0x3FC00; top 10 bits = 0x3FC = 1020.
+        assert_eq!(top_bits(&t, -1024, 1024), 1020);
+        assert_eq!(top_bits_value(&t, 10, 1024), 2.5);
+        assert_eq!(top_bits_value(&t, 1020, 1024), -1.0);
+        let s = QSoftmax {
+            slice: 5,
+            norm: ty("ap_ufixed<15,5>"),
+            exp_table: QTensor { ty: t, raw: vec![] },
+            inv_table: QTensor { ty: t, raw: vec![] },
+            accum: ty("ap_fixed<8,3,AP_RND,AP_SAT>"),
+            inv_inp: t,
+        };
+        // Saturating sums: (((a + b) + (c + d)) + e) with the accumulator's max 3.96875 (127).
+        assert_eq!(s.tree_sum(&[100, 20, 5, 5, 10]), 127);
+        assert_eq!(s.tree_sum(&[100, 20, 5, 5, -10]), 117);
+    }
+}
