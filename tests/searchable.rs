@@ -442,6 +442,7 @@ pub struct Activations {
     fc2: Dense,
     #[layer(table_size = 512)]
     tanh: Tanh,
+    ssign: Softsign,
     #[layer(units = 6)]
     fc3: Dense,
     #[layer(alpha = 0.5)]
@@ -468,6 +469,10 @@ fn activations_expand_train_derive_and_emulate() {
                 table_size: 512,
                 ..Table::default()
             }),
+        ))
+        .layer(LayerSpec::activation(
+            "ssign",
+            Activation::Softsign(Table::default()),
         ))
         .layer(LayerSpec::dense("fc3", &[6]))
         .layer(LayerSpec::activation(

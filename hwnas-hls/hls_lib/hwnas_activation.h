@@ -1,5 +1,5 @@
 // hwnas HLS layer library: activations. ReLU, LeakyReLU, PReLU; and hls4ml 1.3's table-based
-// Sigmoid, Tanh, ELU and (stable) Softmax, whose tables and index arithmetic follow
+// Sigmoid, Tanh, Softplus, Softsign, ELU and (stable) Softmax, whose tables and index arithmetic follow
 // nnet_activation.h bit for bit (the tables are computed in float, as hls4ml does, so that the
 // C simulation of both agrees; hwnas-hls/src/activation.rs computes the same tables).
 #ifndef HWNAS_ACTIVATION_H_
@@ -65,12 +65,31 @@ HWNAS_LOOP(PreluLoop)
 
 inline float sigmoid_fcn_float(float input) { return 1.0 / (1 + std::exp(-input)); }
 inline float elu_fcn_float(float input) { return std::exp(input) - 1.; }
+inline float softplus_fcn_float(float input) { return std::log(std::exp(input) + 1.); }
+inline float softsign_fcn_float(float input) { return input / (std::abs(input) + 1.); }
 
 // sigmoid over [-8, 8): entry i is sigmoid(16 (i - N/2) / N).
 template <typename table_T, int N> void init_sigmoid_table(table_T table[N]) {
     for (int ii = 0; ii < N; ii++) {
         float in_val = 2 * 8.0 * (ii - float(N) / 2.0) / float(N);
         table_T real_val = sigmoid_fcn_float(in_val);
+        table[ii] = real_val;
+    }
+}
+
+// softplus and softsign over [-8, 8), as sigmoid.
+template <typename table_T, int N> void init_softplus_table(table_T table[N]) {
+    for (int ii = 0; ii < N; ii++) {
+        float in_val = 2 * 8.0 * (ii - float(N) / 2.0) / float(N);
+        table_T real_val = softplus_fcn_float(in_val);
+        table[ii] = real_val;
+    }
+}
+
+template <typename table_T, int N> void init_softsign_table(table_T table[N]) {
+    for (int ii = 0; ii < N; ii++) {
+        float in_val = 2 * 8.0 * (ii - float(N) / 2.0) / float(N);
+        table_T real_val = softsign_fcn_float(in_val);
         table[ii] = real_val;
     }
 }
@@ -132,6 +151,34 @@ void tanh(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
 HWNAS_LOOP(TanhLoop)
     for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
         res[i] = (res_T)tanh_table[table_index<data_T, CONFIG_T>(data[i], 8, 4)];
+    }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softplus(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+    HWNAS_TABLE(typename CONFIG_T::table_t, softplus_table, CONFIG_T::table_size)
+    if (!softplus_table_ready) {
+        init_softplus_table<typename CONFIG_T::table_t, CONFIG_T::table_size>(softplus_table);
+        softplus_table_ready = true;
+    }
+    HWNAS_PRAGMA(HLS PIPELINE II = CONFIG_T::reuse_factor)
+HWNAS_LOOP(SoftplusLoop)
+    for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
+        res[i] = (res_T)softplus_table[table_index<data_T, CONFIG_T>(data[i], 16, 8)];
+    }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void softsign(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+    HWNAS_TABLE(typename CONFIG_T::table_t, softsign_table, CONFIG_T::table_size)
+    if (!softsign_table_ready) {
+        init_softsign_table<typename CONFIG_T::table_t, CONFIG_T::table_size>(softsign_table);
+        softsign_table_ready = true;
+    }
+    HWNAS_PRAGMA(HLS PIPELINE II = CONFIG_T::reuse_factor)
+HWNAS_LOOP(SoftsignLoop)
+    for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
+        res[i] = (res_T)softsign_table[table_index<data_T, CONFIG_T>(data[i], 16, 8)];
     }
 }
 
@@ -252,6 +299,8 @@ HWNAS_LOOP(SoftmaxSlices)
 #define HWNAS_COMMA ,
 HWNAS_PIXELWISE(sigmoid, , )
 HWNAS_PIXELWISE(tanh, , )
+HWNAS_PIXELWISE(softplus, , )
+HWNAS_PIXELWISE(softsign, , )
 HWNAS_PIXELWISE(softmax, , )
 HWNAS_PIXELWISE(elu, HWNAS_COMMA const typename CONFIG_T::alpha_t alpha, HWNAS_COMMA alpha)
 HWNAS_PIXELWISE(prelu, HWNAS_COMMA const typename CONFIG_T::alpha_t alpha[CONFIG_T::n_chan],

@@ -52,6 +52,16 @@ pub enum QActivation {
         /// `tanh` over `[-4, 4)`.
         table: QTensor,
     },
+    /// As [`QActivation::Sigmoid`], with `ln(1 + exp(x))`.
+    Softplus {
+        /// `softplus` over `[-8, 8)`.
+        table: QTensor,
+    },
+    /// As [`QActivation::Sigmoid`], with `x / (1 + |x|)`.
+    Softsign {
+        /// `softsign` over `[-8, 8)`.
+        table: QTensor,
+    },
     /// hls4ml's stable softmax over the last axis (see [`QSoftmax`]).
     Softmax(QSoftmax),
 }
@@ -133,6 +143,18 @@ impl QActivation {
                     f64::from(x).tanh()
                 }),
             },
+            Activation::Softplus(t) => QActivation::Softplus {
+                table: build_table(&t.table_t, t.table_size, |ii, n| {
+                    let x = (16.0 * (ii as f64 - n as f64 / 2.0) / n as f64) as f32;
+                    f64::from((f64::from(x.exp()) + 1.0).ln() as f32)
+                }),
+            },
+            Activation::Softsign(t) => QActivation::Softsign {
+                table: build_table(&t.table_t, t.table_size, |ii, n| {
+                    let x = (16.0 * (ii as f64 - n as f64 / 2.0) / n as f64) as f32;
+                    f64::from((f64::from(x) / (f64::from(x.abs()) + 1.0)) as f32)
+                }),
+            },
             Activation::Softmax(s) => {
                 let input = &types.input;
                 let norm = hwnas_core::ir::Softmax::norm_type(input);
@@ -166,6 +188,8 @@ impl QActivation {
             QActivation::Prelu { .. } => "PReLU",
             QActivation::Sigmoid { .. } => "Sigmoid",
             QActivation::Tanh { .. } => "Tanh",
+            QActivation::Softplus { .. } => "Softplus",
+            QActivation::Softsign { .. } => "Softsign",
             QActivation::Softmax(_) => "Softmax",
         }
     }
@@ -246,7 +270,9 @@ impl QActivation {
                     };
                 }
             }
-            QActivation::Sigmoid { table } => lookup(inp, res, table, 16, 8, x, y),
+            QActivation::Sigmoid { table }
+            | QActivation::Softplus { table }
+            | QActivation::Softsign { table } => lookup(inp, res, table, 16, 8, x, y),
             QActivation::Tanh { table } => lookup(inp, res, table, 8, 4, x, y),
             QActivation::Softmax(s) => {
                 for (xs, ys) in x.chunks(s.slice).zip(y.chunks_mut(s.slice)) {
@@ -320,13 +346,17 @@ impl QActivation {
                 ));
                 format!("{}({in_var}, {out_var}, {av});", f("prelu"))
             }
-            QActivation::Sigmoid { table } | QActivation::Tanh { table } => {
+            QActivation::Sigmoid { table }
+            | QActivation::Tanh { table }
+            | QActivation::Softplus { table }
+            | QActivation::Softsign { table } => {
                 members(s, &[("table_size", table.raw.len())]);
                 typedef_member(s, &table.ty, "table_t");
-                let name = if matches!(self, QActivation::Sigmoid { .. }) {
-                    "sigmoid"
-                } else {
-                    "tanh"
+                let name = match self {
+                    QActivation::Sigmoid { .. } => "sigmoid",
+                    QActivation::Tanh { .. } => "tanh",
+                    QActivation::Softplus { .. } => "softplus",
+                    _ => "softsign",
                 };
                 format!("{}({in_var}, {out_var});", f(name))
             }
@@ -387,7 +417,10 @@ impl ActivationCost {
                 stages: 1.0,
                 ..none
             },
-            Activation::Sigmoid(t) | Activation::Tanh(t) => ActivationCost {
+            Activation::Sigmoid(t)
+            | Activation::Tanh(t)
+            | Activation::Softplus(t)
+            | Activation::Softsign(t) => ActivationCost {
                 table: Some((t.table_size, t.table_t.width)),
                 stages: 1.0,
                 ..none

@@ -13,6 +13,8 @@ pub enum Act {
     PReLU,
     Sigmoid,
     Tanh,
+    Softplus,
+    Softsign,
     Softmax,
 }
 
@@ -26,13 +28,15 @@ pub struct ActParams {
 }
 
 impl Act {
-    pub const ALL: [Act; 7] = [
+    pub const ALL: [Act; 9] = [
         Act::ReLU,
         Act::LeakyReLU,
         Act::Elu,
         Act::PReLU,
         Act::Sigmoid,
         Act::Tanh,
+        Act::Softplus,
+        Act::Softsign,
         Act::Softmax,
     ];
 
@@ -45,6 +49,8 @@ impl Act {
             Act::PReLU => "PReLU",
             Act::Sigmoid => "Sigmoid",
             Act::Tanh => "Tanh",
+            Act::Softplus => "Softplus",
+            Act::Softsign => "Softsign",
             Act::Softmax => "Softmax",
         }
     }
@@ -55,7 +61,9 @@ impl Act {
             Act::ReLU | Act::PReLU => &[],
             Act::LeakyReLU => &["alpha"],
             Act::Elu => &["alpha", "table_size"],
-            Act::Sigmoid | Act::Tanh | Act::Softmax => &["table_size"],
+            Act::Sigmoid | Act::Tanh | Act::Softplus | Act::Softsign | Act::Softmax => {
+                &["table_size"]
+            }
         }
     }
 
@@ -99,6 +107,14 @@ impl Act {
             Act::Tanh => {
                 let t = table(dflt);
                 quote!(#private::Activation::Tanh(#t))
+            }
+            Act::Softplus => {
+                let t = table(dflt);
+                quote!(#private::Activation::Softplus(#t))
+            }
+            Act::Softsign => {
+                let t = table(dflt);
+                quote!(#private::Activation::Softsign(#t))
             }
             Act::Softmax => match p.table_size {
                 Some(n) => quote!(#private::Activation::Softmax(#private::Softmax {

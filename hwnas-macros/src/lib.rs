@@ -76,7 +76,7 @@ mod values;
 /// | `ReLU`, `PReLU`, `Flatten` | none |
 /// | `LeakyReLU` | `alpha` (default 0.3) |
 /// | `ELU` | `alpha` (default 1.0), `table_size` (default 1024) |
-/// | `Sigmoid`, `Tanh`, `Softmax` | `table_size` (default 1024; a power of two) |
+/// | `Sigmoid`, `Tanh`, `Softplus`, `Softsign`, `Softmax` | `table_size` (default 1024; a power of two) |
 /// | `UpSampling1D`, `UpSampling2D` | `size` (default 2) |
 /// | `ZeroPadding1D`, `ZeroPadding2D` | `padding` (default 1) |
 ///

@@ -120,7 +120,7 @@ def keras_layer(spec):
         return L.Activation('relu', name=n)
     if k == 'LeakyReLU':
         return L.LeakyReLU(negative_slope=spec.get('alpha', 0.3), name=n)
-    if k in ('Sigmoid', 'Tanh', 'Softmax'):
+    if k in ('Sigmoid', 'Tanh', 'Softmax', 'Softplus', 'Softsign'):
         return L.Activation(k.lower(), name=n)
     if k == 'ELU':
         return L.ELU(alpha=spec.get('alpha', 1.0), name=n)
@@ -577,6 +577,14 @@ def networks():
                     [16], layers, seed=13, gain=2.0, in_scale=3.0))
     nets.append(net('activations_name_stream', 'activations_name in io_stream', [16], layers, io='io_stream',
                     seed=13, gain=2.0, in_scale=3.0))
+    nets.append(net('activations_soft', 'MLP through Softplus and Softsign (hls4ml default tables), granularity name',
+                    [12], [
+                        {'name': 'fc1', 'kind': 'Dense', 'units': 16},
+                        {'name': 'splus1', 'kind': 'Softplus'},
+                        {'name': 'fc2', 'kind': 'Dense', 'units': 12},
+                        {'name': 'ssign2', 'kind': 'Softsign'},
+                        {'name': 'out', 'kind': 'Dense', 'units': 4},
+                    ], seed=14, gain=2.0, in_scale=3.0))
     nets.append(net('activations_model', 'activations_name, granularity model (every type the default)', [16],
                     [{k: v for k, v in spec.items() if k != 'precision'} for spec in layers], granularity='model',
                     seed=13, gain=2.0, in_scale=3.0))

@@ -438,7 +438,7 @@ fn bad_documents_get_clear_errors() {
             doc(r#"{"name": "x", "kind": "Swish"}"#),
             "layer `x`: unknown layer kind `Swish`; use one of Dense, Conv1D, Conv2D, MaxPool1D, \
              MaxPool2D, AvgPool1D, AvgPool2D, BatchNorm, Flatten, UpSampling1D, UpSampling2D, \
-             ZeroPadding1D, ZeroPadding2D, ReLU, LeakyReLU, ELU, PReLU, Sigmoid, Tanh, Softmax",
+             ZeroPadding1D, ZeroPadding2D, ReLU, LeakyReLU, ELU, PReLU, Sigmoid, Tanh, Softplus, Softsign, Softmax",
         ),
     ];
     for (json, want) in cases {

@@ -33,6 +33,10 @@ pub enum Activation {
     Sigmoid(Table),
     /// `tanh(x)` by hls4ml's lookup table over `[-4, 4)` (see [`Table`]).
     Tanh(Table),
+    /// `ln(1 + exp(x))` by hls4ml's lookup table over `[-8, 8)` (see [`Table`]).
+    Softplus(Table),
+    /// `x / (1 + |x|)` by hls4ml's lookup table over `[-8, 8)` (see [`Table`]).
+    Softsign(Table),
     /// See [`Softmax`].
     Softmax(Softmax),
 }
@@ -174,6 +178,8 @@ impl Activation {
         "PReLU",
         "Sigmoid",
         "Tanh",
+        "Softplus",
+        "Softsign",
         "Softmax",
     ];
 
@@ -186,6 +192,8 @@ impl Activation {
             Activation::PReLU(_) => "PReLU",
             Activation::Sigmoid(_) => "Sigmoid",
             Activation::Tanh(_) => "Tanh",
+            Activation::Softplus(_) => "Softplus",
+            Activation::Softsign(_) => "Softsign",
             Activation::Softmax(_) => "Softmax",
         }
     }
@@ -197,7 +205,10 @@ impl Activation {
             Activation::LeakyReLU(x) => x,
             Activation::ELU(x) => x,
             Activation::PReLU(_) => &PerChannel,
-            Activation::Sigmoid(x) | Activation::Tanh(x) => x,
+            Activation::Sigmoid(x)
+            | Activation::Tanh(x)
+            | Activation::Softplus(x)
+            | Activation::Softsign(x) => x,
             Activation::Softmax(x) => x,
         }
     }
@@ -213,7 +224,10 @@ impl Activation {
 
     /// Whether `f(0) = 0`, so that channels masked to zero stay zero without masking again.
     fn keeps_zero(&self) -> bool {
-        !matches!(self, Activation::Sigmoid(_) | Activation::Softmax(_))
+        !matches!(
+            self,
+            Activation::Sigmoid(_) | Activation::Softplus(_) | Activation::Softmax(_)
+        )
     }
 
     /// The float forward pass (the supernet's). `channel` is the channel axis of `x`, `params`
@@ -245,6 +259,8 @@ impl Activation {
             }
             Activation::Sigmoid(_) => act::sigmoid(x),
             Activation::Tanh(_) => x.tanh(),
+            Activation::Softplus(_) => act::softplus(x, 1.0),
+            Activation::Softsign(_) => act::softsign(x),
             Activation::Softmax(_) => {
                 let max = x.clone().detach().max_dim(channel);
                 let mut e = (x - max).exp();
