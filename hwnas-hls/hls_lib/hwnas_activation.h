@@ -63,42 +63,32 @@ HWNAS_LOOP(PreluLoop)
 #define HWNAS_TABLE(type, name, size) static type name[size]; static bool name##_ready = false;
 #endif
 
-inline float sigmoid_fcn_float(float input) { return 1.0 / (1 + std::exp(-input)); }
+// The functions of hls4ml's symmetric tables, with the argument range [-HALF, HALF) and the
+// return type of hls4ml's call (float, except tanh: double).
+struct sigmoid_fn {
+    static constexpr double half = 8.0;
+    static float f(float input) { return 1.0 / (1 + std::exp(-input)); }
+};
+struct softplus_fn {
+    static constexpr double half = 8.0;
+    static float f(float input) { return std::log(std::exp(input) + 1.); }
+};
+struct softsign_fn {
+    static constexpr double half = 8.0;
+    static float f(float input) { return input / (std::abs(input) + 1.); }
+};
+struct tanh_fn {
+    static constexpr double half = 4.0;
+    static double f(float input) { return ::tanh(input); }
+};
+
 inline float elu_fcn_float(float input) { return std::exp(input) - 1.; }
-inline float softplus_fcn_float(float input) { return std::log(std::exp(input) + 1.); }
-inline float softsign_fcn_float(float input) { return input / (std::abs(input) + 1.); }
 
-// sigmoid over [-8, 8): entry i is sigmoid(16 (i - N/2) / N).
-template <typename table_T, int N> void init_sigmoid_table(table_T table[N]) {
+// Entry ii is F(2 HALF (ii - N/2) / N), the argument rounded to float as hls4ml's init_*_table.
+template <class F, typename table_T, int N> void init_symmetric_table(table_T table[N]) {
     for (int ii = 0; ii < N; ii++) {
-        float in_val = 2 * 8.0 * (ii - float(N) / 2.0) / float(N);
-        table_T real_val = sigmoid_fcn_float(in_val);
-        table[ii] = real_val;
-    }
-}
-
-// softplus and softsign over [-8, 8), as sigmoid.
-template <typename table_T, int N> void init_softplus_table(table_T table[N]) {
-    for (int ii = 0; ii < N; ii++) {
-        float in_val = 2 * 8.0 * (ii - float(N) / 2.0) / float(N);
-        table_T real_val = softplus_fcn_float(in_val);
-        table[ii] = real_val;
-    }
-}
-
-template <typename table_T, int N> void init_softsign_table(table_T table[N]) {
-    for (int ii = 0; ii < N; ii++) {
-        float in_val = 2 * 8.0 * (ii - float(N) / 2.0) / float(N);
-        table_T real_val = softsign_fcn_float(in_val);
-        table[ii] = real_val;
-    }
-}
-
-// tanh over [-4, 4): entry i is tanh(8 (i - N/2) / N), tanh in double as hls4ml's call resolves.
-template <typename table_T, int N> void init_tanh_table(table_T table[N]) {
-    for (int ii = 0; ii < N; ii++) {
-        float in_val = 2 * 4.0 * (ii - float(N) / 2.0) / float(N);
-        table_T real_val = ::tanh(in_val);
+        float in_val = 2 * F::half * (ii - float(N) / 2.0) / float(N);
+        table_T real_val = F::f(in_val);
         table[ii] = real_val;
     }
 }
@@ -126,60 +116,41 @@ int table_index(const data_T x, const int range, const int offset) {
     return index;
 }
 
+// res = table[clamp(int(x * N / (2 HALF)) + N / 2)], the table of F over [-HALF, HALF): hls4ml's
+// sigmoid, tanh, softplus and softsign.
+template <class F, class data_T, class res_T, typename CONFIG_T>
+void symmetric_table_activation(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
+    HWNAS_TABLE(typename CONFIG_T::table_t, table, CONFIG_T::table_size)
+    if (!table_ready) {
+        init_symmetric_table<F, typename CONFIG_T::table_t, CONFIG_T::table_size>(table);
+        table_ready = true;
+    }
+    const int half = int(F::half);
+    HWNAS_PRAGMA(HLS PIPELINE II = CONFIG_T::reuse_factor)
+HWNAS_LOOP(TableLoop)
+    for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
+        res[i] = (res_T)table[table_index<data_T, CONFIG_T>(data[i], 2 * half, half)];
+    }
+}
+
 template <class data_T, class res_T, typename CONFIG_T>
 void sigmoid(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
-    HWNAS_TABLE(typename CONFIG_T::table_t, sigmoid_table, CONFIG_T::table_size)
-    if (!sigmoid_table_ready) {
-        init_sigmoid_table<typename CONFIG_T::table_t, CONFIG_T::table_size>(sigmoid_table);
-        sigmoid_table_ready = true;
-    }
-    HWNAS_PRAGMA(HLS PIPELINE II = CONFIG_T::reuse_factor)
-HWNAS_LOOP(SigmoidLoop)
-    for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
-        res[i] = (res_T)sigmoid_table[table_index<data_T, CONFIG_T>(data[i], 16, 8)];
-    }
+    symmetric_table_activation<sigmoid_fn, data_T, res_T, CONFIG_T>(data, res);
 }
 
 template <class data_T, class res_T, typename CONFIG_T>
 void tanh(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
-    HWNAS_TABLE(typename CONFIG_T::table_t, tanh_table, CONFIG_T::table_size)
-    if (!tanh_table_ready) {
-        init_tanh_table<typename CONFIG_T::table_t, CONFIG_T::table_size>(tanh_table);
-        tanh_table_ready = true;
-    }
-    HWNAS_PRAGMA(HLS PIPELINE II = CONFIG_T::reuse_factor)
-HWNAS_LOOP(TanhLoop)
-    for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
-        res[i] = (res_T)tanh_table[table_index<data_T, CONFIG_T>(data[i], 8, 4)];
-    }
+    symmetric_table_activation<tanh_fn, data_T, res_T, CONFIG_T>(data, res);
 }
 
 template <class data_T, class res_T, typename CONFIG_T>
 void softplus(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
-    HWNAS_TABLE(typename CONFIG_T::table_t, softplus_table, CONFIG_T::table_size)
-    if (!softplus_table_ready) {
-        init_softplus_table<typename CONFIG_T::table_t, CONFIG_T::table_size>(softplus_table);
-        softplus_table_ready = true;
-    }
-    HWNAS_PRAGMA(HLS PIPELINE II = CONFIG_T::reuse_factor)
-HWNAS_LOOP(SoftplusLoop)
-    for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
-        res[i] = (res_T)softplus_table[table_index<data_T, CONFIG_T>(data[i], 16, 8)];
-    }
+    symmetric_table_activation<softplus_fn, data_T, res_T, CONFIG_T>(data, res);
 }
 
 template <class data_T, class res_T, typename CONFIG_T>
 void softsign(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
-    HWNAS_TABLE(typename CONFIG_T::table_t, softsign_table, CONFIG_T::table_size)
-    if (!softsign_table_ready) {
-        init_softsign_table<typename CONFIG_T::table_t, CONFIG_T::table_size>(softsign_table);
-        softsign_table_ready = true;
-    }
-    HWNAS_PRAGMA(HLS PIPELINE II = CONFIG_T::reuse_factor)
-HWNAS_LOOP(SoftsignLoop)
-    for (unsigned i = 0; i < CONFIG_T::n_in; i++) {
-        res[i] = (res_T)softsign_table[table_index<data_T, CONFIG_T>(data[i], 16, 8)];
-    }
+    symmetric_table_activation<softsign_fn, data_T, res_T, CONFIG_T>(data, res);
 }
 
 // res = data >= 0 ? data : alpha * table[index], index = data * N / -8 (towards zero).
@@ -241,7 +212,7 @@ template <class data_T, class res_T, typename CONFIG_T>
 void softmax(const data_T data[CONFIG_T::n_in], res_T res[CONFIG_T::n_in]) {
     HWNAS_TABLE(typename CONFIG_T::exp_table_t, exp_table, CONFIG_T::exp_table_size)
     HWNAS_TABLE(typename CONFIG_T::inv_table_t, invert_table, CONFIG_T::inv_table_size)
-    if (!exp_table_ready) {
+    if (!exp_table_ready || !invert_table_ready) {
         for (unsigned i = 0; i < CONFIG_T::exp_table_size; i++) {
             float x = softmax_real_val_from_idx<typename CONFIG_T::inp_norm_t,
                                                 CONFIG_T::exp_table_size>(i) * 1.0f;

@@ -19,8 +19,9 @@ use std::time::Instant;
 use hwnas_core::cost::IoType;
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::{
-    BatchNorm, Conv1D, Conv2D, Dense, HlsKnobs, Layer, Network, NoParams, Op, Padding, Pool1D,
-    Pool2D, Precision, Strategy, Tensor, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,
+    Activation, BatchNorm, Conv1D, Conv2D, Dense, Elu, HlsKnobs, Layer, Network, NoParams, Op,
+    Padding, Pool1D, Pool2D, Precision, Softmax, Strategy, Table, Tensor, UpSampling1D,
+    UpSampling2D, ZeroPadding1D, ZeroPadding2D,
 };
 use hwnas_core::rng::{Random, SplitMix64};
 use hwnas_hls::csim::{self, CsimOptions};
@@ -34,8 +35,8 @@ const SAMPLES: usize = 500;
 /// Zoo networks also written and checked as io_stream projects (dense-only, standalone
 /// BatchNorm, Conv1D same / stride 2 with AvgPool1D, UpSampling1D and ZeroPadding1D, Conv2D same
 /// padding stride 2, Conv2D valid with both 2-D poolings, 3x3 stride-2 partial-window poolings
-/// with Flatten, ZeroPadding2D + UpSampling2D, LeakyReLU).
-const STREAM_NETS: [&str; 9] = [
+/// with Flatten, ZeroPadding2D + UpSampling2D, LeakyReLU, every table activation on maps).
+const STREAM_NETS: [&str; 10] = [
     "mlp_small",
     "bn_standalone",
     "conv1d_same",
@@ -45,6 +46,7 @@ const STREAM_NETS: [&str; 9] = [
     "avg_same",
     "upsample2d",
     "mixed_modes",
+    "activation_maps",
 ];
 
 /// The zoo's `(network, description, io)` runs: every network with io_parallel, the
@@ -122,6 +124,9 @@ fn relu(name: &str) -> Layer {
 }
 fn leaky(name: &str, alpha: f64) -> Layer {
     Layer::new(name, Op::leaky_relu(alpha))
+}
+fn act(name: &str, a: Activation) -> Layer {
+    Layer::new(name, Op::Activation(a))
 }
 fn flatten(name: &str) -> Layer {
     Layer::new(name, Op::Flatten(NoParams {}))
@@ -395,6 +400,39 @@ fn zoo() -> Vec<(Network, &'static str)> {
                     dense("fc2", 4).with_precision(result("ap_ufixed<6,2,AP_RND_ZERO,AP_SAT>")),
                 ),
             "weight rounding, 5-6 bit results, unsigned saturated output",
+        ),
+        (
+            Network::new("activation_maps", vec![6, 5, 3], fx("ap_fixed<12,4>"))
+                .with_layer(conv2d("c1", 4, [3, 3], [1, 1], Padding::Same))
+                .with_layer(act("sig", Activation::Sigmoid(Table::default())))
+                .with_layer(conv2d("c2", 6, [3, 3], [1, 1], Padding::Same))
+                .with_layer(act("prelu", Activation::PReLU(NoParams {})))
+                .with_layer(act(
+                    "tanh",
+                    Activation::Tanh(Table {
+                        table_size: 256,
+                        table_t: fx("ap_fixed<12,2>"),
+                    }),
+                ))
+                .with_layer(conv2d("c3", 5, [1, 1], [1, 1], Padding::Same))
+                .with_layer(
+                    act("soft", Activation::Softmax(Softmax::default()))
+                        .with_precision(result("ap_ufixed<10,0,AP_RND,AP_SAT>")),
+                )
+                .with_layer(flatten("flat"))
+                .with_layer(dense("fc", 8))
+                .with_layer(act(
+                    "elu",
+                    Activation::ELU(Elu {
+                        alpha: 0.7,
+                        ..Elu::default()
+                    }),
+                ))
+                .with_layer(act("ssign", Activation::Softsign(Table::default())))
+                .with_layer(dense("out", 3))
+                .with_layer(act("splus", Activation::Softplus(Table::default()))),
+            "Sigmoid, PReLU per channel, Tanh (256 x ap_fixed<12,2>), per-pixel Softmax over \
+             channels on maps, ELU 0.7, Softsign, Softplus",
         ),
     ];
     for (k, (net, _)) in nets.iter_mut().enumerate() {
