@@ -508,9 +508,17 @@ fn activations_expand_train_derive_and_emulate() {
         let y = d.y.iter().flat_map(|&v| [v, 0.5 - v, 0.25]).collect();
         Dataset::new(d.x.clone(), y, 6, 3).unwrap()
     };
-    let (train, val) = (three(&train), three(&val));
     let mut net = Supernet::<B>::of::<Activations>(&dev, 3).unwrap();
     let idx = vec![0, 0];
+    // One target per sample for three outputs: an error, not a panic inside burn.
+    let err = train_fixed(&mut net, &idx, &train, &val, &cfg)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("samples have 1 targets but the space's output has 3 values"),
+        "{err}"
+    );
+    let (train, val) = (three(&train), three(&val));
     let h = train_fixed(&mut net, &idx, &train, &val, &cfg).unwrap();
     assert!(h.iter().all(|e| e.train_loss.is_finite()), "{h:?}");
     let ir = derive(&net, &idx, &val).unwrap();

@@ -30,7 +30,7 @@ pub fn derive<B: AutodiffBackend>(
 ) -> Result<Network> {
     let spec = &net.spec;
     spec.arch_from_indices(idx)?;
-    net.check_input(calib.features)?;
+    net.check_data(calib.features, calib.outputs)?;
     let (_, wr, rr) = predict(net, idx, calib, 256);
     // Integer bits the space fixes (e.g. a network being fine-tuned at its own types) are kept:
     // the weights were trained against exactly those ranges.

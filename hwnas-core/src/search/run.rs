@@ -321,8 +321,8 @@ impl<B: AutodiffBackend> Search<B> {
     ) -> Result<SearchResult> {
         let mut finishing = Finishing::new(observer, Stage::Search);
         let observer = finishing.observer();
-        self.net.check_input(train.features)?;
-        self.net.check_input(val.features)?;
+        self.net.check_data(train.features, train.outputs)?;
+        self.net.check_data(val.features, val.outputs)?;
         if train.is_empty() || val.is_empty() {
             return Err(Error::Search(
                 "the train and validation sets must not be empty".into(),

@@ -236,7 +236,8 @@ pub fn train_fixed_observed<B: AutodiffBackend>(
             "training needs a batch size of at least 1 and a non-empty training set".into(),
         ));
     }
-    net.check_input(train.features)?;
+    net.check_data(train.features, train.outputs)?;
+    net.check_data(val.features, val.outputs)?;
     net.spec.arch_from_indices(idx)?;
     let mut adam = Adam::new(cfg.lr, net.store.entries.len());
     let mut rng = SplitMix64::new(cfg.seed);

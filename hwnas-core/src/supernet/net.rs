@@ -875,6 +875,25 @@ impl<B: AutodiffBackend> Supernet<B> {
         }
         Ok(())
     }
+
+    /// Checks that a data set's samples and targets fit the space: `features` input values and
+    /// as many targets as the network has outputs (at its widest options).
+    ///
+    /// # Errors
+    /// [`Error::Search`] naming the expected sizes and how to fix the space or the data.
+    pub fn check_data(&self, features: usize, outputs: usize) -> Result<()> {
+        self.check_input(features)?;
+        let shape = self.shapes.last().map_or(&self.spec.input_shape, |s| &s.1);
+        let want: usize = shape.iter().product();
+        if outputs != want {
+            return Err(Error::Search(format!(
+                "samples have {outputs} targets but the space's output has {want} values (shape \
+                 {shape:?}); give the last layer {outputs} units (one fixed width) or give \
+                 {want} targets per sample"
+            )));
+        }
+        Ok(())
+    }
 }
 
 pub(crate) fn choice_value(c: &Choice) -> usize {
