@@ -15,7 +15,6 @@
 //!   [`reports`]: `<top>_csynth.xml` and `vivado_synth.rpt` parsers; [`calibration`]: fitting the
 //!   model to synthesis reports and the one-layer calibration suite.
 
-mod activation;
 pub mod ap_types;
 pub mod calibration;
 pub mod csim;
@@ -23,6 +22,7 @@ pub mod devices;
 pub mod emit;
 pub mod emulate;
 mod error;
+mod layers;
 pub mod model;
 pub mod reports;
 pub mod resources;

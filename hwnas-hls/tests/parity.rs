@@ -26,7 +26,7 @@ use hwnas_core::ir::Network;
 use hwnas_hls::csim::{self, CsimOptions};
 use hwnas_hls::emit::{self, HlsConfig};
 use hwnas_hls::emulate::Emulator;
-use hwnas_hls::model::{QActivation, QNetwork, QOp};
+use hwnas_hls::model::{QActivation, QConv, QDense, QNetwork, QOp, QScale};
 use serde_json::Value;
 
 fn golden_root() -> PathBuf {
@@ -117,12 +117,12 @@ fn check_constants(g: &Golden) -> (usize, Vec<String>) {
     let mut compared = 0;
     for l in &g.q.layers {
         let tensors = match &l.op {
-            QOp::Dense { weight, bias, .. } | QOp::Conv { weight, bias, .. } => {
+            QOp::Dense(QDense { weight, bias, .. }) | QOp::Conv(QConv { weight, bias, .. }) => {
                 let mut v = vec![("weight", weight)];
                 v.extend(bias.as_ref().map(|b| ("bias", b)));
                 v
             }
-            QOp::Scale { scale, bias, .. } => vec![("scale", scale), ("bias", bias)],
+            QOp::Scale(QScale { scale, bias, .. }) => vec![("scale", scale), ("bias", bias)],
             QOp::Activation(QActivation::Prelu { alpha }) => vec![("param", alpha)],
             _ => continue,
         };

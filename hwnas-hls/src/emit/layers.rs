@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::Strategy;
 
-use crate::model::{QLayer, QOp, QTensor, Window};
+use crate::model::{QLayer, QTensor, Window};
 
 /// What one layer contributes to the project.
 #[derive(Debug, Default)]
@@ -20,6 +20,9 @@ pub(crate) struct LayerCode {
     pub include: &'static str,
     /// The statements in the top function.
     pub call: String,
+    /// The statement only names the input array again (an in-place Flatten): no output
+    /// array is declared for it.
+    pub alias: bool,
 }
 
 /// Names the layer's arrays and types use.
@@ -90,11 +93,13 @@ pub(crate) fn typedef(t: &FixedType, name: &str) -> String {
     format!("typedef {t} {name};")
 }
 
-fn strategy(s: Strategy) -> &'static str {
-    match s {
+/// The `strategy` member of a config struct.
+pub(crate) fn strategy_member(s: &mut String, strategy: Strategy) {
+    let name = match strategy {
         Strategy::Latency => "hwnas::latency",
         Strategy::Resource => "hwnas::resource",
-    }
+    };
+    let _ = writeln!(s, "    static const hwnas::strategy strategy = {name};");
 }
 
 /// A C++ `double` literal equal to the raw value's real value (exact: widths are at most 53).
@@ -177,50 +182,7 @@ pub(crate) fn members(s: &mut String, items: &[(&str, usize)]) {
     }
 }
 
-fn dense_config(
-    s: &mut String,
-    name: &str,
-    n_in: usize,
-    n_out: usize,
-    k: &Knobs,
-    prefix: &str,
-    zeros: usize,
-) {
-    let total = n_in * n_out;
-    let _ = writeln!(s, "struct {name} {{");
-    members(
-        s,
-        &[
-            ("n_in", n_in),
-            ("n_out", n_out),
-            ("reuse_factor", k.reuse),
-            ("block_factor", total / k.reuse),
-            ("multiplier_limit", total.div_ceil(k.reuse)),
-            ("n_zeros", zeros),
-            ("n_nonzeros", total - zeros),
-        ],
-    );
-    let _ = writeln!(
-        s,
-        "    static const hwnas::strategy strategy = {};",
-        strategy(k.strategy)
-    );
-    let _ = writeln!(
-        s,
-        "    static const hwnas::io_type io_type = {};",
-        if k.stream {
-            "hwnas::io_stream"
-        } else {
-            "hwnas::io_parallel"
-        }
-    );
-    for t in ["accum_t", "weight_t", "bias_t"] {
-        let _ = writeln!(s, "    typedef {prefix}_{t} {t};");
-    }
-    s.push_str("};\n");
-}
-
-fn window_members(s: &mut String, w: &Window, kernel: (&str, &str)) {
+pub(crate) fn window_members(s: &mut String, w: &Window, kernel: (&str, &str)) {
     members(
         s,
         &[
@@ -271,18 +233,8 @@ fn call(n: &Names, n_out: usize, line: String) -> String {
     s
 }
 
-/// The code of one layer.
+/// The code of one layer: a comment, then what the layer's module writes.
 pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
-    let i = n.index;
-    let prefix = format!("layer{i}");
-    let cfg = format!("config{i}");
-    let (in_var, out_var) = (n.in_var, n.out_var);
-    let (in_t, out_t, sfx) = n.template_types();
-    // Stream members of the elementwise, Dense and Flatten configs.
-    let pixel_members: Vec<(&str, usize)> = match &n.stream {
-        Some(st) => vec![("n_pixels", st.in_pixels), ("pixel_size", st.in_chan)],
-        None => Vec::new(),
-    };
     let mut c = LayerCode::default();
     let mut s = String::new();
     let _ = writeln!(
@@ -298,264 +250,12 @@ pub(super) fn emit_layer(l: &QLayer, n: &Names, k: &Knobs) -> LayerCode {
         l.input_shape,
         l.output_shape
     );
-    match &l.op {
-        QOp::Dense {
-            n_in,
-            n_out,
-            weight,
-            bias,
-            accum,
-        }
-        | QOp::Conv {
-            win: Window { chan: n_in, .. },
-            filters: n_out,
-            weight,
-            bias,
-            accum,
-            ..
-        } => {
-            let w_t = format!("{prefix}_weight_t");
-            let b_t = format!("{prefix}_bias_t");
-            c.typedefs
-                .push(typedef(accum, &format!("{prefix}_accum_t")));
-            c.typedefs.push(typedef(&weight.ty, &w_t));
-            let bias = bias.clone().unwrap_or_else(|| QTensor {
-                ty: weight.ty,
-                raw: vec![0; *n_out],
-            });
-            c.typedefs.push(typedef(&bias.ty, &b_t));
-            let zeros = weight.raw.iter().filter(|&&r| r == 0).count();
-            let (wv, bv) = (format!("w{i}"), format!("b{i}"));
-            let (n_mult_in, shape) = match &l.op {
-                QOp::Conv { win, .. } => (
-                    win.kh * win.kw * win.chan,
-                    format!("[{}][{}][{}][{}]", win.kh, win.kw, win.chan, n_out),
-                ),
-                _ => (*n_in, format!("[{n_in}][{n_out}]")),
-            };
-            c.weights.push((
-                format!("{wv}.h"),
-                weight_file(&wv, &w_t, &format!("{} weights", l.name), weight, &shape),
-            ));
-            c.weights.push((
-                format!("{bv}.h"),
-                weight_file(
-                    &bv,
-                    &b_t,
-                    &format!("{} biases", l.name),
-                    &bias,
-                    &format!("[{n_out}]"),
-                ),
-            ));
-            match &l.op {
-                QOp::Conv { one_d, win, .. } => {
-                    let mult = format!("{cfg}_mult");
-                    dense_config(&mut s, &mult, n_mult_in, *n_out, k, &prefix, zeros);
-                    let _ = writeln!(s, "struct {cfg} {{");
-                    window_members(&mut s, win, ("filt_height", "filt_width"));
-                    members(&mut s, &[("n_filt", *n_out), ("reuse_factor", k.reuse)]);
-                    let _ = writeln!(
-                        s,
-                        "    static const hwnas::strategy strategy = {};",
-                        strategy(k.strategy)
-                    );
-                    let _ = writeln!(s, "    typedef {mult} mult_config;");
-                    for t in ["accum_t", "weight_t", "bias_t"] {
-                        let _ = writeln!(s, "    typedef {prefix}_{t} {t};");
-                    }
-                    s.push_str("};\n");
-                    let f = if *one_d { "conv_1d_cl" } else { "conv_2d_cl" };
-                    c.include = "hwnas_conv.h";
-                    c.call = call(
-                        n,
-                        l.n_out(),
-                        format!(
-                            "hwnas::{f}{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {wv}, {bv});"
-                        ),
-                    );
-                }
-                _ => {
-                    dense_config(&mut s, &cfg, *n_in, *n_out, k, &prefix, zeros);
-                    if !pixel_members.is_empty() {
-                        // Append the stream members to the struct just written.
-                        s.truncate(s.len() - "};\n".len());
-                        members(&mut s, &pixel_members);
-                        s.push_str("};\n");
-                    }
-                    c.include = "hwnas_dense.h";
-                    c.call = call(
-                        n,
-                        l.n_out(),
-                        format!(
-                            "hwnas::dense{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {wv}, {bv});"
-                        ),
-                    );
-                }
-            }
-        }
-        QOp::Pool {
-            one_d,
-            max,
-            win,
-            accum,
-        } => {
-            c.typedefs.push(typedef(
-                &accum.unwrap_or(l.input),
-                &format!("{prefix}_accum_t"),
-            ));
-            let _ = writeln!(s, "struct {cfg} {{");
-            window_members(&mut s, win, ("pool_height", "pool_width"));
-            members(&mut s, &[("reuse_factor", k.reuse)]);
-            let op = if *max { "max_pool" } else { "average_pool" };
-            let _ = writeln!(s, "    static const hwnas::pool_op pool_op = hwnas::{op};");
-            let _ = writeln!(s, "    typedef {prefix}_accum_t accum_t;");
-            s.push_str("};\n");
-            let f = if *one_d {
-                "pooling1d_cl"
-            } else {
-                "pooling2d_cl"
-            };
-            c.include = "hwnas_pooling.h";
-            c.call = call(
-                n,
-                l.n_out(),
-                format!("hwnas::{f}{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"),
-            );
-        }
-        QOp::Scale { chan, scale, bias } => {
-            let (s_t, b_t) = (format!("{prefix}_scale_t"), format!("{prefix}_bias_t"));
-            c.typedefs.push(typedef(&scale.ty, &s_t));
-            c.typedefs.push(typedef(&bias.ty, &b_t));
-            let (sv, bv) = (format!("s{i}"), format!("b{i}"));
-            c.weights.push((
-                format!("{sv}.h"),
-                weight_file(
-                    &sv,
-                    &s_t,
-                    &format!("{} folded scale", l.name),
-                    scale,
-                    &format!("[{chan}]"),
-                ),
-            ));
-            c.weights.push((
-                format!("{bv}.h"),
-                weight_file(
-                    &bv,
-                    &b_t,
-                    &format!("{} folded bias", l.name),
-                    bias,
-                    &format!("[{chan}]"),
-                ),
-            ));
-            let _ = writeln!(s, "struct {cfg} {{");
-            members(
-                &mut s,
-                &[
-                    ("n_in", l.n_in()),
-                    ("n_chan", *chan),
-                    ("reuse_factor", k.reuse),
-                ],
-            );
-            members(&mut s, &pixel_members);
-            let _ = writeln!(s, "    typedef {s_t} scale_t;\n    typedef {b_t} bias_t;");
-            s.push_str("};\n");
-            c.include = "hwnas_batchnorm.h";
-            c.call = call(
-                n,
-                l.n_out(),
-                format!(
-                    "hwnas::normalize{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var}, {sv}, {bv});"
-                ),
-            );
-        }
-        QOp::Activation(a) => {
-            let line = a.emit(l, n, k, &mut c, &mut s);
-            c.call = call(n, l.n_out(), line);
-        }
-        QOp::Flatten => {
-            c.include = "hwnas_common.h";
-            c.call = if n.stream.is_some() {
-                let _ = writeln!(s, "struct {cfg} {{");
-                members(&mut s, &[("n_in", l.n_in())]);
-                members(&mut s, &pixel_members);
-                s.push_str("};\n");
-                call(
-                    n,
-                    l.n_out(),
-                    format!("hwnas::flatten_stream<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"),
-                )
-            } else if n.is_last {
-                format!(
-                    "    hwnas::copy<{in_t}, {out_t}, {}>({in_var}, {out_var});\n",
-                    l.n_out()
-                )
-            } else {
-                format!("    {in_t} *const {out_var} = {in_var}; // Flatten: same data\n")
-            };
-        }
-        QOp::UpSampling {
-            in_h,
-            in_w,
-            chan,
-            sh,
-            sw,
-            ..
-        } => {
-            let _ = writeln!(s, "struct {cfg} {{");
-            members(
-                &mut s,
-                &[
-                    ("in_height", *in_h),
-                    ("in_width", *in_w),
-                    ("n_chan", *chan),
-                    ("height_factor", *sh),
-                    ("width_factor", *sw),
-                    ("out_height", in_h * sh),
-                    ("out_width", in_w * sw),
-                ],
-            );
-            s.push_str("};\n");
-            c.include = "hwnas_resize.h";
-            c.call = call(
-                n,
-                l.n_out(),
-                format!(
-                    "hwnas::upsampling2d_cl{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"
-                ),
-            );
-        }
-        QOp::ZeroPadding {
-            in_h,
-            in_w,
-            chan,
-            top,
-            bottom,
-            left,
-            right,
-            ..
-        } => {
-            let _ = writeln!(s, "struct {cfg} {{");
-            members(
-                &mut s,
-                &[
-                    ("in_height", *in_h),
-                    ("in_width", *in_w),
-                    ("n_chan", *chan),
-                    ("pad_top", *top),
-                    ("pad_left", *left),
-                    ("out_height", in_h + top + bottom),
-                    ("out_width", in_w + left + right),
-                ],
-            );
-            s.push_str("};\n");
-            c.include = "hwnas_resize.h";
-            c.call = call(
-                n,
-                l.n_out(),
-                format!("hwnas::zeropad2d_cl{sfx}<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});"),
-            );
-        }
-    }
+    let line = l.op.imp().emit(l, n, k, &mut c, &mut s);
+    c.call = if c.alias {
+        format!("    {line}\n")
+    } else {
+        call(n, l.n_out(), line)
+    };
     if n.stream.is_some() {
         c.include = "hwnas_stream.h";
     }

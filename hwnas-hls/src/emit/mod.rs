@@ -147,7 +147,7 @@ pub fn write_qnetwork(q: &QNetwork, cfg: &HlsConfig, dir: &Path) -> Result<Proje
 /// [`Error::Input`] naming the layer and what to change.
 pub fn check_stream(q: &QNetwork) -> Result<()> {
     for l in &q.layers {
-        if let crate::model::QOp::Dense { n_in, .. } = &l.op {
+        if let crate::model::QOp::Dense(crate::model::QDense { n_in, .. }) = &l.op {
             let (_, chan) = layers::pixels(&l.input_shape);
             if chan != *n_in {
                 return Err(Error::Input(format!(
@@ -378,7 +378,7 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
     }) || q
         .layers
         .iter()
-        .any(|l| matches!(l.op, crate::model::QOp::Conv { .. }))
+        .any(|l| matches!(l.op, crate::model::QOp::Conv(_)))
     {
         "DATAFLOW"
     } else {

@@ -31,7 +31,9 @@ mod lower;
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::HlsKnobs;
 
-pub use crate::activation::{QActivation, QSoftmax};
+pub use crate::layers::{
+    QActivation, QConv, QDense, QFlatten, QPool, QScale, QSoftmax, QUpSampling, QZeroPadding,
+};
 
 /// Widest type whose values the writer prints exactly as decimal `double`s: weights, biases, the
 /// input and the output (the testbench reads and compares them as `double`s).
@@ -77,124 +79,32 @@ pub struct Window {
     pub out_w: usize,
 }
 
-/// What one exported layer computes. Activations are flat, channels-last.
+/// What one exported layer computes, one variant per layer module of `hwnas-hls` (`src/layers/`).
+/// Activations are flat, channels-last.
 #[derive(Debug, Clone, PartialEq)]
 pub enum QOp {
-    /// `y[j] = cast(sum_i x[i] * w[i][j] + b[j])`, summed in `accum` (bias first, then `i`
-    /// ascending).
-    Dense {
-        /// Inputs.
-        n_in: usize,
-        /// Outputs.
-        n_out: usize,
-        /// `[n_in][n_out]`.
-        weight: QTensor,
-        /// `[n_out]`, if any.
-        bias: Option<QTensor>,
-        /// Accumulator type.
-        accum: FixedType,
-    },
-    /// Convolution (1-D as height 1): per output pixel and filter, the sum over the window in
-    /// `(kh, kw, c)` order, padded positions skipped.
-    Conv {
-        /// Whether the IR layer was a Conv1D.
-        one_d: bool,
-        /// Geometry.
-        win: Window,
-        /// Filters (output channels).
-        filters: usize,
-        /// `[kh][kw][chan][filters]`.
-        weight: QTensor,
-        /// `[filters]`, if any.
-        bias: Option<QTensor>,
-        /// Accumulator type.
-        accum: FixedType,
-    },
-    /// Max or average pooling, channel by channel. Padded positions are ignored (max) or not
-    /// counted (average divides the sum by the number of real elements, truncating towards
-    /// zero at the accumulator's LSB, as `ap_fixed` division by an integer does).
-    Pool {
-        /// Whether the IR layer was 1-D.
-        one_d: bool,
-        /// Max (true) or average.
-        max: bool,
-        /// Geometry.
-        win: Window,
-        /// Accumulator of average pooling.
-        accum: Option<FixedType>,
-    },
-    /// Standalone BatchNorm: `y = cast(x * scale[c] + bias[c])`, exact before the cast.
-    Scale {
-        /// Channels (the last axis).
-        chan: usize,
-        /// `[chan]`.
-        scale: QTensor,
-        /// `[chan]`.
-        bias: QTensor,
-    },
-    /// An activation (see [`QActivation`]).
+    /// See [`QDense`].
+    Dense(QDense),
+    /// See [`QConv`].
+    Conv(QConv),
+    /// See [`QPool`].
+    Pool(QPool),
+    /// See [`QScale`].
+    Scale(QScale),
+    /// See [`QActivation`].
     Activation(QActivation),
-    /// A reshape to 1-D: no data changes.
-    Flatten,
-    /// Nearest-neighbour upsampling.
-    UpSampling {
-        /// Whether the IR layer was 1-D.
-        one_d: bool,
-        /// Input height (1 for 1-D).
-        in_h: usize,
-        /// Input width.
-        in_w: usize,
-        /// Channels.
-        chan: usize,
-        /// Vertical factor (1 for 1-D).
-        sh: usize,
-        /// Horizontal factor.
-        sw: usize,
-    },
-    /// Zeros around the input.
-    ZeroPadding {
-        /// Whether the IR layer was 1-D.
-        one_d: bool,
-        /// Input height (1 for 1-D).
-        in_h: usize,
-        /// Input width.
-        in_w: usize,
-        /// Channels.
-        chan: usize,
-        /// Rows on top.
-        top: usize,
-        /// Rows at the bottom.
-        bottom: usize,
-        /// Columns on the left.
-        left: usize,
-        /// Columns on the right.
-        right: usize,
-    },
+    /// See [`QFlatten`].
+    Flatten(QFlatten),
+    /// See [`QUpSampling`].
+    UpSampling(QUpSampling),
+    /// See [`QZeroPadding`].
+    ZeroPadding(QZeroPadding),
 }
 
 impl QOp {
     /// A short name of the operation (`"Dense"`, `"Conv2D"`, ...).
     pub fn kind(&self) -> &'static str {
-        match self {
-            QOp::Dense { .. } => "Dense",
-            QOp::Conv { one_d: true, .. } => "Conv1D",
-            QOp::Conv { .. } => "Conv2D",
-            QOp::Pool {
-                one_d: true,
-                max: true,
-                ..
-            } => "MaxPool1D",
-            QOp::Pool { max: true, .. } => "MaxPool2D",
-            QOp::Pool { one_d: true, .. } => "AvgPool1D",
-            QOp::Pool { .. } => "AvgPool2D",
-            QOp::Scale { .. } => "BatchNorm",
-            QOp::Activation(a) => a.kind(),
-            QOp::Flatten => "Flatten",
-            QOp::UpSampling { one_d: true, .. } => "UpSampling1D",
-            QOp::UpSampling { .. } => "UpSampling2D",
-            QOp::ZeroPadding { one_d: true, .. } => "ZeroPadding1D",
-            QOp::ZeroPadding { .. } => "ZeroPadding2D",
-        }
+        self.imp().kind()
     }
 }
 
@@ -235,11 +145,7 @@ impl QLayer {
     /// `(n_in, n_out)` of the multiplication a Dense/Conv layer performs per output pixel
     /// (`kh * kw * chan`, `filters` for a convolution), which the reuse-factor rules use.
     pub fn mult_shape(&self) -> Option<(usize, usize)> {
-        match &self.op {
-            QOp::Dense { n_in, n_out, .. } => Some((*n_in, *n_out)),
-            QOp::Conv { win, filters, .. } => Some((win.kh * win.kw * win.chan, *filters)),
-            _ => None,
-        }
+        self.op.imp().mult_shape()
     }
 }
 

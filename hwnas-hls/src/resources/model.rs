@@ -7,8 +7,8 @@ use hwnas_core::ir::{Network, Op, Strategy};
 use serde::{Deserialize, Serialize};
 
 use super::coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
-use crate::activation::ActivationCost;
 use crate::devices::{Device, DspKind};
+use crate::layers::activation::ActivationCost;
 use crate::reuse::snap_reuse_factor;
 use crate::{Error, Result};
 

@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::{Activation, LayerTypes};
 
+use super::{Casts, LayerImpl, Plan};
 use crate::emit::layers::{Knobs, LayerCode, Names, members, typedef, weight_file};
 use crate::model::{QLayer, QTensor};
 
@@ -180,7 +181,7 @@ impl QActivation {
     }
 
     /// The IR `kind` it came from.
-    pub fn kind(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             QActivation::Relu => "ReLU",
             QActivation::LeakyRelu { .. } => "LeakyReLU",
@@ -196,7 +197,7 @@ impl QActivation {
 
     /// The exact intermediates the emulator computes in `i128`: `(what, integer bits,
     /// fractional bits)`, for the lowering's width check.
-    pub(crate) fn products(&self, input: &FixedType) -> Vec<(&'static str, i32, i32)> {
+    fn products(&self, input: &FixedType) -> Vec<(&'static str, i32, i32)> {
         let with = |what, t: &FixedType, by: &FixedType| {
             (what, t.integer + by.integer, t.frac_bits() + by.frac_bits())
         };
@@ -222,7 +223,7 @@ impl QActivation {
     }
 
     /// Runs the activation on one sample's canonical raw values.
-    pub(crate) fn run(&self, inp: &FixedType, res: &FixedType, x: &[i128], y: &mut [i128]) {
+    fn apply(&self, inp: &FixedType, res: &FixedType, x: &[i128], y: &mut [i128]) {
         let cast = |v: i128| res.cast_exact(v, i64::from(inp.frac_bits()));
         match self {
             QActivation::Relu => {
@@ -282,16 +283,9 @@ impl QActivation {
         }
     }
 
-    /// The C++ of the layer: typedefs and weight files into `c`, the config struct's members
-    /// into `s`; returns the call.
-    pub(crate) fn emit(
-        &self,
-        l: &QLayer,
-        n: &Names,
-        k: &Knobs,
-        c: &mut LayerCode,
-        s: &mut String,
-    ) -> String {
+    /// The C++ of the layer: typedefs and weight files into `c`, the config struct into `s`;
+    /// returns the call.
+    fn write(&self, l: &QLayer, n: &Names, k: &Knobs, c: &mut LayerCode, s: &mut String) -> String {
         let i = n.index;
         let (prefix, cfg) = (format!("layer{i}"), format!("config{i}"));
         let (in_t, out_t, sfx) = n.template_types();
@@ -379,6 +373,28 @@ impl QActivation {
         };
         s.push_str("};\n");
         call
+    }
+}
+
+impl LayerImpl for QActivation {
+    fn kind(&self) -> &'static str {
+        self.name()
+    }
+
+    fn check_casts(&self, l: &QLayer, c: &Casts) -> std::result::Result<(), String> {
+        for (what, integer, frac) in self.products(&l.input) {
+            c.wide(what, integer, frac)?;
+            c.bad(what, (integer + frac).max(1) as u32, frac, &l.result)?;
+        }
+        c.bad("input", l.input.width, l.input.frac_bits(), &l.result)
+    }
+
+    fn run(&self, l: &QLayer, _: &Plan, x: &[i128], y: &mut [i128], _: &mut Vec<i64>) {
+        self.apply(&l.input, &l.result, x, y);
+    }
+
+    fn emit(&self, l: &QLayer, n: &Names, k: &Knobs, c: &mut LayerCode, s: &mut String) -> String {
+        self.write(l, n, k, c, s)
     }
 }
 
