@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::Strategy;
 
-use crate::model::{QLayer, QTensor, Window};
+use crate::model::{QLayer, QTensor};
 
 /// What one layer contributes to the project.
 #[derive(Debug, Default)]
@@ -93,13 +93,12 @@ pub(crate) fn typedef(t: &FixedType, name: &str) -> String {
     format!("typedef {t} {name};")
 }
 
-/// The `strategy` member of a config struct.
-pub(crate) fn strategy_member(s: &mut String, strategy: Strategy) {
-    let name = match strategy {
+/// The C++ value of a strategy (`hwnas::latency`).
+pub(crate) fn strategy_name(strategy: Strategy) -> &'static str {
+    match strategy {
         Strategy::Latency => "hwnas::latency",
         Strategy::Resource => "hwnas::resource",
-    };
-    let _ = writeln!(s, "    static const hwnas::strategy strategy = {name};");
+    }
 }
 
 /// A C++ `double` literal equal to the raw value's real value (exact: widths are at most 53).
@@ -174,33 +173,6 @@ pub(crate) fn weight_file(
          #endif\n\n#endif\n"
     );
     s
-}
-
-pub(crate) fn members(s: &mut String, items: &[(&str, usize)]) {
-    for (k, v) in items {
-        let _ = writeln!(s, "    static const unsigned {k} = {v};");
-    }
-}
-
-pub(crate) fn window_members(s: &mut String, w: &Window, kernel: (&str, &str)) {
-    members(
-        s,
-        &[
-            ("in_height", w.in_h),
-            ("in_width", w.in_w),
-            ("n_chan", w.chan),
-            (kernel.0, w.kh),
-            (kernel.1, w.kw),
-            ("stride_height", w.sh),
-            ("stride_width", w.sw),
-            ("pad_top", w.pad_top),
-            ("pad_bottom", w.pad_bottom),
-            ("pad_left", w.pad_left),
-            ("pad_right", w.pad_right),
-            ("out_height", w.out_h),
-            ("out_width", w.out_w),
-        ],
-    );
 }
 
 /// Declares the output array or stream (unless it is the output port) and calls `f`.

@@ -24,6 +24,7 @@
 
 pub(crate) mod layers;
 mod render;
+pub(crate) mod template;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

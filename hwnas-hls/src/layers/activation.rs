@@ -8,13 +8,13 @@
 //! hwnas's C simulation and hls4ml's C simulation agree bit for bit (the parity suite checks
 //! the last against hls4ml's own output).
 
-use std::fmt::Write as _;
-
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::{Activation, LayerTypes};
+use minijinja::{Value, context};
 
 use super::{Casts, LayerImpl, Plan};
-use crate::emit::layers::{Knobs, LayerCode, Names, members, typedef, weight_file};
+use crate::emit::layers::{Knobs, LayerCode, Names, typedef, weight_file};
+use crate::emit::template::render;
 use crate::model::{QLayer, QTensor};
 
 /// An activation lowered for the firmware: constants quantised, tables computed.
@@ -291,7 +291,6 @@ impl QActivation {
         let (in_t, out_t, sfx) = n.template_types();
         let (in_var, out_var) = (n.in_var, n.out_var);
         c.include = "hwnas_activation.h";
-        let _ = writeln!(s, "struct {cfg} {{");
         // ReLU/LeakyReLU streams walk `pixel_size` values per pixel themselves; the other
         // activations are called once per pixel, `n_in` being the pixel's values.
         let per_call = match (&n.stream, self) {
@@ -300,14 +299,14 @@ impl QActivation {
             }
             _ => l.n_in(),
         };
-        members(s, &[("n_in", per_call), ("reuse_factor", k.reuse)]);
-        if let Some(st) = &n.stream {
-            members(s, &[("n_pixels", st.in_pixels), ("pixel_size", st.in_chan)]);
-        }
-        let mut typedef_member = |s: &mut String, t: &FixedType, member: &str| {
+        // The config's extra members and its typedefs (`<prefix>_<type>` in defines.h).
+        let mut extra: Vec<Value> = Vec::new();
+        let mut types: Vec<&str> = Vec::new();
+        let mut member = |name: &str, value: usize| extra.push(context! { name, value });
+        let mut typedef_of = |t: &FixedType, member: &'static str| {
             let name = format!("{prefix}_{member}");
             c.typedefs.push(typedef(t, &name));
-            let _ = writeln!(s, "    typedef {name} {member};");
+            types.push(member);
             name
         };
         let f = |name: &str| format!("hwnas::{name}{sfx}<{in_t}, {out_t}, {cfg}>");
@@ -317,10 +316,10 @@ impl QActivation {
             | QActivation::Elu {
                 alpha_type, alpha, ..
             } => {
-                let a_t = typedef_member(s, alpha_type, "alpha_t");
+                let a_t = typedef_of(alpha_type, "alpha_t");
                 let name = if let QActivation::Elu { table, .. } = self {
-                    members(s, &[("table_size", table.raw.len())]);
-                    typedef_member(s, &table.ty, "table_t");
+                    member("table_size", table.raw.len());
+                    typedef_of(&table.ty, "table_t");
                     "elu"
                 } else {
                     "leaky_relu"
@@ -329,8 +328,8 @@ impl QActivation {
                 format!("{}({in_var}, {out_var}, {a_t}({a}));", f(name))
             }
             QActivation::Prelu { alpha } => {
-                let a_t = typedef_member(s, &alpha.ty, "alpha_t");
-                members(s, &[("n_chan", alpha.raw.len())]);
+                let a_t = typedef_of(&alpha.ty, "alpha_t");
+                member("n_chan", alpha.raw.len());
                 let av = format!("a{i}");
                 let what = format!("{} slopes", l.name);
                 let shape = format!("[{}]", alpha.raw.len());
@@ -344,8 +343,8 @@ impl QActivation {
             | QActivation::Tanh { table }
             | QActivation::Softplus { table }
             | QActivation::Softsign { table } => {
-                members(s, &[("table_size", table.raw.len())]);
-                typedef_member(s, &table.ty, "table_t");
+                member("table_size", table.raw.len());
+                typedef_of(&table.ty, "table_t");
                 let name = match self {
                     QActivation::Sigmoid { .. } => "sigmoid",
                     QActivation::Tanh { .. } => "tanh",
@@ -355,23 +354,24 @@ impl QActivation {
                 format!("{}({in_var}, {out_var});", f(name))
             }
             QActivation::Softmax(q) => {
-                members(
-                    s,
-                    &[
-                        ("n_slice", q.slice),
-                        ("exp_table_size", q.exp_table.raw.len()),
-                        ("inv_table_size", q.inv_table.raw.len()),
-                    ],
-                );
-                typedef_member(s, &q.exp_table.ty, "exp_table_t");
-                typedef_member(s, &q.inv_table.ty, "inv_table_t");
-                typedef_member(s, &q.accum, "accum_t");
-                typedef_member(s, &q.inv_inp, "inv_inp_t");
-                typedef_member(s, &q.norm, "inp_norm_t");
+                member("n_slice", q.slice);
+                member("exp_table_size", q.exp_table.raw.len());
+                member("inv_table_size", q.inv_table.raw.len());
+                typedef_of(&q.exp_table.ty, "exp_table_t");
+                typedef_of(&q.inv_table.ty, "inv_table_t");
+                typedef_of(&q.accum, "accum_t");
+                typedef_of(&q.inv_inp, "inv_inp_t");
+                typedef_of(&q.norm, "inp_norm_t");
                 format!("{}({in_var}, {out_var});", f("softmax"))
             }
         };
-        s.push_str("};\n");
+        s.push_str(&render(
+            "activation.h",
+            context! {
+                cfg, prefix, n_in => per_call, reuse => k.reuse, stream => n.pixel_members(),
+                members => extra, types,
+            },
+        ));
         call
     }
 }

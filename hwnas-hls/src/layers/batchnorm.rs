@@ -2,13 +2,13 @@
 //! `y = cast(x * scale[c] + bias[c])` (`hls_lib/hwnas_batchnorm.h`); and the folding arithmetic
 //! the Dense/Conv lowering uses.
 
-use std::fmt::Write as _;
-
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::{Layer, Network, Op};
+use minijinja::context;
 
 use super::{Casts, LayerImpl, LowerCx, tensor};
-use crate::emit::layers::{Knobs, LayerCode, Names, members, typedef, weight_file};
+use crate::emit::layers::{Knobs, LayerCode, Names, typedef, weight_file};
+use crate::emit::template::render;
 use crate::model::{QLayer, QOp, QTensor};
 use crate::{Error, Result};
 
@@ -118,20 +118,13 @@ impl LayerImpl for QScale {
             format!("{bv}.h"),
             weight_file(&bv, &b_t, &what, &self.bias, &shape),
         ));
-        let _ = writeln!(s, "struct {cfg} {{");
-        members(
-            s,
-            &[
-                ("n_in", l.n_in()),
-                ("n_chan", self.chan),
-                ("reuse_factor", k.reuse),
-            ],
-        );
-        if let Some(st) = &n.stream {
-            members(s, &[("n_pixels", st.in_pixels), ("pixel_size", st.in_chan)]);
-        }
-        let _ = writeln!(s, "    typedef {s_t} scale_t;\n    typedef {b_t} bias_t;");
-        s.push_str("};\n");
+        s.push_str(&render(
+            "batchnorm.h",
+            context! {
+                cfg => &cfg, prefix, n_in => l.n_in(), n_chan => self.chan, reuse => k.reuse,
+                stream => n.pixel_members(),
+            },
+        ));
         c.include = "hwnas_batchnorm.h";
         let (in_t, out_t, sfx) = n.template_types();
         let (in_var, out_var) = (n.in_var, n.out_var);

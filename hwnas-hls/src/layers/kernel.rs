@@ -2,16 +2,15 @@
 //! the bit-exact sums of the emulator, and the C++ (`hls_lib/hwnas_dense.h`,
 //! `hwnas_conv.h`).
 
-use std::fmt::Write as _;
-
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::{Op, TypePreset};
+use minijinja::value::Serde;
+use minijinja::{Value, context};
 
 use super::{Casts, LayerImpl, LowerCx, cast, window};
 use crate::Result;
-use crate::emit::layers::{
-    Knobs, LayerCode, Names, members, strategy_member, typedef, weight_file, window_members,
-};
+use crate::emit::layers::{Knobs, LayerCode, Names, strategy_name, typedef, weight_file};
+use crate::emit::template::render;
 use crate::model::{QLayer, QOp, QTensor, Window};
 
 /// `y[j] = cast(sum_i x[i] * w[i][j] + b[j])`, summed in `accum` (bias first, then `i`
@@ -280,36 +279,23 @@ impl Sum<'_> {
         (wv, bv, zeros)
     }
 
-    /// The config struct of the multiplication (hls4ml's `dense_config`).
-    fn config(&self, s: &mut String, name: &str, prefix: &str, k: &Knobs, zeros: usize) {
+    /// The template values of the multiplication's config (hls4ml's `dense_config`), named
+    /// `cfg`.
+    fn config(&self, cfg: &str, prefix: &str, k: &Knobs, zeros: usize) -> Value {
         let total = self.terms * self.outputs;
-        let _ = writeln!(s, "struct {name} {{");
-        members(
-            s,
-            &[
-                ("n_in", self.terms),
-                ("n_out", self.outputs),
-                ("reuse_factor", k.reuse),
-                ("block_factor", total / k.reuse),
-                ("multiplier_limit", total.div_ceil(k.reuse)),
-                ("n_zeros", zeros),
-                ("n_nonzeros", total - zeros),
-            ],
-        );
-        strategy_member(s, k.strategy);
-        let _ = writeln!(
-            s,
-            "    static const hwnas::io_type io_type = {};",
-            if k.stream {
-                "hwnas::io_stream"
-            } else {
-                "hwnas::io_parallel"
-            }
-        );
-        for t in ["accum_t", "weight_t", "bias_t"] {
-            let _ = writeln!(s, "    typedef {prefix}_{t} {t};");
+        context! {
+            cfg, prefix,
+            n_in => self.terms,
+            n_out => self.outputs,
+            reuse => k.reuse,
+            block_factor => total / k.reuse,
+            multiplier_limit => total.div_ceil(k.reuse),
+            n_zeros => zeros,
+            n_nonzeros => total - zeros,
+            strategy => strategy_name(k.strategy),
+            io_type => if k.stream { "hwnas::io_stream" } else { "hwnas::io_parallel" },
+            stream => (),
         }
-        s.push_str("};\n");
     }
 }
 
@@ -415,13 +401,11 @@ impl LayerImpl for QDense {
         let (prefix, cfg) = (format!("layer{i}"), format!("config{i}"));
         let shape = format!("[{}][{}]", self.n_in, self.n_out);
         let (wv, bv, zeros) = self.sum().emit_constants(l, i, shape, c);
-        self.sum().config(s, &cfg, &prefix, k, zeros);
-        if let Some(st) = &n.stream {
-            // The stream members, inside the struct just written.
-            s.truncate(s.len() - "};\n".len());
-            members(s, &[("n_pixels", st.in_pixels), ("pixel_size", st.in_chan)]);
-            s.push_str("};\n");
-        }
+        let config = self.sum().config(&cfg, &prefix, k, zeros);
+        s.push_str(&render(
+            "dense.h",
+            context! { stream => n.pixel_members(), ..config },
+        ));
         c.include = "hwnas_dense.h";
         let (in_t, out_t, sfx) = n.template_types();
         let (in_var, out_var) = (n.in_var, n.out_var);
@@ -521,17 +505,11 @@ impl LayerImpl for QConv {
         let (prefix, cfg) = (format!("layer{i}"), format!("config{i}"));
         let shape = format!("[{}][{}][{}][{}]", win.kh, win.kw, win.chan, self.filters);
         let (wv, bv, zeros) = self.sum().emit_constants(l, i, shape, c);
-        let mult = format!("{cfg}_mult");
-        self.sum().config(s, &mult, &prefix, k, zeros);
-        let _ = writeln!(s, "struct {cfg} {{");
-        window_members(s, win, ("filt_height", "filt_width"));
-        members(s, &[("n_filt", self.filters), ("reuse_factor", k.reuse)]);
-        strategy_member(s, k.strategy);
-        let _ = writeln!(s, "    typedef {mult} mult_config;");
-        for t in ["accum_t", "weight_t", "bias_t"] {
-            let _ = writeln!(s, "    typedef {prefix}_{t} {t};");
-        }
-        s.push_str("};\n");
+        let config = self.sum().config(&format!("{cfg}_mult"), &prefix, k, zeros);
+        s.push_str(&render(
+            "conv.h",
+            context! { conv_cfg => &cfg, win => Value::from(Serde(win)), kernel => "filt", ..config },
+        ));
         let f = if self.one_d {
             "conv_1d_cl"
         } else {

@@ -1,13 +1,14 @@
 //! Max and average pooling, 1-D and 2-D (`hls_lib/hwnas_pooling.h`).
 
-use std::fmt::Write as _;
-
 use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::Op;
+use minijinja::value::Serde;
+use minijinja::{Value, context};
 
 use super::{Casts, LayerImpl, LowerCx, cast, window};
 use crate::Result;
-use crate::emit::layers::{Knobs, LayerCode, Names, members, typedef, window_members};
+use crate::emit::layers::{Knobs, LayerCode, Names, typedef};
+use crate::emit::template::render;
 use crate::model::{QLayer, QOp, Window};
 
 /// Max or average pooling, channel by channel. Padded positions are ignored (max) or not
@@ -127,13 +128,13 @@ impl LayerImpl for QPool {
             &self.accum.unwrap_or(l.input),
             &format!("{prefix}_accum_t"),
         ));
-        let _ = writeln!(s, "struct {cfg} {{");
-        window_members(s, &self.win, ("pool_height", "pool_width"));
-        members(s, &[("reuse_factor", k.reuse)]);
         let op = if self.max { "max_pool" } else { "average_pool" };
-        let _ = writeln!(s, "    static const hwnas::pool_op pool_op = hwnas::{op};");
-        let _ = writeln!(s, "    typedef {prefix}_accum_t accum_t;");
-        s.push_str("};\n");
+        s.push_str(&render(
+            "pool.h",
+            context! {
+                cfg => &cfg, prefix, win => Value::from(Serde(self.win)), kernel => "pool", reuse => k.reuse, pool_op => op,
+            },
+        ));
         let f = if self.one_d {
             "pooling1d_cl"
         } else {

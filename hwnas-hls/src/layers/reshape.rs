@@ -1,13 +1,13 @@
 //! Layers that move data: Flatten (an alias of its input), nearest-neighbour upsampling and
 //! zero padding (`hls_lib/hwnas_resize.h`).
 
-use std::fmt::Write as _;
-
 use hwnas_core::ir::Op;
+use minijinja::context;
 
 use super::{LayerImpl, LowerCx, cast};
 use crate::Result;
-use crate::emit::layers::{Knobs, LayerCode, Names, members};
+use crate::emit::layers::{Knobs, LayerCode, Names};
+use crate::emit::template::render;
 use crate::model::{QLayer, QOp};
 
 /// A reshape to 1-D: no data changes.
@@ -111,11 +111,12 @@ impl LayerImpl for QFlatten {
         let (in_t, out_t, _) = n.template_types();
         let (in_var, out_var) = (n.in_var, n.out_var);
         c.include = "hwnas_common.h";
-        if let Some(st) = &n.stream {
-            let _ = writeln!(s, "struct {cfg} {{");
-            members(s, &[("n_in", l.n_in())]);
-            members(s, &[("n_pixels", st.in_pixels), ("pixel_size", st.in_chan)]);
-            s.push_str("};\n");
+        if n.stream.is_some() {
+            let stream = n.pixel_members();
+            s.push_str(&render(
+                "flatten.h",
+                context! { cfg => &cfg, n_in => l.n_in(), stream },
+            ));
             format!("hwnas::flatten_stream<{in_t}, {out_t}, {cfg}>({in_var}, {out_var});")
         } else if n.is_last {
             format!(
@@ -155,20 +156,13 @@ impl LayerImpl for QUpSampling {
 
     fn emit(&self, _: &QLayer, n: &Names, _: &Knobs, c: &mut LayerCode, s: &mut String) -> String {
         let cfg = format!("config{}", n.index);
-        let _ = writeln!(s, "struct {cfg} {{");
-        members(
-            s,
-            &[
-                ("in_height", self.in_h),
-                ("in_width", self.in_w),
-                ("n_chan", self.chan),
-                ("height_factor", self.sh),
-                ("width_factor", self.sw),
-                ("out_height", self.in_h * self.sh),
-                ("out_width", self.in_w * self.sw),
-            ],
-        );
-        s.push_str("};\n");
+        s.push_str(&render(
+            "upsampling.h",
+            context! {
+                cfg => &cfg, in_h => self.in_h, in_w => self.in_w, chan => self.chan, sh => self.sh,
+                sw => self.sw,
+            },
+        ));
         c.include = "hwnas_resize.h";
         let (in_t, out_t, sfx) = n.template_types();
         format!(
@@ -204,20 +198,13 @@ impl LayerImpl for QZeroPadding {
 
     fn emit(&self, _: &QLayer, n: &Names, _: &Knobs, c: &mut LayerCode, s: &mut String) -> String {
         let cfg = format!("config{}", n.index);
-        let _ = writeln!(s, "struct {cfg} {{");
-        members(
-            s,
-            &[
-                ("in_height", self.in_h),
-                ("in_width", self.in_w),
-                ("n_chan", self.chan),
-                ("pad_top", self.top),
-                ("pad_left", self.left),
-                ("out_height", self.in_h + self.top + self.bottom),
-                ("out_width", self.in_w + self.left + self.right),
-            ],
-        );
-        s.push_str("};\n");
+        s.push_str(&render(
+            "zeropadding.h",
+            context! {
+                cfg => &cfg, in_h => self.in_h, in_w => self.in_w, chan => self.chan, top => self.top,
+                bottom => self.bottom, left => self.left, right => self.right,
+            },
+        ));
         c.include = "hwnas_resize.h";
         let (in_t, out_t, sfx) = n.template_types();
         format!(

@@ -49,7 +49,7 @@ pub struct QTensor {
 }
 
 /// Window geometry of a convolution or pooling layer, in 2-D (1-D layers have height 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Window {
     /// Input height (1 for 1-D layers).
     pub in_h: usize,

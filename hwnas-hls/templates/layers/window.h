@@ -1,0 +1,13 @@
+    static const unsigned in_height = {{ win.in_h }};
+    static const unsigned in_width = {{ win.in_w }};
+    static const unsigned n_chan = {{ win.chan }};
+    static const unsigned {{ kernel }}_height = {{ win.kh }};
+    static const unsigned {{ kernel }}_width = {{ win.kw }};
+    static const unsigned stride_height = {{ win.sh }};
+    static const unsigned stride_width = {{ win.sw }};
+    static const unsigned pad_top = {{ win.pad_top }};
+    static const unsigned pad_bottom = {{ win.pad_bottom }};
+    static const unsigned pad_left = {{ win.pad_left }};
+    static const unsigned pad_right = {{ win.pad_right }};
+    static const unsigned out_height = {{ win.out_h }};
+    static const unsigned out_width = {{ win.out_w }};
