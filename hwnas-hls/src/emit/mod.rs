@@ -507,14 +507,14 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
         ("summary", &summary),
         ("layer_table", &table),
     ];
-    for (path, skeleton) in SKELETONS {
+    for (path, _) in SKELETONS {
         let target = match path {
             "firmware/top.h" => format!("firmware/{name}.h"),
             "firmware/top.cpp" => format!("firmware/{name}.cpp"),
             "test.cpp" => format!("{name}_test.cpp"),
             p => p.to_string(),
         };
-        files.push((target, render(skeleton, &vars)));
+        files.push((target, render(path, &vars)));
     }
     for (file, text) in LIBRARY {
         files.push((format!("firmware/hwnas/{file}"), text.to_string()));
@@ -540,46 +540,4 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
     files.push(("hwnas_config.json".into(), config_json));
     files.push((MARKER.into(), format!("written by hwnas {version}\n")));
     Ok((files, warnings))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::render::keys;
-    use super::*;
-
-    #[test]
-    fn every_skeleton_key_is_provided() {
-        let provided = [
-            "name",
-            "version",
-            "guard",
-            "ports",
-            "port_pragmas",
-            "layers",
-            "input_shape",
-            "output_shape",
-            "n_input",
-            "n_output",
-            "typedefs",
-            "includes",
-            "weights",
-            "configs",
-            "tb_read_input",
-            "tb_call",
-            "tb_output",
-            "part",
-            "clock",
-            "uncertainty",
-            "summary",
-            "layer_table",
-        ];
-        for (path, skeleton) in SKELETONS {
-            for key in keys(skeleton) {
-                assert!(
-                    provided.contains(&key),
-                    "{path}: key `{key}` is not provided"
-                );
-            }
-        }
-    }
 }

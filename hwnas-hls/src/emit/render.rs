@@ -1,4 +1,12 @@
-//! The project skeleton files and their named insertion points (`{{key}}`).
+//! The project skeleton files and their named insertion points (`{{key}}`, minijinja
+//! variables).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value};
 
 /// `(path in the project, skeleton)`: `top.*` and `test.cpp` are renamed after the network.
 pub(super) const SKELETONS: [(&str, &str); 9] = [
@@ -61,52 +69,82 @@ pub(super) const LIBRARY: [(&str, &str); 8] = [
     ),
 ];
 
-/// Fills every `{{key}}` of `skeleton` from `vars`.
+/// Fills every `{{ key }}` of the skeleton at `path` (a [`SKELETONS`] entry) from `vars`
+/// (minijinja; the skeletons use plain variables only).
 ///
 /// # Panics
 /// When the skeleton names a key `vars` lacks (a bug in hwnas, caught by the unit test that
 /// renders every skeleton).
 #[track_caller]
-pub(super) fn render(skeleton: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(skeleton.len() + 256);
-    let mut rest = skeleton;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find("}}").expect("unclosed {{ in a skeleton");
-        let key = &after[..end];
-        let value = vars
-            .iter()
-            .find(|(k, _)| *k == key)
-            .unwrap_or_else(|| panic!("skeleton key `{key}` has no value"))
-            .1;
-        out.push_str(value);
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The keys a skeleton uses.
-#[cfg(test)]
-pub(super) fn keys(skeleton: &str) -> Vec<&str> {
-    skeleton
-        .split("{{")
-        .skip(1)
-        .filter_map(|s| s.split_once("}}").map(|(k, _)| k))
-        .collect()
+pub(super) fn render(path: &str, vars: &[(&str, &str)]) -> String {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    let env = ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Files end with a newline, as written.
+        let syntax = SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+            .unwrap_or_else(|e| panic!("skeleton syntax: {e}"));
+        env.set_syntax(syntax);
+        for (path, source) in SKELETONS {
+            env.add_template(path, source)
+                .unwrap_or_else(|e| panic!("skeleton {path}: {e}"));
+        }
+        env
+    });
+    let ctx: BTreeMap<&str, &str> = vars.iter().copied().collect();
+    env.get_template(path)
+        .and_then(|t| t.render(Value::from(Serde(ctx))))
+        .unwrap_or_else(|e| panic!("skeleton {path}: {e:#}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Every skeleton renders with the keys `project_files` provides, and only plain `{{ key }}`
+    /// substitution happens (no stray Jinja syntax in the C++ or Tcl).
     #[test]
-    fn fills_keys_and_keeps_text() {
-        assert_eq!(
-            render("a {{x}} b {{y}}{{x}}", &[("x", "1"), ("y", "2")]),
-            "a 1 b 21"
-        );
-        assert_eq!(keys("{{a}} and {{b}}"), vec!["a", "b"]);
+    fn every_skeleton_renders_with_the_provided_keys() {
+        let provided = [
+            "name",
+            "version",
+            "guard",
+            "ports",
+            "port_pragmas",
+            "layers",
+            "input_shape",
+            "output_shape",
+            "n_input",
+            "n_output",
+            "typedefs",
+            "includes",
+            "weights",
+            "configs",
+            "tb_read_input",
+            "tb_call",
+            "tb_output",
+            "part",
+            "clock",
+            "uncertainty",
+            "summary",
+            "layer_table",
+        ];
+        let vars: Vec<(&str, &str)> = provided.iter().map(|&k| (k, k)).collect();
+        for (path, skeleton) in SKELETONS {
+            let out = render(path, &vars);
+            // Each `{{key}}` became its name; everything else (Tcl's `}}` included) is kept.
+            let want = provided.iter().fold(skeleton.to_string(), |s, k| {
+                s.replace(&format!("{{{{{k}}}}}"), k)
+            });
+            assert_eq!(out, want, "{path}");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "skeleton README.md")]
+    fn a_missing_key_is_a_bug_caught_loudly() {
+        render("README.md", &[("name", "x")]);
     }
 }
