@@ -6,8 +6,8 @@ use super::data::Dataset;
 use super::train::predict;
 use crate::fixed::FixedType;
 use crate::ir::{Network, Op, Padding, Tensor as IrTensor};
-use crate::space::{LayerKind, LayerSpec, PoolKind, QuantSpec, SpaceSpec};
-use crate::supernet::{LayerIds, Supernet, integer_bits_for};
+use crate::space::{LayerSpec, PoolKind, QuantSpec, SpaceSpec};
+use crate::supernet::{Channels, Supernet, export_layer, import_layer, integer_bits_for};
 use crate::{Error, Result};
 
 /// The network IR of the architecture `idx`, with weights sliced from the supernet and permuted
@@ -42,88 +42,23 @@ pub fn derive<B: AutodiffBackend>(
         .collect();
     let (mut ir, map) = spec.network_for(idx, &wi, &ri)?;
     let s = &spec.input_shape;
-    let mut chan: Vec<usize> = (0..*s.last().unwrap_or(&1)).collect();
-    let mut spatial: usize = s[..s.len() - 1].iter().product();
+    let mut ch = Channels {
+        chan: (0..*s.last().unwrap_or(&1)).collect(),
+        spatial: s[..s.len() - 1].iter().product(),
+    };
     for (li, l) in spec.layers.iter().enumerate() {
         let Some(k) = map[li] else { continue };
-        let name = &l.name;
-        let ids = net.ids[li];
         let op = ir.layers[k].op.clone();
+        let weights = &mut ir.weights;
         let mut put = |key: &str, shape: Vec<usize>, data: Vec<f32>| -> Result<()> {
-            ir.weights
-                .insert(format!("{name}.{key}"), IrTensor::new(shape, data)?);
+            weights.insert(format!("{}.{key}", l.name), IrTensor::new(shape, data)?);
             Ok(())
         };
-        match (&op, ids) {
-            (Op::Dense(d), LayerIds::Kernel(ids)) => {
-                let w = net.store.values(ids.weight);
-                let umax = l.max_width();
-                let mut out = Vec::with_capacity(chan.len() * d.units);
-                for &r in &chan {
-                    out.extend_from_slice(&w[r * umax..r * umax + d.units]);
-                }
-                put("weight", vec![chan.len(), d.units], out)?;
-                let b = net.store.values(ids.bias);
-                put("bias", vec![d.units], b[..d.units].to_vec())?;
-                chan = (0..d.units).collect();
-            }
-            (Op::Conv2D(_) | Op::Conv1D(_), LayerIds::Kernel(ids)) => {
-                let (filters, kk) = match &op {
-                    Op::Conv2D(c2) => (c2.filters, c2.kernel[1]),
-                    Op::Conv1D(c1) => (c1.filters, c1.kernel),
-                    _ => unreachable!(),
-                };
-                let e = &net.store.entries[ids.weight];
-                let (ci_max, kh_max, kw_max) = (e.shape[1], e.shape[2], e.shape[3]);
-                let w = net.store.values(ids.weight);
-                let off = (kw_max - kk) / 2;
-                let (offh, kh) = if kh_max == 1 { (0, 1) } else { (off, kk) };
-                let mut out = Vec::with_capacity(kh * kk * chan.len() * filters);
-                for i in 0..kh {
-                    for j in 0..kk {
-                        for &ci in &chan {
-                            for co in 0..filters {
-                                let src =
-                                    ((co * ci_max + ci) * kh_max + i + offh) * kw_max + j + off;
-                                out.push(w[src]);
-                            }
-                        }
-                    }
-                }
-                let shape = if l.kind == LayerKind::Conv2D {
-                    vec![kh, kk, chan.len(), filters]
-                } else {
-                    vec![kk, chan.len(), filters]
-                };
-                put("weight", shape, out)?;
-                let b = net.store.values(ids.bias);
-                put("bias", vec![filters], b[..filters].to_vec())?;
-                chan = (0..filters).collect();
-            }
-            (Op::BatchNorm(_), LayerIds::BatchNorm(bn)) => {
-                for (key, id) in bn.named() {
-                    let v = net.store.values(id);
-                    put(key, vec![chan.len()], chan.iter().map(|&c| v[c]).collect())?;
-                }
-            }
-            (Op::Activation(a), ids) => {
-                for (key, id) in ids.channel_params(a) {
-                    let v = net.store.values(id);
-                    put(key, vec![chan.len()], chan.iter().map(|&c| v[c]).collect())?;
-                }
-            }
-            (Op::Flatten(_), _) => {
-                let cmax = *net.shapes[li].0.last().unwrap_or(&1);
-                chan = (0..spatial)
-                    .flat_map(|p| chan.iter().map(move |&c| p * cmax + c))
-                    .collect();
-            }
-            _ => {}
-        }
+        export_layer(net, li, &op, &mut ch, &mut put)?;
         // Strides, valid padding, upsampling and zero padding change the spatial size; it
         // does not depend on the width or kernel choices (shapes are validated that way).
         let out = &net.shapes[li].1;
-        spatial = out[..out.len() - 1].iter().product();
+        ch.spatial = out[..out.len() - 1].iter().product();
     }
     ir.analyze()?;
     Ok(ir)
@@ -235,43 +170,10 @@ pub fn supernet_from_network<B: AutodiffBackend>(
         let get = |key: &str| {
             net.weights
                 .get(&format!("{}.{key}", layer.name))
+                .cloned()
                 .ok_or_else(|| Error::Weights(format!("`{}.{key}` is missing", layer.name)))
         };
-        match (&layer.op, sn.ids[li]) {
-            (Op::Dense(_), LayerIds::Kernel(ids)) => {
-                sn.store.set_values(ids.weight, get("weight")?.data.clone());
-                sn.store.set_values(ids.bias, get("bias")?.data.clone());
-            }
-            (Op::Conv2D(_) | Op::Conv1D(_), LayerIds::Kernel(ids)) => {
-                let w = get("weight")?;
-                let sh = &sn.store.entries[ids.weight].shape;
-                let (co, ci, kh, kw) = (sh[0], sh[1], sh[2], sh[3]);
-                let mut out = vec![0.0; co * ci * kh * kw];
-                for i in 0..kh {
-                    for j in 0..kw {
-                        for c in 0..ci {
-                            for o in 0..co {
-                                out[((o * ci + c) * kh + i) * kw + j] =
-                                    w.data[((i * kw + j) * ci + c) * co + o];
-                            }
-                        }
-                    }
-                }
-                sn.store.set_values(ids.weight, out);
-                sn.store.set_values(ids.bias, get("bias")?.data.clone());
-            }
-            (Op::BatchNorm(_), LayerIds::BatchNorm(bn)) => {
-                for (key, id) in bn.named() {
-                    sn.store.set_values(id, get(key)?.data.clone());
-                }
-            }
-            (Op::Activation(a), ids) => {
-                for (key, id) in ids.channel_params(a) {
-                    sn.store.set_values(id, get(key)?.data.clone());
-                }
-            }
-            _ => {}
-        }
+        import_layer(&mut sn, li, &layer.op, &get)?;
     }
     Ok(sn)
 }

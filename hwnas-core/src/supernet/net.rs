@@ -2,16 +2,16 @@
 
 use burn::tensor::activation::softmax;
 use burn::tensor::backend::AutodiffBackend;
-use burn::tensor::module::{avg_pool2d, conv2d, max_pool2d};
-use burn::tensor::ops::{ConvOptions, PadMode};
 use burn::tensor::{Tensor, TensorData};
 
+use super::kinds;
+pub(crate) use super::kinds::{BnIds, KernelIds};
 use super::params::{Bound, Group, ParamStore, to_vec};
 use super::quant::{fake_quant, fake_quant_mix, integer_bits_for};
 use crate::fixed::FixedType;
 use crate::ir::Activation;
 use crate::rng::{Random, SplitMix64};
-use crate::space::{Choice, DecisionKind, LayerKind, PoolKind, SearchSpace, SpaceSpec};
+use crate::space::{Choice, DecisionKind, LayerKind, SearchSpace, SpaceSpec};
 use crate::{Error, Result};
 
 /// Probabilities over the options of one decision.
@@ -49,34 +49,6 @@ impl<B: AutodiffBackend> Ctx<B> {
     }
 }
 
-/// Stored-tensor ids of a Dense/Conv layer.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct KernelIds {
-    pub weight: usize,
-    pub bias: usize,
-}
-
-/// Stored-tensor ids of a BatchNorm layer.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BnIds {
-    pub gamma: usize,
-    pub beta: usize,
-    pub mean: usize,
-    pub var: usize,
-}
-
-impl BnIds {
-    /// The ids with the IR's parameter names.
-    pub fn named(self) -> [(&'static str, usize); 4] {
-        [
-            ("gamma", self.gamma),
-            ("beta", self.beta),
-            ("mean", self.mean),
-            ("variance", self.var),
-        ]
-    }
-}
-
 /// Stored-tensor ids of one layer, by what the layer stores.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum LayerIds {
@@ -106,23 +78,21 @@ impl LayerIds {
     }
 }
 
-/// Weight of a batch's statistics in BatchNorm's running statistics (PyTorch's default).
-const BN_MOMENTUM: f64 = 0.1;
-
 /// What one forward pass carries from layer to layer.
-struct Pass<'a, B: AutodiffBackend> {
+pub(super) struct Pass<'a, B: AutodiffBackend> {
     /// The autodiff leaves of the stored tensors.
-    bound: &'a Bound<B>,
+    pub bound: &'a Bound<B>,
     /// One probability vector per decision.
-    probs: &'a [Probs<B>],
+    pub probs: &'a [Probs<B>],
     /// Training mode, BatchNorm updates and observed ranges.
-    ctx: &'a mut Ctx<B>,
+    pub ctx: &'a mut Ctx<B>,
     /// The channel mask of the last width decision (unselected channels are zero), which
     /// BatchNorm applies again after its shift; cleared by layers that end it.
-    mask: Option<Tensor<B, 1>>,
+    pub mask: Option<Tensor<B, 1>>,
 }
 
-enum Act<B: AutodiffBackend> {
+/// An activation between two layers.
+pub(super) enum Act<B: AutodiffBackend> {
     /// `[n, c, h, w]` (1-D data has `h = 1`).
     Map(Tensor<B, 4>),
     /// `[n, features]`.
@@ -148,7 +118,7 @@ pub struct Supernet<B: AutodiffBackend> {
     /// Per layer: `(input, output)` channels-last shapes at the widest options.
     pub(crate) shapes: Vec<(Vec<usize>, Vec<usize>)>,
     /// Per decision, rows of option masks (width: `[n, c]`, kernel: `[n, kh*kw]`).
-    masks: Vec<Option<Tensor<B, 2>>>,
+    pub(super) masks: Vec<Option<Tensor<B, 2>>>,
 }
 
 impl<B: AutodiffBackend> Supernet<B> {
@@ -163,68 +133,7 @@ impl<B: AutodiffBackend> Supernet<B> {
         let mut store = ParamStore::new(device);
         let mut ids = Vec::new();
         for (l, s) in spec.layers.iter().zip(&shapes) {
-            let cin = *s.input.last().unwrap_or(&1);
-            let cout = l.max_width();
-            let mut uniform = |store: &mut ParamStore<B>, name: &str, shape: Vec<usize>, fan_in| {
-                let a = (6.0 / fan_in as f64).sqrt();
-                let n: usize = shape.iter().product();
-                let data = (0..n)
-                    .map(|_| ((rng.uniform_open() * 2.0 - 1.0) * a) as f32)
-                    .collect();
-                store.add(format!("{}.{name}", l.name), shape, data, Group::Weight)
-            };
-            let weight = match l.kind {
-                LayerKind::Dense => {
-                    let fan = s.input[0];
-                    Some(uniform(&mut store, "weight", vec![fan, cout], fan))
-                }
-                LayerKind::Conv1D | LayerKind::Conv2D => {
-                    let k = l.max_kernel();
-                    let kh = if l.kind == LayerKind::Conv2D { k } else { 1 };
-                    let shape = vec![cout, cin, kh, k];
-                    Some(uniform(&mut store, "weight", shape, cin * kh * k))
-                }
-                _ => None,
-            };
-            let id = if let Some(weight) = weight {
-                let bias = store.add(
-                    format!("{}.bias", l.name),
-                    vec![cout],
-                    vec![0.0; cout],
-                    Group::Weight,
-                );
-                LayerIds::Kernel(KernelIds { weight, bias })
-            } else if l.kind == LayerKind::BatchNorm {
-                let c = cin;
-                let mut add = |n: &str, v: f32, g| {
-                    store.add(format!("{}.{n}", l.name), vec![c], vec![v; c], g)
-                };
-                LayerIds::BatchNorm(BnIds {
-                    gamma: add("gamma", 1.0, Group::Weight),
-                    beta: add("beta", 0.0, Group::Weight),
-                    mean: add("mean", 0.0, Group::Buffer),
-                    var: add("variance", 1.0, Group::Buffer),
-                })
-            } else if l.kind == LayerKind::Activation && !l.activation.channel_params().is_empty() {
-                let params = l.activation.channel_params();
-                let mut first = None;
-                for &(n, v) in params {
-                    let id = store.add(
-                        format!("{}.{n}", l.name),
-                        vec![cin],
-                        vec![v; cin],
-                        Group::Weight,
-                    );
-                    first.get_or_insert(id);
-                }
-                LayerIds::Channels {
-                    first: first.unwrap_or(0),
-                    count: params.len(),
-                }
-            } else {
-                LayerIds::None
-            };
-            ids.push(id);
+            ids.push(kinds::tensors(l, &s.input, &mut store, &mut rng));
         }
         let mut alpha = Vec::new();
         let mut masks = Vec::new();
@@ -453,180 +362,17 @@ impl<B: AutodiffBackend> Supernet<B> {
         }
     }
 
-    fn dec(&self, li: usize, kind: DecisionKind) -> Option<usize> {
+    pub(super) fn dec(&self, li: usize, kind: DecisionKind) -> Option<usize> {
         self.spec.decision_of(li, kind)
     }
 
     fn layer(&self, li: usize, act: Act<B>, pass: &mut Pass<'_, B>) -> Act<B> {
-        let l = &self.spec.layers[li];
-        let (bound, probs) = (pass.bound, pass.probs);
-        match (l.kind, self.ids[li]) {
-            (LayerKind::Dense | LayerKind::Conv1D | LayerKind::Conv2D, LayerIds::Kernel(ids)) => {
-                let x_in = match &act {
-                    Act::Map(t) => Act::Map(t.clone()),
-                    Act::Flat(t) => Act::Flat(t.clone()),
-                };
-                let out = self.kernel_layer(li, ids, act, pass);
-                match self.dec(li, DecisionKind::OnOff) {
-                    None => out,
-                    Some(d) => match (probs[d].hot, out, x_in) {
-                        (Some(0), o, _) => o,
-                        (Some(_), _, x) => x,
-                        (None, Act::Map(o), Act::Map(x)) => {
-                            let p = &probs[d].t;
-                            Act::Map(
-                                o * bcast4(p.clone().slice(0..1))
-                                    + x * bcast4(p.clone().slice(1..2)),
-                            )
-                        }
-                        (None, Act::Flat(o), Act::Flat(x)) => {
-                            let p = &probs[d].t;
-                            Act::Flat(
-                                o * bcast2(p.clone().slice(0..1))
-                                    + x * bcast2(p.clone().slice(1..2)),
-                            )
-                        }
-                        _ => unreachable!("on/off layers keep the rank"),
-                    },
-                }
-            }
-            (LayerKind::Pool1D | LayerKind::Pool2D, _) => {
-                let Act::Map(x) = act else {
-                    unreachable!("validated: pooling needs a map")
-                };
-                let pool = |kind: PoolKind, x: Tensor<B, 4>| match kind {
-                    PoolKind::Max => max_pool2d(x, l.pool, l.pool, [0, 0], [1, 1], false),
-                    PoolKind::Avg => avg_pool2d(x, l.pool, l.pool, [0, 0], true, false),
-                };
-                match self.dec(li, DecisionKind::Operator) {
-                    None => Act::Map(pool(l.pool_ops[0], x)),
-                    Some(d) => match probs[d].hot {
-                        Some(i) => Act::Map(pool(l.pool_ops[i], x)),
-                        None => {
-                            let mut acc: Option<Tensor<B, 4>> = None;
-                            for (i, &k) in l.pool_ops.iter().enumerate() {
-                                let p = bcast4(probs[d].t.clone().slice(i..i + 1));
-                                let y = pool(k, x.clone()) * p;
-                                acc = Some(match acc {
-                                    Some(a) => a + y,
-                                    None => y,
-                                });
-                            }
-                            Act::Map(acc.expect("at least one operator"))
-                        }
-                    },
-                }
-            }
-            (LayerKind::BatchNorm, LayerIds::BatchNorm(bn)) => {
-                let c = *self.shapes[li].0.last().unwrap_or(&1);
-                let y = match act {
-                    Act::Map(x) => {
-                        let [n, _, h, w] = x.dims();
-                        let batch = || {
-                            let xc = x.clone().permute([1, 0, 2, 3]).reshape([c, n * h * w]);
-                            let (var, mean) = xc.var_mean_bias(1);
-                            (mean.reshape([c]), var.reshape([c]))
-                        };
-                        let (scale, shift) = self.bn_affine(l.epsilon, bn, bound, pass.ctx, batch);
-                        let mut y = add_channels(mul_channels(x, scale), shift);
-                        if let Some(m) = pass.mask.as_ref() {
-                            y = mul_channels(y, m.clone());
-                        }
-                        Act::Map(y)
-                    }
-                    Act::Flat(x) => {
-                        let batch = || {
-                            let (var, mean) = x.clone().var_mean_bias(0);
-                            (mean.reshape([c]), var.reshape([c]))
-                        };
-                        let (scale, shift) = self.bn_affine(l.epsilon, bn, bound, pass.ctx, batch);
-                        let mut y = x * scale.unsqueeze_dim(0) + shift.unsqueeze_dim(0);
-                        if let Some(m) = pass.mask.as_ref() {
-                            y = y * m.clone().unsqueeze_dim(0);
-                        }
-                        Act::Flat(y)
-                    }
-                };
-                // The searched result type of the layer before, applied after the
-                // normalisation (the export folds this BatchNorm into that layer).
-                if li > 0 && self.spec.result_after_batchnorm(li - 1) {
-                    self.quantize_result(li - 1, y, probs, pass.ctx)
-                } else {
-                    y
-                }
-            }
-            (LayerKind::Activation, ids) => {
-                let params: Vec<Tensor<B, 1>> = ids
-                    .channel_params(&l.activation)
-                    .into_iter()
-                    .map(|(_, id)| bound.leaves[id].clone())
-                    .collect();
-                // Masked channels stay zero (and out of a Softmax's sum).
-                let mask = pass.mask.clone();
-                match act {
-                    Act::Map(x) => Act::Map(l.activation.forward(x, 1, &params, mask)),
-                    Act::Flat(x) => Act::Flat(l.activation.forward(x, 1, &params, mask)),
-                }
-            }
-            (LayerKind::UpSampling1D | LayerKind::UpSampling2D, _) => {
-                let Act::Map(x) = act else {
-                    unreachable!("validated: upsampling needs a map")
-                };
-                Act::Map(upsample(x, l.size))
-            }
-            (LayerKind::ZeroPadding1D | LayerKind::ZeroPadding2D, _) => {
-                let Act::Map(x) = act else {
-                    unreachable!("validated: zero padding needs a map")
-                };
-                let [top, bottom, left, right] = l.pad;
-                Act::Map(x.pad([(top, bottom), (left, right)], PadMode::Constant(0.0)))
-            }
-            (LayerKind::Flatten, _) => {
-                pass.mask = None;
-                match act {
-                    Act::Map(x) => Act::Flat(flatten_hwc(x)),
-                    flat => flat,
-                }
-            }
-            (kind, ids) => unreachable!("Supernet::new stores {ids:?} for a {kind:?} layer"),
-        }
-    }
-
-    /// BatchNorm's per-channel `(scale, shift)`: from the batch statistics that `batch` computes
-    /// (`(mean, var)`, each `[c]`) while training, which also updates the running statistics,
-    /// else from the running statistics.
-    fn bn_affine(
-        &self,
-        eps: f64,
-        bn: BnIds,
-        bound: &Bound<B>,
-        ctx: &mut Ctx<B>,
-        batch: impl FnOnce() -> (Tensor<B, 1>, Tensor<B, 1>),
-    ) -> (Tensor<B, 1>, Tensor<B, 1>) {
-        let gamma = bound.leaves[bn.gamma].clone();
-        let beta = bound.leaves[bn.beta].clone();
-        let run_mean = self.store.entries[bn.mean].value.clone();
-        let run_var = self.store.entries[bn.var].value.clone();
-        let (mean, var) = if ctx.train {
-            let (mean, var) = batch();
-            // Running statistics: the batch's weighed in by BN_MOMENTUM, applied after the step.
-            let blend = |run: Tensor<B::InnerBackend, 1>, batch: &Tensor<B, 1>| {
-                run.mul_scalar(1.0 - BN_MOMENTUM) + batch.clone().inner().mul_scalar(BN_MOMENTUM)
-            };
-            ctx.bn_updates.push((bn.mean, blend(run_mean, &mean)));
-            ctx.bn_updates.push((bn.var, blend(run_var, &var)));
-            (mean, var)
-        } else {
-            (Tensor::from_inner(run_mean), Tensor::from_inner(run_var))
-        };
-        let scale = gamma / var.add_scalar(eps).sqrt();
-        let shift = beta - mean * scale.clone();
-        (scale, shift)
+        kinds::forward(self, li, act, pass)
     }
 
     /// Records the output range of kernel layer `li` (derive chooses integer bits from it) and
     /// fake-quantises `y` with the layer's result bits, if it has any.
-    fn quantize_result(
+    pub(super) fn quantize_result(
         &self,
         li: usize,
         y: Act<B>,
@@ -657,7 +403,7 @@ impl<B: AutodiffBackend> Supernet<B> {
     }
 
     /// Mixture of fake-quantised copies of `x` over the bit options of `(li, kind)`.
-    fn quant_mix<const D: usize>(
+    pub(super) fn quant_mix<const D: usize>(
         &self,
         li: usize,
         kind: DecisionKind,
@@ -688,117 +434,6 @@ impl<B: AutodiffBackend> Supernet<B> {
                 }
             },
         }
-    }
-
-    fn kernel_layer(
-        &self,
-        li: usize,
-        ids: KernelIds,
-        act: Act<B>,
-        pass: &mut Pass<'_, B>,
-    ) -> Act<B> {
-        let l = &self.spec.layers[li];
-        let (bound, probs, ctx) = (pass.bound, pass.probs, &mut *pass.ctx);
-        let wid = ids.weight;
-        let shape = &self.store.entries[wid].shape;
-        let bias = bound.leaves[ids.bias].clone();
-        let w_range = |w: Tensor<B, 4>| max_abs(w);
-        let mut y = match act {
-            Act::Flat(x) => {
-                let w: Tensor<B, 2> = bound.get(wid, [shape[0], shape[1]]);
-                let r = max_abs(w.clone().unsqueeze::<4>());
-                ctx.weight_range[li] = ctx.weight_range[li].max(r);
-                let wi = l.weight_integer.unwrap_or_else(|| integer_bits_for(r));
-                let w = self.quant_mix(li, DecisionKind::WeightBits, w, wi, probs);
-                Act::Flat(x.matmul(w) + bias.unsqueeze_dim(0))
-            }
-            Act::Map(x) => {
-                let (co, ci, kh, kw) = (shape[0], shape[1], shape[2], shape[3]);
-                let mut w: Tensor<B, 4> = bound.get(wid, [co, ci, kh, kw]);
-                let (mut kh_eff, mut kw_eff) = (kh, kw);
-                if let Some(d) = self.dec(li, DecisionKind::Kernel) {
-                    match probs[d].hot {
-                        Some(i) => {
-                            let s = choice_value(&self.spec.decisions()[d].options[i]);
-                            let off = (kw - s) / 2;
-                            let (offh, sh) = if kh == 1 { (0, 1) } else { (off, s) };
-                            w = w.slice([0..co, 0..ci, offh..offh + sh, off..off + s]);
-                            (kh_eff, kw_eff) = (sh, s);
-                        }
-                        None => {
-                            let n = probs[d].t.dims()[0];
-                            let m = probs[d]
-                                .t
-                                .clone()
-                                .reshape([1, n])
-                                .matmul(self.masks[d].clone().expect("kernel masks"))
-                                .reshape([1, 1, kh, kw]);
-                            w = w * m;
-                        }
-                    }
-                }
-                let r = w_range(w.clone());
-                ctx.weight_range[li] = ctx.weight_range[li].max(r);
-                let wi = l.weight_integer.unwrap_or_else(|| integer_bits_for(r));
-                let w = self.quant_mix(li, DecisionKind::WeightBits, w, wi, probs);
-                let [_, _, h, wd] = x.dims();
-                // Keras `same`: the odd pixel of padding goes to the end; burn pads
-                // symmetrically, so uneven padding is added to the input explicitly.
-                let axis = |len: usize, k: usize| {
-                    l.padding
-                        .resolve(len, k, l.stride)
-                        .map(|a| (a.pad_begin, a.pad_end))
-                        .unwrap_or((0, 0))
-                };
-                let (sh, ph) = if kh == 1 {
-                    (1, (0, 0))
-                } else {
-                    (l.stride, axis(h, kh_eff))
-                };
-                let pw = axis(wd, kw_eff);
-                let (x, pad) = if ph.0 == ph.1 && pw.0 == pw.1 {
-                    (x, [ph.0, pw.0])
-                } else {
-                    (x.pad([ph, pw], PadMode::Constant(0.0)), [0, 0])
-                };
-                let opts = ConvOptions::new([sh, l.stride], pad, [1, 1], 1);
-                // The bias is added here, not by conv2d: burn's conv bias gradient sums a
-                // transposed copy of the output gradient; this sum runs on it as laid out.
-                Act::Map(add_channels(conv2d(x, w, None, opts), bias))
-            }
-        };
-        // Result quantisation, unless it applies after the BatchNorm that follows.
-        if !self.spec.result_after_batchnorm(li) {
-            y = self.quantize_result(li, y, probs, ctx);
-        }
-        // Width mask.
-        pass.mask = None;
-        if let Some(d) = self.dec(li, DecisionKind::Width) {
-            let m = match probs[d].hot {
-                Some(i) => {
-                    let c = l.max_width();
-                    let w = choice_value(&self.spec.decisions()[d].options[i]);
-                    let v: Vec<f32> = (0..c).map(|j| if j < w { 1.0 } else { 0.0 }).collect();
-                    Tensor::from_data(TensorData::new(v, [c]), self.device())
-                }
-                None => {
-                    let n = probs[d].t.dims()[0];
-                    let c = l.max_width();
-                    probs[d]
-                        .t
-                        .clone()
-                        .reshape([1, n])
-                        .matmul(self.masks[d].clone().expect("width masks"))
-                        .reshape([c])
-                }
-            };
-            y = match y {
-                Act::Flat(t) => Act::Flat(t * m.clone().unsqueeze_dim(0)),
-                Act::Map(t) => Act::Map(mul_channels(t, m.clone())),
-            };
-            pass.mask = Some(m);
-        }
-        y
     }
 
     /// Looks up a layer's stored tensors by name (`"conv1.weight"`).
@@ -903,16 +538,16 @@ pub(crate) fn choice_value(c: &Choice) -> usize {
     }
 }
 
-fn max_abs<B: AutodiffBackend>(t: Tensor<B, 4>) -> f32 {
+pub(super) fn max_abs<B: AutodiffBackend>(t: Tensor<B, 4>) -> f32 {
     let v = t.detach().abs().max().into_data().convert::<f32>();
     v.to_vec::<f32>().map(|v| v[0]).unwrap_or(0.0)
 }
 
-fn bcast4<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {
+pub(super) fn bcast4<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {
     p.reshape([1, 1, 1, 1])
 }
 
-fn bcast2<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 2> {
+pub(super) fn bcast2<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 2> {
     p.reshape([1, 1])
 }
 
@@ -926,19 +561,19 @@ fn per_channel<B: AutodiffBackend>(v: Tensor<B, 1>, n: usize) -> Tensor<B, 3> {
 }
 
 /// `t * v` with `v` one value per channel of the map `t`.
-fn mul_channels<B: AutodiffBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
+pub(super) fn mul_channels<B: AutodiffBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
     let [n, c, h, w] = t.dims();
     (t.reshape([n, c, h * w]) * per_channel(v, n)).reshape([n, c, h, w])
 }
 
 /// `t + v` with `v` one value per channel of the map `t`.
-fn add_channels<B: AutodiffBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
+pub(super) fn add_channels<B: AutodiffBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
     let [n, c, h, w] = t.dims();
     (t.reshape([n, c, h * w]) + per_channel(v, n)).reshape([n, c, h, w])
 }
 
 /// Nearest-neighbour upsampling of `[n, c, h, w]` to `[n, c, h * size[0], w * size[1]]`.
-fn upsample<B: AutodiffBackend>(t: Tensor<B, 4>, size: [usize; 2]) -> Tensor<B, 4> {
+pub(super) fn upsample<B: AutodiffBackend>(t: Tensor<B, 4>, size: [usize; 2]) -> Tensor<B, 4> {
     if size == [1, 1] {
         return t;
     }
@@ -950,7 +585,7 @@ fn upsample<B: AutodiffBackend>(t: Tensor<B, 4>, size: [usize; 2]) -> Tensor<B, 
 }
 
 /// `[n, c, h, w]` to `[n, h*w*c]` in channels-last order.
-fn flatten_hwc<B: AutodiffBackend>(t: Tensor<B, 4>) -> Tensor<B, 2> {
+pub(super) fn flatten_hwc<B: AutodiffBackend>(t: Tensor<B, 4>) -> Tensor<B, 2> {
     let [n, c, h, w] = t.dims();
     t.permute([0, 2, 3, 1]).reshape([n, h * w * c])
 }
