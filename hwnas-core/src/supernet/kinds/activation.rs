@@ -1,15 +1,12 @@
-//! Activations in the supernet: the float forward of [`Activation::forward`] with the layer's
+//! Activations in the supernet: the float forward of `Activation::forward` with the layer's
 //! per-channel tensors (PReLU's slopes); the activations themselves live in
 //! `ir/op/activation.rs`.
 
 use burn::tensor::Tensor;
 use burn::tensor::backend::AutodiffBackend;
 
-use super::{Channels, Put};
-use crate::Result;
-use crate::ir::{Activation, Tensor as IrTensor};
 use crate::space::LayerSpec;
-use crate::supernet::net::{Act, LayerIds, Pass, Supernet};
+use crate::supernet::net::{Act, LayerIds, Pass};
 use crate::supernet::params::{Group, ParamStore};
 
 /// The activation's per-channel tensors, at their initial values.
@@ -56,34 +53,4 @@ pub(super) fn forward<B: AutodiffBackend>(
         Act::Map(x) => Act::Map(l.activation.forward(x, 1, &params, mask)),
         Act::Flat(x) => Act::Flat(l.activation.forward(x, 1, &params, mask)),
     }
-}
-
-pub(super) fn export<B: AutodiffBackend>(
-    net: &Supernet<B>,
-    a: &Activation,
-    ids: LayerIds,
-    ch: &Channels,
-    put: &mut Put<'_>,
-) -> Result<()> {
-    for (key, id) in ids.channel_params(a) {
-        let v = net.store.values(id);
-        put(
-            key,
-            vec![ch.chan.len()],
-            ch.chan.iter().map(|&c| v[c]).collect(),
-        )?;
-    }
-    Ok(())
-}
-
-pub(super) fn import<B: AutodiffBackend>(
-    net: &mut Supernet<B>,
-    a: &Activation,
-    ids: LayerIds,
-    get: &dyn Fn(&str) -> Result<IrTensor>,
-) -> Result<()> {
-    for (key, id) in ids.channel_params(a) {
-        net.store.set_values(id, get(key)?.data);
-    }
-    Ok(())
 }

@@ -5,9 +5,6 @@
 use burn::tensor::Tensor;
 use burn::tensor::backend::AutodiffBackend;
 
-use super::{Channels, Put};
-use crate::Result;
-use crate::ir::Tensor as IrTensor;
 use crate::space::LayerSpec;
 use crate::supernet::net::{Act, Ctx, LayerIds, Pass, Supernet, add_channels, mul_channels};
 use crate::supernet::params::{Bound, Group, ParamStore};
@@ -129,33 +126,4 @@ fn affine<B: AutodiffBackend>(
     let scale = gamma / var.add_scalar(eps).sqrt();
     let shift = beta - mean * scale.clone();
     (scale, shift)
-}
-
-/// The four per-channel tensors of the chosen channels.
-pub(super) fn export<B: AutodiffBackend>(
-    net: &Supernet<B>,
-    bn: BnIds,
-    ch: &Channels,
-    put: &mut Put<'_>,
-) -> Result<()> {
-    for (key, id) in bn.named() {
-        let v = net.store.values(id);
-        put(
-            key,
-            vec![ch.chan.len()],
-            ch.chan.iter().map(|&c| v[c]).collect(),
-        )?;
-    }
-    Ok(())
-}
-
-pub(super) fn import<B: AutodiffBackend>(
-    net: &mut Supernet<B>,
-    bn: BnIds,
-    get: &dyn Fn(&str) -> Result<IrTensor>,
-) -> Result<()> {
-    for (key, id) in bn.named() {
-        net.store.set_values(id, get(key)?.data);
-    }
-    Ok(())
 }

@@ -99,14 +99,44 @@ pub(crate) fn export<B: AutodiffBackend>(
         (Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_), LayerIds::Kernel(ids)) => {
             kernel::export(net, l, ids, op, ch, put)
         }
-        (Op::BatchNorm(_), LayerIds::BatchNorm(bn)) => batchnorm::export(net, bn, ch, put),
-        (Op::Activation(a), ids) => activation::export(net, a, ids, ch, put),
+        (Op::BatchNorm(_), LayerIds::BatchNorm(bn)) => export_channels(net, bn.named(), ch, put),
+        (Op::Activation(a), ids) => export_channels(net, ids.channel_params(a), ch, put),
         (Op::Flatten(_), _) => {
             reshape::export_flatten(net, li, ch);
             Ok(())
         }
         _ => Ok(()),
     }
+}
+
+/// Writes per-channel tensors `(IR name, id)` at the chosen channels.
+fn export_channels<B: AutodiffBackend>(
+    net: &Supernet<B>,
+    named: impl IntoIterator<Item = (&'static str, usize)>,
+    ch: &Channels,
+    put: &mut Put<'_>,
+) -> Result<()> {
+    for (key, id) in named {
+        let v = net.store.values(id);
+        put(
+            key,
+            vec![ch.chan.len()],
+            ch.chan.iter().map(|&c| v[c]).collect(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Loads tensors `(IR name, id)` as the IR holds them.
+fn import_named<B: AutodiffBackend>(
+    net: &mut Supernet<B>,
+    named: impl IntoIterator<Item = (&'static str, usize)>,
+    get: &dyn Fn(&str) -> Result<IrTensor>,
+) -> Result<()> {
+    for (key, id) in named {
+        net.store.set_values(id, get(key)?.data);
+    }
+    Ok(())
 }
 
 /// Loads the weights of IR layer `op` (read by `get(param)`) into layer `li`.
@@ -120,8 +150,8 @@ pub(crate) fn import<B: AutodiffBackend>(
         (Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_), LayerIds::Kernel(ids)) => {
             kernel::import(net, ids, op, get)
         }
-        (Op::BatchNorm(_), LayerIds::BatchNorm(bn)) => batchnorm::import(net, bn, get),
-        (Op::Activation(a), ids) => activation::import(net, a, ids, get),
+        (Op::BatchNorm(_), LayerIds::BatchNorm(bn)) => import_named(net, bn.named(), get),
+        (Op::Activation(a), ids) => import_named(net, ids.channel_params(a), get),
         _ => Ok(()),
     }
 }
