@@ -738,3 +738,105 @@ fn result_bits_before_a_batchnorm_apply_after_it() {
     let b = evaluate(&back, &[], &val, 64).mse;
     assert!((a - b).abs() / a < 0.10, "supernet {a} vs rebuilt {b}");
 }
+
+/// A trained MLP with explicit types, standing for a user's model.
+fn user_mlp(units: usize) -> Network {
+    use hwnas_core::ir::{Dense, Layer, Precision, Tensor};
+    let ty = |s: &str| s.parse::<FixedType>().unwrap();
+    let types = Precision {
+        weight: Some(ty("ap_fixed<10,2>")),
+        bias: Some(ty("ap_fixed<10,3>")),
+        accum: None,
+        result: Some(ty("ap_fixed<14,5>")),
+    };
+    let dense = |name: &str, n: usize| {
+        Layer::new(
+            name,
+            Op::Dense(Dense {
+                units: n,
+                use_bias: true,
+            }),
+        )
+        .with_precision(types.clone())
+    };
+    let mut net = Network::new("user", vec![48], ty("ap_fixed<16,6>"))
+        .with_layer(dense("fc1", units))
+        .with_layer(Layer::new("relu1", Op::relu()))
+        .with_layer(dense("fc2", 12))
+        .with_layer(Layer::new("relu2", Op::relu()))
+        .with_layer(dense("out", 2));
+    let mut rng = SplitMix64::new(9);
+    for (name, shape) in [
+        ("fc1.weight", vec![48, units]),
+        ("fc1.bias", vec![units]),
+        ("fc2.weight", vec![units, 12]),
+        ("fc2.bias", vec![12]),
+        ("out.weight", vec![12, 2]),
+        ("out.bias", vec![2]),
+    ] {
+        let n: usize = shape.iter().product();
+        let data = (0..n)
+            .map(|_| rng.uniform_range(-0.4, 0.4) as f32)
+            .collect();
+        net.weights
+            .insert(name.into(), Tensor::new(shape, data).unwrap());
+    }
+    net
+}
+
+#[test]
+fn a_space_around_a_trained_network_starts_from_it() {
+    let net = user_mlp(24);
+    let around = Around::default();
+    let space = space_around(&net, &around).unwrap();
+    let fc1 = &space.layers[0];
+    assert_eq!(fc1.widths, [6, 12, 18, 24]);
+    assert_eq!(
+        fc1.weight_bits,
+        [4, 6, 8, 10],
+        "options below its own 10 bits, and 10"
+    );
+    assert_eq!(fc1.result_bits, [8, 12, 14]);
+    assert_eq!(fc1.reuse_factors, [1, 2, 4]);
+    assert_eq!((fc1.weight_integer, fc1.result_integer), (Some(2), Some(5)));
+    assert_eq!(space.layers[4].widths, [2], "the output keeps its width");
+
+    // At the network's own member, the supernet around it computes it exactly.
+    let idx = network_indices(&space, &net).unwrap();
+    let arch = space.arch_from_indices(&idx).unwrap().to_string();
+    assert!(
+        arch.contains("fc1.width=24") && arch.contains("fc1.weight_bits=10"),
+        "{arch}"
+    );
+    let val = toy_data(64, 5);
+    let a = supernet_around::<B>(&net, &around, &dev()).unwrap();
+    let b = supernet_from_network::<B>(&net, &dev()).unwrap();
+    let (pa, _, _) = predict(&a, &idx, &val, 64);
+    let (pb, _, _) = predict(&b, &[], &val, 64);
+    assert_eq!(pa, pb);
+    // Deriving that member gives the network's weights back.
+    let ir = derive(&a, &idx, &val).unwrap();
+    for name in ["fc1.weight", "fc2.weight", "out.bias"] {
+        assert_eq!(ir.weights[name].data, net.weights[name].data, "{name}");
+    }
+
+    // A search over the space starts from the network's weights.
+    let cfg = SearchConfig {
+        epochs: 2,
+        warmup_epochs: 1,
+        ..quick_config()
+    };
+    let metric = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)]).unwrap();
+    let mut search = Search::<B>::new(&space, &Analytic, metric, vec![], cfg, &dev()).unwrap();
+    // Six weight tensors and the logits of the 11 decisions (zero in both).
+    assert_eq!(space.decisions().len(), 11);
+    assert_eq!(search.net.copy_matching(&a), 17);
+    let r = search.run(&toy_data(128, 6), &val).unwrap();
+    assert!(r.history.iter().all(|e| e.train_loss.is_finite()));
+
+    // A space made around another network does not contain this one.
+    let err = network_indices(&space_around(&user_mlp(20), &around).unwrap(), &net)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("has no option 24"), "{err}");
+}

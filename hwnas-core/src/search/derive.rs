@@ -76,12 +76,130 @@ pub fn supernet_from_network<B: AutodiffBackend>(
     net: &Network,
     device: &B::Device,
 ) -> Result<Supernet<B>> {
+    let spec = network_space(net, None)?;
+    load_network(&spec, net, device)
+}
+
+/// How [`space_around`] opens a trained network into a search space whose widest, most
+/// precise member is the network itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Around {
+    /// Width options of each Dense/Conv layer as fractions of its own width (rounded, at
+    /// least 1; its own width is always an option). The last Dense/Conv layer, whose width
+    /// is the network's output, keeps its width. Default `[0.25, 0.5, 0.75, 1]`.
+    pub width_fractions: Vec<f64>,
+    /// Weight bit-width options of each Dense/Conv layer, those below its own width kept (its
+    /// own width is always the widest option; the integer bits stay its own). Default
+    /// `[4, 6, 8, 12]`.
+    pub weight_bits: Vec<u32>,
+    /// Result bit-width options, by the same rule. Default `[8, 12]`.
+    pub result_bits: Vec<u32>,
+    /// Reuse-factor options of each Dense/Conv layer (its own is always an option). Default
+    /// `[1, 2, 4]`.
+    pub reuse_factors: Vec<u32>,
+}
+
+impl Default for Around {
+    fn default() -> Self {
+        Around {
+            width_fractions: vec![0.25, 0.5, 0.75, 1.0],
+            weight_bits: vec![4, 6, 8, 12],
+            result_bits: vec![8, 12],
+            reuse_factors: vec![1, 2, 4],
+        }
+    }
+}
+
+/// The search space around a trained network: every Dense/Conv layer gets width, weight-bit,
+/// result-bit and reuse-factor options ([`Around`]) below its own, so that the network itself
+/// is the space's widest, most precise member ([`network_indices`] finds it). Other layers are
+/// kept as they are.
+///
+/// ```
+/// use hwnas_core::ir::{Dense, Layer, Network, Op};
+/// use hwnas_core::search::{Around, network_indices, space_around};
+///
+/// let net = Network::new("mlp", vec![8], "ap_fixed<16,6>".parse()?)
+///     .with_layer(Layer::new("fc1", Op::Dense(Dense { units: 16, use_bias: true })))
+///     .with_layer(Layer::new("relu", Op::relu()))
+///     .with_layer(Layer::new("out", Op::Dense(Dense { units: 2, use_bias: true })));
+/// let space = space_around(&net, &Around::default())?;
+/// assert_eq!(space.layers[0].widths, vec![4, 8, 12, 16]);
+/// assert_eq!(space.layers[0].weight_bits, vec![4, 6, 8, 12, 16]);
+/// assert_eq!(space.layers[2].widths, vec![2], "the output keeps its width");
+/// let idx = network_indices(&space, &net)?;
+/// assert_eq!(space.arch_from_indices(&idx)?.to_string().contains("fc1.width=16"), true);
+/// # Ok::<(), hwnas_core::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`supernet_from_network`], and [`Error::InvalidSpace`] for option lists that leave a
+/// layer without options.
+pub fn space_around(net: &Network, around: &Around) -> Result<SpaceSpec> {
+    network_space(net, Some(around))
+}
+
+/// The supernet of [`space_around`] with the network's weights in its widest tensors: at
+/// [`network_indices`] it computes the network exactly as [`supernet_from_network`] does.
+///
+/// # Errors
+/// As [`space_around`]; [`Error::Search`] for a network without weights.
+pub fn supernet_around<B: AutodiffBackend>(
+    net: &Network,
+    around: &Around,
+    device: &B::Device,
+) -> Result<Supernet<B>> {
+    let spec = space_around(net, around)?;
+    load_network(&spec, net, device)
+}
+
+/// The decision indices of the member of `space` that is `net` itself (its widths, bits,
+/// reuse factors and strategies; `space` made by [`space_around`] from `net`).
+///
+/// # Errors
+/// [`Error::InvalidArch`] when a value of `net` is not an option of `space`.
+pub fn network_indices(space: &SpaceSpec, net: &Network) -> Result<Vec<usize>> {
+    let own = network_space(net, None)?;
+    let mut picks = Vec::new();
+    for d in space.decisions() {
+        let l = own.layers.get(d.layer).ok_or_else(|| {
+            Error::InvalidArch(format!(
+                "the space has more layers than `{}`; make it with space_around from this \
+                 network",
+                net.name
+            ))
+        })?;
+        // The network's own value; where it leaves a type to its preset (no bits of its own),
+        // the widest option, which space_around sets to the resolved type.
+        let value = l
+            .slots()
+            .into_iter()
+            .find(|(k, _)| *k == d.kind)
+            .and_then(|(_, opts)| opts.into_iter().next());
+        let i = match value {
+            Some(v) => d.options.iter().position(|o| *o == v).ok_or_else(|| {
+                Error::InvalidArch(format!(
+                    "decision `{}` has no option {v} (the network's own); make the space \
+                     with space_around from this network",
+                    d.name
+                ))
+            })?,
+            None => d.options.len() - 1,
+        };
+        picks.push(i);
+    }
+    Ok(picks)
+}
+
+/// The space of `net`: its own layers, with `around`'s options on its Dense/Conv layers.
+fn network_space(net: &Network, around: Option<&Around>) -> Result<SpaceSpec> {
     let analysis = net.analyze()?;
     let unsupported = |name: &str, why: &str| {
         Error::Search(format!(
             "layer `{name}`: {why}; the supernet cannot express it"
         ))
     };
+    let last_kernel = net.layers.iter().rposition(|l| l.op.has_kernel());
     let mut b = SpaceSpec::builder(&net.name, net.input_shape.clone())
         .input_type(net.input_type)
         .default_type(net.default_precision);
@@ -152,14 +270,71 @@ pub fn supernet_from_network<B: AutodiffBackend>(
             }
             spec.reuse_factors = vec![layer.hls.reuse_factor];
             spec.strategies = vec![layer.hls.strategy];
+            if let Some(a) = around {
+                let types = &analysis.layers[index].types;
+                open_up(&mut spec, a, types, result, Some(index) == last_kernel);
+            }
         }
         b = b.layer(spec);
     }
     if let Some(q) = quant {
         b = b.quant(q);
     }
-    let spec = b.build()?;
-    let mut sn = Supernet::<B>::new(&spec, device, 0)?;
+    b.build()
+}
+
+/// Widens a Dense/Conv layer's fixed values into `around`'s options below them.
+fn open_up(
+    spec: &mut LayerSpec,
+    around: &Around,
+    types: &crate::ir::LayerTypes,
+    result: Option<FixedType>,
+    is_output: bool,
+) {
+    let below = |own: u32, options: &[u32]| {
+        let mut v: Vec<u32> = options.iter().copied().filter(|&b| b < own).collect();
+        v.push(own);
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    if !is_output {
+        let own = spec.widths[0];
+        let mut w: Vec<usize> = around
+            .width_fractions
+            .iter()
+            .filter(|f| f.is_finite() && **f > 0.0 && **f <= 1.0)
+            .map(|f| ((own as f64 * f).round() as usize).max(1))
+            .collect();
+        w.push(own);
+        w.sort_unstable();
+        w.dedup();
+        spec.widths = w;
+    }
+    // The network's resolved types bound the bit options; their integer bits stay.
+    if let Some(wt) = types.weight {
+        spec.weight_bits = below(wt.width, &around.weight_bits);
+        spec.weight_integer = Some(wt.integer);
+    }
+    if let Some(r) = result.or(Some(types.result)) {
+        spec.result_bits = below(r.width, &around.result_bits);
+        spec.result_integer = Some(r.integer);
+    }
+    let mut rf = around.reuse_factors.clone();
+    rf.push(spec.reuse_factors[0]);
+    rf.retain(|&r| r >= 1);
+    rf.sort_unstable();
+    rf.dedup();
+    spec.reuse_factors = rf;
+}
+
+/// A supernet of `spec` (made from `net`) with `net`'s weights loaded.
+fn load_network<B: AutodiffBackend>(
+    spec: &SpaceSpec,
+    net: &Network,
+    device: &B::Device,
+) -> Result<Supernet<B>> {
+    let mut sn = Supernet::<B>::new(spec, device, 0)?;
     if !net.has_weights() {
         return Err(Error::Search(format!(
             "the network `{}` has no weights to load",

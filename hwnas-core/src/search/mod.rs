@@ -14,7 +14,9 @@ mod train;
 
 pub use checkpoint::checkpoint_epochs;
 pub use data::{Dataset, Loss, Metrics};
-pub use derive::{derive, supernet_from_network};
+pub use derive::{
+    Around, derive, network_indices, space_around, supernet_around, supernet_from_network,
+};
 pub use metric::{Budget, Metric};
 pub use observe::{Control, EpochEvent, Observer, Stage, StepEvent};
 pub use run::{EpochRecord, Search, SearchConfig, SearchResult, write_history};
