@@ -16,6 +16,8 @@ use super::{Casts, LayerImpl, Plan};
 use crate::emit::layers::{Knobs, LayerCode, Names, typedef, weight_file};
 use crate::emit::template::render;
 use crate::model::{QLayer, QTensor};
+use crate::resources::AnalyticModel;
+use crate::resources::model::{ACT, CostCx, ELEM, FF_ELEM, Features, bram18, timing};
 
 /// An activation lowered for the firmware: constants quantised, tables computed.
 #[derive(Debug, Clone, PartialEq)]
@@ -398,64 +400,84 @@ impl LayerImpl for QActivation {
     }
 }
 
-/// What the resource model charges for an activation, per element.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct ActivationCost {
-    /// LUT per input bit of the comparison/multiplexing logic (ReLU = 1).
-    pub logic_per_bit: f64,
-    /// A lookup table read per element: `(entries, bits per entry)`.
-    pub table: Option<(usize, u32)>,
-    /// Products per element: `(bits of a, bits of b)`.
-    pub product: Option<(u32, u32)>,
-    /// Pipeline stages beyond the logic level (table read, product, tree of sums).
-    pub stages: f64,
+/// The resource-model features of an activation layer: per value a comparison and
+/// multiplexer (one LUT level per input bit; two for LeakyReLU), a table read from a dual-port
+/// ROM (one per two values) and a product where the activation has one; Softmax as
+/// [`softmax_features`].
+pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
+    let t = &cx.l.types;
+    let width = if cx.stream {
+        cx.in_ch
+    } else {
+        CostCx::elems(&cx.l.input_shape)
+    };
+    let (logic_per_bit, table, product, stages) = match a {
+        Activation::ReLU(_) => (1.0, None, None, 0.0),
+        Activation::LeakyReLU(_) => (2.0, None, None, 0.0),
+        Activation::PReLU(_) => {
+            let w = t.weight.map_or(t.input.width, |w| w.width);
+            (1.0, None, Some((t.input.width, w)), 1.0)
+        }
+        Activation::Sigmoid(x)
+        | Activation::Tanh(x)
+        | Activation::Softplus(x)
+        | Activation::Softsign(x) => (1.0, Some((x.table_size, x.table_t.width)), None, 1.0),
+        Activation::ELU(e) => {
+            let p = t.param.map_or(1, |p| p.width);
+            (
+                1.0,
+                Some((e.table_size, e.table_t.width)),
+                Some((p, e.table_t.width)),
+                2.0,
+            )
+        }
+        Activation::Softmax(_) => {
+            let slices = width / cx.in_ch.max(1);
+            let mut f = softmax_features(cx.model, cx.in_ch, slices);
+            if cx.stream {
+                let latency = f.latency_cycles;
+                timing(&mut f, cx.in_pos, latency);
+            }
+            return f;
+        }
+    };
+    let mut f = Features::default();
+    f.lut[ACT] = logic_per_bit * (width * cx.in_bits as usize) as f64;
+    f.ff[FF_ELEM] = (width * cx.out_bits as usize) as f64;
+    if let Some((entries, bits)) = table {
+        f.bram18 = width.div_ceil(2) as f64 * bram18(entries, bits as usize);
+    }
+    if let Some((a_bits, b_bits)) = product {
+        f.dsp = width as f64 * f64::from(cx.model.dsp_kind().slices_per_product(a_bits, b_bits));
+    }
+    // io_parallel: a sign test and a multiplexer (one LUT level) that HLS chains into the
+    // producer's last stage, plus a stage per table read or product; io_stream: its own
+    // DATAFLOW process, one pixel per cycle.
+    if cx.stream {
+        timing(&mut f, cx.in_pos, 1.0 + stages);
+    } else {
+        f.latency_cycles = stages;
+        f.ii = 1.0;
+    }
+    f
 }
 
-impl ActivationCost {
-    /// The cost facts of `a` for an input of type `input` and `n` values per normalised slice.
-    pub(crate) fn of(a: &Activation, types: &LayerTypes, slice: usize) -> Self {
-        let input = types.input.width;
-        let none = ActivationCost {
-            logic_per_bit: 1.0,
-            table: None,
-            product: None,
-            stages: 0.0,
-        };
-        let param = types.param.map_or(1, |p| p.width);
-        match a {
-            Activation::ReLU(_) => none,
-            Activation::LeakyReLU(_) => ActivationCost {
-                logic_per_bit: 2.0,
-                ..none
-            },
-            Activation::PReLU(_) => ActivationCost {
-                product: Some((input, types.weight.map_or(input, |w| w.width))),
-                stages: 1.0,
-                ..none
-            },
-            Activation::Sigmoid(t)
-            | Activation::Tanh(t)
-            | Activation::Softplus(t)
-            | Activation::Softsign(t) => ActivationCost {
-                table: Some((t.table_size, t.table_t.width)),
-                stages: 1.0,
-                ..none
-            },
-            Activation::ELU(e) => ActivationCost {
-                table: Some((e.table_size, e.table_t.width)),
-                product: Some((param, e.table_t.width)),
-                stages: 2.0,
-                ..none
-            },
-            Activation::Softmax(s) => ActivationCost {
-                logic_per_bit: 2.0,
-                table: Some((s.exp_table_size(&types.input), s.exp_table_t.width)),
-                product: Some((types.accum.map_or(18, |t| t.width), s.inv_table_t.width)),
-                // max tree, exp read, sum tree, inverse read, product.
-                stages: 3.0 + 2.0 * (slice.max(2) as f64).log2().ceil(),
-            },
-        }
-    }
+/// hls4ml's stable softmax over `slices` slices of `n` values: per output one DSP
+/// multiplication by the inverted sum, LUT and FF as the `softmax_stable` instance of the
+/// nac-opt tutorial report (n = 10: 2,158 LUT, 1,817 FF, 10 DSP, 2 BRAM18), two BRAM18 tables
+/// (exp and inverse) per slice; a max tree, the exp table read (one BRAM cycle), a sum tree,
+/// the inverse table read (one BRAM cycle) and a registered DSP multiplication.
+pub(crate) fn softmax_features(model: &AnalyticModel, n: usize, slices: usize) -> Features {
+    let mut f = Features::default();
+    let outputs = (n * slices.max(1)) as f64;
+    f.lut[ELEM] = 216.0 * outputs;
+    f.ff[FF_ELEM] = 182.0 * outputs;
+    f.dsp = outputs;
+    f.bram18 = 2.0 * slices.max(1) as f64;
+    let tree = model.adder_cycles((n.max(2) as f64).log2().ceil());
+    f.latency_cycles = 2.0 * tree + 3.0;
+    f.ii = 1.0;
+    f
 }
 
 /// Entries `f(i, n)` of a table of `n` entries of type `t` (the `float`s computed by hls4ml's
@@ -582,6 +604,36 @@ mod tests {
         assert_eq!(scaled_int(&t, t.quantize(-0.01), 1024, 16), 0);
         assert_eq!(scaled_int(&t, t.quantize(0.99), 1024, 16), 63);
         assert_eq!(scaled_int(&t, t.quantize(-3.0), 1024, -8), 384);
+    }
+
+    /// A Softmax layer is priced by the same calibrated model as a whole design's softmax
+    /// (`AnalyticModel::softmax`), per slice of a map.
+    #[test]
+    fn softmax_layers_cost_what_the_calibrated_softmax_costs() {
+        use hwnas_core::cost::{IoType, LayerConfig};
+        use hwnas_core::ir::{Layer, Network, Op};
+        let model = crate::resources::AnalyticModel::for_part(
+            "xcu250-figd2104-2L-e",
+            crate::resources::Target::Csynth,
+        )
+        .unwrap();
+        let soft = || Layer::new("s", Op::Activation(Activation::Softmax(Default::default())));
+        let flat = Network::new("n", vec![5], ty("ap_fixed<16,6>")).with_layer(soft());
+        let l = &LayerConfig::of_network(&flat, IoType::IoParallel).unwrap()[0];
+        let f = model.layer_features(l, 0.0);
+        let whole = model.softmax(5);
+        let c = model.coefficients(l.hls.strategy);
+        let layer = f.price(c);
+        assert_eq!((layer.dsp, layer.bram18), (whole.dsp, whole.bram18));
+        assert_eq!(layer.latency_cycles, whole.latency_cycles);
+        // A [3, 4, 5] map: 12 slices of 5 values.
+        let map = Network::new("m", vec![3, 4, 5], ty("ap_fixed<16,6>")).with_layer(soft());
+        let l = &LayerConfig::of_network(&map, IoType::IoParallel).unwrap()[0];
+        let layer = model.layer_features(l, 0.0).price(c);
+        assert_eq!(
+            (layer.dsp, layer.bram18),
+            (12.0 * whole.dsp, 12.0 * whole.bram18)
+        );
     }
 
     #[test]

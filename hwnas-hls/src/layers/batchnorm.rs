@@ -3,13 +3,15 @@
 //! the Dense/Conv lowering uses.
 
 use hwnas_core::fixed::FixedType;
-use hwnas_core::ir::{Layer, Network, Op};
+use hwnas_core::ir::{Layer, Network, Op, Strategy};
 use minijinja::context;
 
 use super::{Casts, LayerImpl, LowerCx, tensor};
 use crate::emit::layers::{Knobs, LayerCode, Names, typedef, weight_file};
 use crate::emit::template::render;
 use crate::model::{QLayer, QOp, QTensor};
+use crate::resources::Kernel;
+use crate::resources::model::{CostCx, Features};
 use crate::{Error, Result};
 
 /// Standalone BatchNorm: `y = cast(x * scale[c] + bias[c])`, exact before the cast.
@@ -43,6 +45,29 @@ pub(super) fn lower(cx: &LowerCx<'_>) -> Result<QOp> {
             raw: shift.iter().map(|&v| bt.quantize_printed(v)).collect(),
         },
     }))
+}
+
+/// A standalone scale-and-shift (when not fused into the layer before it): one constant
+/// multiplication and one addition per element.
+pub(super) fn cost(cx: &CostCx<'_>) -> Features {
+    let l = cx.l;
+    let k = Kernel {
+        n_in: 1,
+        n_out: if cx.stream {
+            cx.in_ch
+        } else {
+            CostCx::elems(&l.input_shape)
+        },
+        positions: if cx.stream { cx.in_pos } else { 1 },
+        weight_bits: l.types.weight.map_or(cx.out_bits, |w| w.width),
+        input_bits: cx.in_bits,
+        accum_bits: cx.out_bits,
+        result_bits: cx.out_bits,
+        reuse_factor: l.hls.reuse_factor,
+        strategy: Strategy::Latency,
+        zero_fraction: 0.0,
+    };
+    cx.model.kernel(cx.c, &k)
 }
 
 /// `scale = gamma / sqrt(variance + epsilon)` and `shift = beta - scale * mean`, per channel, in

@@ -12,6 +12,7 @@ use crate::Result;
 use crate::emit::layers::{Knobs, LayerCode, Names, strategy_name, typedef, weight_file};
 use crate::emit::template::render;
 use crate::model::{QLayer, QOp, QTensor, Window};
+use crate::resources::model::{CostCx, Features};
 
 /// `y[j] = cast(sum_i x[i] * w[i][j] + b[j])`, summed in `accum` (bias first, then `i`
 /// ascending).
@@ -141,6 +142,29 @@ pub(super) fn lower(cx: &LowerCx<'_>) -> Result<QOp> {
         }),
         other => return Err(cx.fail(&format!("{} is not a Dense/Conv layer", other.kind()))),
     })
+}
+
+/// The multipliers, adders and (for convolutions) window selection or line buffers.
+pub(super) fn cost(cx: &CostCx<'_>) -> Features {
+    let l = cx.l;
+    match &l.op {
+        Op::Dense(d) => cx.kernel(CostCx::elems(&l.input_shape), d.units, 1),
+        Op::Conv1D(cv) => {
+            let n_in = cv.kernel * cx.in_ch;
+            let mut f = cx.kernel(n_in, cv.filters, cx.out_pos);
+            cx.model
+                .window(&mut f, l, &[cv.kernel], n_in, cx.in_bits, cx.out_pos);
+            f
+        }
+        Op::Conv2D(cv) => {
+            let n_in = cv.kernel[0] * cv.kernel[1] * cx.in_ch;
+            let mut f = cx.kernel(n_in, cv.filters, cx.out_pos);
+            cx.model
+                .window(&mut f, l, &cv.kernel, n_in, cx.in_bits, cx.out_pos);
+            f
+        }
+        _ => Features::default(),
+    }
 }
 
 /// What Dense and Conv share: weights, bias, accumulator and the number of terms per sum.

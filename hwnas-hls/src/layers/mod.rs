@@ -1,10 +1,8 @@
 //! One module per layer kind, each holding everything `hwnas-hls` knows of it: the lowered
-//! struct (a [`QOp`] variant), its lowering from the IR, its bit-exact emulation and its C++.
-//! [`QOp::imp`] and [`lower`] are the two tables that find them; the emulator, the writer and
-//! the lowering's generic steps (BatchNorm folding, result types, cast checks) only ask.
-//!
-//! The resource model prices IR layers (the search uses it before anything is lowered); its
-//! per-kind arms are in `resources/model.rs`, the activations' facts in [`activation`].
+//! struct (a [`QOp`] variant), its lowering from the IR, its bit-exact emulation, its C++ and
+//! its cost in the resource model. [`QOp::imp`], [`lower`] and [`cost`] are the tables that find
+//! them; the emulator, the writer, the lowering's generic steps (BatchNorm folding, result
+//! types, cast checks) and the resource model's shared machinery only ask.
 
 pub(crate) mod activation;
 pub(crate) mod batchnorm;
@@ -24,6 +22,7 @@ pub use reshape::{QFlatten, QUpSampling, QZeroPadding};
 
 use crate::emit::layers::{Knobs, LayerCode, Names};
 use crate::model::{MAX_CONST_WIDTH, QLayer, QOp, Window};
+use crate::resources::model::{CostCx, Features};
 use crate::{Error, Result};
 
 /// What `hwnas-hls` does with one lowered layer kind.
@@ -139,6 +138,23 @@ pub(crate) fn lower(cx: &LowerCx<'_>) -> Result<QOp> {
             })
             .map_err(|e| cx.fail(&e))?,
         )),
+    }
+}
+
+/// The resource-model features of one IR layer (before the per-layer overhead and io_stream
+/// FIFOs the model adds): the one place that maps an IR kind to its cost. The resource model
+/// prices IR layers because the search prices them before anything is lowered.
+pub(crate) fn cost(cx: &CostCx<'_>) -> Features {
+    match &cx.l.op {
+        Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => kernel::cost(cx),
+        Op::MaxPool1D(_) | Op::MaxPool2D(_) | Op::AvgPool1D(_) | Op::AvgPool2D(_) => pool::cost(cx),
+        Op::BatchNorm(_) => batchnorm::cost(cx),
+        Op::Activation(a) => activation::cost(cx, a),
+        Op::Flatten(_)
+        | Op::UpSampling1D(_)
+        | Op::UpSampling2D(_)
+        | Op::ZeroPadding1D(_)
+        | Op::ZeroPadding2D(_) => reshape::cost(cx),
     }
 }
 

@@ -10,6 +10,7 @@ use crate::Result;
 use crate::emit::layers::{Knobs, LayerCode, Names, typedef};
 use crate::emit::template::render;
 use crate::model::{QLayer, QOp, Window};
+use crate::resources::model::{CostCx, Features};
 
 /// Max or average pooling, channel by channel. Padded positions are ignored (max) or not
 /// counted (average divides the sum by the number of real elements, truncating towards zero at
@@ -41,6 +42,21 @@ pub(super) fn lower(cx: &LowerCx<'_>) -> Result<QOp> {
         win: window(cx.info, pool, stride),
         accum: if max { None } else { cx.info.types.accum },
     }))
+}
+
+/// A comparator (max) or adder (average) tree over each window.
+pub(super) fn cost(cx: &CostCx<'_>) -> Features {
+    match &cx.l.op {
+        Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
+            cx.model
+                .pool(cx.l, &[p.pool], matches!(cx.l.op, Op::AvgPool1D(_)))
+        }
+        Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
+            cx.model
+                .pool(cx.l, &p.pool, matches!(cx.l.op, Op::AvgPool2D(_)))
+        }
+        _ => Features::default(),
+    }
 }
 
 /// `acc = (accum_t)(acc + term)` where `term = mant * 2^-frac`, as `ap_fixed`'s `+=`; `acc` is

@@ -9,6 +9,7 @@ use crate::Result;
 use crate::emit::layers::{Knobs, LayerCode, Names};
 use crate::emit::template::render;
 use crate::model::{QLayer, QOp};
+use crate::resources::model::{CostCx, ELEM, FF_ELEM, Features, timing};
 
 /// A reshape to 1-D: no data changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +96,23 @@ pub(super) fn lower(cx: &LowerCx<'_>) -> Result<QOp> {
         }),
         other => return Err(cx.fail(&format!("{} does not reshape", other.kind()))),
     })
+}
+
+/// Flatten only renames its input (io_parallel) or passes pixels on (io_stream); UpSampling
+/// and ZeroPadding in io_stream are a small state machine writing every output pixel once.
+pub(super) fn cost(cx: &CostCx<'_>) -> Features {
+    let mut f = Features::default();
+    match cx.l.op {
+        Op::Flatten(_) => timing(&mut f, if cx.stream { cx.in_pos } else { 0 }, 0.0),
+        _ if cx.stream => {
+            let bits = cx.out_ch * cx.out_bits as usize;
+            f.lut[ELEM] = bits as f64;
+            f.ff[FF_ELEM] = bits as f64;
+            timing(&mut f, cx.out_pos, 0.0);
+        }
+        _ => timing(&mut f, 1, 0.0),
+    }
+    f
 }
 
 impl LayerImpl for QFlatten {

@@ -8,7 +8,7 @@
 //! directly; [`crate::calibration`] refits its [`Coefficients`] from synthesis reports.
 
 mod coefficients;
-mod model;
+pub(crate) mod model;
 
 pub use coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 pub use model::{

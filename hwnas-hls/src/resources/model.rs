@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 use crate::devices::{Device, DspKind};
-use crate::layers::activation::ActivationCost;
 use crate::reuse::snap_reuse_factor;
 use crate::{Error, Result};
 
@@ -59,19 +58,19 @@ impl Features {
 }
 
 const _: () = assert!(LUT_FEATURES.len() == 8 && FF_FEATURES.len() == 5);
-const ADDER: usize = 0;
-const NZ_ADDER: usize = 1;
-const CONST_MULT: usize = 2;
-const LUT_MULT: usize = 3;
-const MUX: usize = 4;
-const ACT: usize = 5;
-const ELEM: usize = 6;
-const LAYERS: usize = 7;
-const FF_ADDER: usize = 0;
-const FF_NZ_ADDER: usize = 1;
-const FF_OUT: usize = 2;
-const FF_ELEM: usize = 3;
-const FF_LAYERS: usize = 4;
+pub(crate) const ADDER: usize = 0;
+pub(crate) const NZ_ADDER: usize = 1;
+pub(crate) const CONST_MULT: usize = 2;
+pub(crate) const LUT_MULT: usize = 3;
+pub(crate) const MUX: usize = 4;
+pub(crate) const ACT: usize = 5;
+pub(crate) const ELEM: usize = 6;
+pub(crate) const LAYERS: usize = 7;
+pub(crate) const FF_ADDER: usize = 0;
+pub(crate) const FF_NZ_ADDER: usize = 1;
+pub(crate) const FF_OUT: usize = 2;
+pub(crate) const FF_ELEM: usize = 3;
+pub(crate) const FF_LAYERS: usize = 4;
 
 /// Register bits of a LUT-built constant multiplication relative to a DSP one: the tree stage
 /// only, no product register (see [`AnalyticModel::kernel_features`]).
@@ -109,6 +108,41 @@ pub struct Kernel {
     pub strategy: Strategy,
     /// Fraction of the weights that are exactly zero (pruning).
     pub zero_fraction: f64,
+}
+
+/// What a layer module's cost function knows of the layer being priced (see
+/// `AnalyticModel::layer_features`, which adds the per-layer overhead and io_stream FIFOs).
+pub(crate) struct CostCx<'a> {
+    pub model: &'a AnalyticModel,
+    pub l: &'a LayerConfig,
+    /// Coefficients of the layer's strategy.
+    pub c: &'a Coefficients,
+    pub in_bits: u32,
+    pub out_bits: u32,
+    /// io_stream.
+    pub stream: bool,
+    /// `(positions, channels)` of the input and output.
+    pub in_pos: usize,
+    pub in_ch: usize,
+    pub out_pos: usize,
+    pub out_ch: usize,
+    /// Share of exactly-zero weights.
+    pub zero_fraction: f64,
+}
+
+impl CostCx<'_> {
+    /// Values of a tensor of shape `s` (at least 1).
+    pub fn elems(s: &[usize]) -> usize {
+        s.iter().product::<usize>().max(1)
+    }
+
+    /// The layer's multiply-accumulate kernel of `n_in x n_out` products at `positions`.
+    pub fn kernel(&self, n_in: usize, n_out: usize, positions: usize) -> Features {
+        self.model.kernel(
+            self.c,
+            &kernel(self.l, n_in, n_out, positions, self.zero_fraction),
+        )
+    }
 }
 
 /// The analytic FPGA resource model of hls4ml-style designs, for one device and target.
@@ -215,7 +249,7 @@ impl AnalyticModel {
         }
     }
 
-    fn dsp_kind(&self) -> DspKind {
+    pub(crate) fn dsp_kind(&self) -> DspKind {
         self.device.family.dsp_kind()
     }
 
@@ -227,96 +261,22 @@ impl AnalyticModel {
         let in_bits = t.input.width;
         let out_bits = t.result.width;
         let stream = l.io == IoType::IoStream;
-        let elems = |s: &[usize]| s.iter().product::<usize>().max(1);
         let (in_pos, in_ch) = spatial(&l.input_shape);
         let (out_pos, out_ch) = spatial(&l.output_shape);
-        let mut f = match &l.op {
-            Op::Dense(d) => self.kernel(
-                c,
-                &kernel(l, elems(&l.input_shape), d.units, 1, zero_fraction),
-            ),
-            Op::Conv1D(cv) => {
-                let n_in = cv.kernel * in_ch;
-                let mut f = self.kernel(c, &kernel(l, n_in, cv.filters, out_pos, zero_fraction));
-                self.window(&mut f, l, &[cv.kernel], n_in, in_bits, out_pos);
-                f
-            }
-            Op::Conv2D(cv) => {
-                let n_in = cv.kernel[0] * cv.kernel[1] * in_ch;
-                let mut f = self.kernel(c, &kernel(l, n_in, cv.filters, out_pos, zero_fraction));
-                self.window(&mut f, l, &cv.kernel, n_in, in_bits, out_pos);
-                f
-            }
-            Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
-                self.pool(l, &[p.pool], matches!(l.op, Op::AvgPool1D(_)))
-            }
-            Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
-                self.pool(l, &p.pool, matches!(l.op, Op::AvgPool2D(_)))
-            }
-            Op::Activation(a) => {
-                let cost = ActivationCost::of(a, t, in_ch);
-                let width = if stream { in_ch } else { elems(&l.input_shape) };
-                let mut f = Features::default();
-                f.lut[ACT] = cost.logic_per_bit * (width * in_bits as usize) as f64;
-                f.ff[FF_ELEM] = (width * out_bits as usize) as f64;
-                if let Some((entries, bits)) = cost.table {
-                    // One ROM read per value: dual-port ROMs, one per two values.
-                    f.bram18 = width.div_ceil(2) as f64 * bram18(entries, bits as usize);
-                }
-                if let Some((a_bits, b_bits)) = cost.product {
-                    f.dsp = width as f64
-                        * f64::from(self.dsp_kind().slices_per_product(a_bits, b_bits));
-                }
-                // io_parallel: a sign test and a multiplexer (one LUT level) that HLS chains
-                // into the producer's last stage, plus a stage per table read or product;
-                // io_stream: its own DATAFLOW process, one pixel per cycle.
-                if stream {
-                    timing(&mut f, in_pos, 1.0 + cost.stages);
-                } else {
-                    f.latency_cycles = cost.stages;
-                    f.ii = 1.0;
-                }
-                f
-            }
-            Op::BatchNorm(_) => {
-                // A standalone scale-and-shift (when not fused into the layer before it):
-                // one constant multiplication and one addition per element.
-                let w_bits = t.weight.map_or(out_bits, |w| w.width);
-                let k = Kernel {
-                    n_in: 1,
-                    n_out: if stream { in_ch } else { elems(&l.input_shape) },
-                    positions: if stream { in_pos } else { 1 },
-                    weight_bits: w_bits,
-                    input_bits: in_bits,
-                    accum_bits: out_bits,
-                    result_bits: out_bits,
-                    reuse_factor: l.hls.reuse_factor,
-                    strategy: Strategy::Latency,
-                    zero_fraction: 0.0,
-                };
-                self.kernel(c, &k)
-            }
-            Op::Flatten(_) => {
-                let mut f = Features::default();
-                timing(&mut f, if stream { in_pos } else { 0 }, 0.0);
-                f
-            }
-            Op::ZeroPadding1D(_)
-            | Op::ZeroPadding2D(_)
-            | Op::UpSampling1D(_)
-            | Op::UpSampling2D(_) => {
-                let mut f = Features::default();
-                if stream {
-                    // A small state machine writes every output pixel once.
-                    f.lut[ELEM] = (out_ch * out_bits as usize) as f64;
-                    f.ff[FF_ELEM] = (out_ch * out_bits as usize) as f64;
-                    timing(&mut f, out_pos, 0.0);
-                } else {
-                    timing(&mut f, 1, 0.0);
-                }
-                f
-            }
+        let cx = CostCx {
+            model: self,
+            l,
+            c,
+            in_bits,
+            out_bits,
+            stream,
+            in_pos,
+            in_ch,
+            out_pos,
+            out_ch,
+            zero_fraction,
         };
+        let mut f = crate::layers::cost(&cx);
         f.lut[LAYERS] += 1.0;
         f.ff[FF_LAYERS] += 1.0;
         if stream {
@@ -330,7 +290,7 @@ impl AnalyticModel {
         self.kernel(self.coefficients(k.strategy), k)
     }
 
-    fn kernel(&self, c: &Coefficients, k: &Kernel) -> Features {
+    pub(crate) fn kernel(&self, c: &Coefficients, k: &Kernel) -> Features {
         let rf = snap_reuse_factor(k.n_in, k.n_out, k.reuse_factor) as f64;
         let n = (k.n_in * k.n_out) as f64;
         let keep = 1.0 - k.zero_fraction.clamp(0.0, 1.0);
@@ -441,12 +401,12 @@ impl AnalyticModel {
     }
 
     /// Cycles of `levels` chained adder levels (at least one: the result is registered).
-    fn adder_cycles(&self, levels: f64) -> f64 {
+    pub(crate) fn adder_cycles(&self, levels: f64) -> f64 {
         (levels / self.levels_per_cycle()).ceil().max(1.0)
     }
 
     /// Window selection (io_parallel) or line buffers (io_stream) of a convolution.
-    fn window(
+    pub(crate) fn window(
         &self,
         f: &mut Features,
         l: &LayerConfig,
@@ -463,7 +423,7 @@ impl AnalyticModel {
         }
     }
 
-    fn pool(&self, l: &LayerConfig, pool: &[usize], average: bool) -> Features {
+    pub(crate) fn pool(&self, l: &LayerConfig, pool: &[usize], average: bool) -> Features {
         let stream = l.io == IoType::IoStream;
         let bits = l.types.input.width as usize;
         let p: usize = pool.iter().product();
@@ -491,24 +451,11 @@ impl AnalyticModel {
             .price(self.coefficients(l.hls.strategy))
     }
 
-    /// The resources of an hls4ml softmax (table based) over `n` values: the IR has no softmax
-    /// layer yet, but classifiers end with one and whole-design reports include it. Per output
-    /// one DSP multiplication by the inverted sum, LUT and FF as the `softmax_stable` instance
-    /// of the nac-opt tutorial report (n = 10: 2,158 LUT, 1,817 FF, 10 DSP, 2 BRAM18), two
-    /// BRAM18 tables (exp and inverse).
+    /// The resources of an hls4ml softmax (`stable`, default tables) over `n` values, as a
+    /// Softmax layer of the IR is priced (for whole-design reports whose network is given
+    /// without its softmax).
     pub fn softmax(&self, n: usize) -> Resources {
-        let c = &self.latency;
-        let mut f = Features::default();
-        f.lut[ELEM] = 216.0 * n as f64;
-        f.ff[FF_ELEM] = 182.0 * n as f64;
-        f.dsp = n as f64;
-        f.bram18 = 2.0;
-        // hls4ml's stable softmax: a max tree, the exp table read (one BRAM cycle), a sum tree,
-        // the inverse table read (one BRAM cycle) and a registered DSP multiplication.
-        let tree = self.adder_cycles((n.max(2) as f64).log2().ceil());
-        f.latency_cycles = 2.0 * tree + 3.0;
-        f.ii = 1.0;
-        f.price(c)
+        crate::layers::activation::softmax_features(self, n, 1).price(&self.latency)
     }
 
     /// Per-layer estimate of a whole network: BatchNorm directly after a Dense or Conv layer is
@@ -573,7 +520,13 @@ fn zero_fraction(net: &Network, layer: &str) -> f64 {
         })
 }
 
-fn kernel(l: &LayerConfig, n_in: usize, n_out: usize, positions: usize, zf: f64) -> Kernel {
+pub(crate) fn kernel(
+    l: &LayerConfig,
+    n_in: usize,
+    n_out: usize,
+    positions: usize,
+    zf: f64,
+) -> Kernel {
     let t = &l.types;
     let w = t.weight.map_or(t.result.width, |w| w.width);
     let acc = t
@@ -601,7 +554,7 @@ fn w_type(t: &hwnas_core::ir::LayerTypes) -> FixedType {
 }
 
 /// `(positions, channels)` of a channels-last shape; a 1-D shape is one position.
-fn spatial(shape: &[usize]) -> (usize, usize) {
+pub(crate) fn spatial(shape: &[usize]) -> (usize, usize) {
     match shape {
         [] => (1, 1),
         [n] => (1, *n),
@@ -609,7 +562,7 @@ fn spatial(shape: &[usize]) -> (usize, usize) {
     }
 }
 
-fn timing(f: &mut Features, positions: usize, depth: f64) {
+pub(crate) fn timing(f: &mut Features, positions: usize, depth: f64) {
     f.latency_cycles = positions as f64 + depth.max(0.0);
     f.ii = positions.max(1) as f64;
 }
