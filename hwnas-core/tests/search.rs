@@ -840,3 +840,42 @@ fn a_space_around_a_trained_network_starts_from_it() {
         .to_string();
     assert!(err.contains("has no option 24"), "{err}");
 }
+
+/// Sigmoid and Softmax after width decisions: at a narrow member the supernet computes what the
+/// derived narrow network computes (masked channels neither leak `sigmoid(0) = 0.5` into the
+/// next layer nor enter the softmax's sum).
+#[test]
+fn masked_sigmoid_and_softmax_equal_the_narrow_network() {
+    use hwnas_core::ir::{Activation, Softmax, Table};
+    let space = SpaceSpec::builder("masked", vec![48])
+        .layer(LayerSpec::dense("fc1", &[3, 8]))
+        .layer(LayerSpec::activation(
+            "sig",
+            Activation::Sigmoid(Table::default()),
+        ))
+        .layer(LayerSpec::dense("fc2", &[2, 5]))
+        .layer(LayerSpec::activation(
+            "soft",
+            Activation::Softmax(Softmax::default()),
+        ))
+        .layer(LayerSpec::dense("out", &[2]))
+        .build()
+        .unwrap();
+    let net = Supernet::<B>::new(&space, &dev(), 4).unwrap();
+    let data = toy_data(32, 8);
+    for idx in [vec![0, 0], vec![0, 1], vec![1, 0]] {
+        let (wide, _, _) = predict(&net, &idx, &data, 32);
+        let ir = derive(&net, &idx, &data).unwrap();
+        let narrow = supernet_from_network::<B>(&ir, &dev()).unwrap();
+        let (small, _, _) = predict(&narrow, &[], &data, 32);
+        let worst = wide
+            .iter()
+            .zip(&small)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        assert!(
+            worst < 1e-5,
+            "{idx:?}: supernet vs derived network differ by {worst}"
+        );
+    }
+}
