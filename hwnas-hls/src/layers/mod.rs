@@ -102,19 +102,24 @@ impl LowerCx<'_> {
 
     /// Refuses constants the writer cannot print exactly.
     pub fn check_const(&self, what: &str, t: &FixedType) -> Result<()> {
-        if t.width > MAX_CONST_WIDTH {
-            return Err(Error::Unsupported {
-                index: self.index,
-                layer: self.layer.name.clone(),
-                kind: what.into(),
-                reason: format!(
-                    "the {what} type {t} is wider than {MAX_CONST_WIDTH} bits, so its constants \
-                     and test vectors cannot be written as exact decimals; use a narrower type"
-                ),
-            });
-        }
-        Ok(())
+        check_const_type(self.index, &self.layer.name, what, t)
     }
+}
+
+/// Refuses a type whose constants (or test vectors) the writer cannot print as exact decimals.
+pub(crate) fn check_const_type(index: usize, layer: &str, what: &str, t: &FixedType) -> Result<()> {
+    if t.width > MAX_CONST_WIDTH {
+        return Err(Error::Unsupported {
+            index,
+            layer: layer.into(),
+            kind: what.into(),
+            reason: format!(
+                "the {what} type {t} is wider than {MAX_CONST_WIDTH} bits, so its constants and \
+                 test vectors cannot be written as exact decimals; use a narrower type"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Lowers one IR layer to its [`QOp`]: the one place that maps an IR kind to its module.

@@ -1,10 +1,9 @@
 //! Lowering a `Network` to a [`QNetwork`]: BatchNorm fusion, quantisation, checks.
 
-use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::Network;
 
-use super::{MAX_CONST_WIDTH, QLayer, QNetwork};
-use crate::layers::{self, Casts, LowerCx};
+use super::{QLayer, QNetwork};
+use crate::layers::{self, Casts, LowerCx, check_const_type};
 use crate::{Error, Result};
 
 impl QNetwork {
@@ -83,19 +82,4 @@ impl QNetwork {
             layers,
         })
     }
-}
-
-fn check_const_type(index: usize, layer: &str, what: &str, t: &FixedType) -> Result<()> {
-    if t.width > MAX_CONST_WIDTH {
-        return Err(Error::Unsupported {
-            index,
-            layer: layer.into(),
-            kind: what.into(),
-            reason: format!(
-                "the {what} type {t} is wider than {MAX_CONST_WIDTH} bits, so its constants and \
-                 test vectors cannot be written as exact decimals; use a narrower type"
-            ),
-        });
-    }
-    Ok(())
 }
