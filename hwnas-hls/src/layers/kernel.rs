@@ -474,16 +474,11 @@ impl LayerImpl for QConv {
                     }
                 }
                 for kh in 0..win.kh {
-                    let ih = (oh * win.sh + kh) as isize - win.pad_top as isize;
-                    if ih < 0 || ih >= win.in_h as isize {
-                        continue;
-                    }
                     for kw in 0..win.kw {
-                        let iw = (ow * win.sw + kw) as isize - win.pad_left as isize;
-                        if iw < 0 || iw >= win.in_w as isize {
+                        let Some(pixel) = win.input_pixel(oh, ow, kh, kw) else {
                             continue;
-                        }
-                        let base = (ih as usize * win.in_w + iw as usize) * chan;
+                        };
+                        let base = pixel * chan;
                         for c in 0..chan {
                             let wrow = ((kh * win.kw + kw) * chan + c) * filters;
                             let xv = x[base + c];

@@ -104,16 +104,11 @@ impl LayerImpl for QPool {
                     let mut acc = 0i128;
                     let mut count = 0i64;
                     for kh in 0..win.kh {
-                        let ih = (oh * win.sh + kh) as isize - win.pad_top as isize;
-                        if ih < 0 || ih >= win.in_h as isize {
-                            continue;
-                        }
                         for kw in 0..win.kw {
-                            let iw = (ow * win.sw + kw) as isize - win.pad_left as isize;
-                            if iw < 0 || iw >= win.in_w as isize {
+                            let Some(pixel) = win.input_pixel(oh, ow, kh, kw) else {
                                 continue;
-                            }
-                            let xv = x[(ih as usize * win.in_w + iw as usize) * chan + c];
+                            };
+                            let xv = x[pixel * chan + c];
                             count += 1;
                             if self.max {
                                 if best.is_none_or(|b| xv > b) {

@@ -79,6 +79,17 @@ pub struct Window {
     pub out_w: usize,
 }
 
+impl Window {
+    /// The input pixel (`h * in_w + w`) that window position `(kh, kw)` of output pixel
+    /// `(oh, ow)` reads, or `None` where it falls on padding.
+    #[inline]
+    pub fn input_pixel(&self, oh: usize, ow: usize, kh: usize, kw: usize) -> Option<usize> {
+        let ih = (oh * self.sh + kh).checked_sub(self.pad_top)?;
+        let iw = (ow * self.sw + kw).checked_sub(self.pad_left)?;
+        (ih < self.in_h && iw < self.in_w).then_some(ih * self.in_w + iw)
+    }
+}
+
 /// What one exported layer computes, one variant per layer module of `hwnas-hls` (`src/layers/`).
 /// Activations are flat, channels-last.
 #[derive(Debug, Clone, PartialEq)]
