@@ -9,7 +9,7 @@
 //! the last against hls4ml's own output).
 
 use hwnas_core::fixed::FixedType;
-use hwnas_core::ir::{Activation, LayerTypes};
+use hwnas_core::ir::{Activation, LayerTypes, Table};
 use minijinja::{Value, context};
 
 use super::{Casts, LayerImpl, Plan};
@@ -134,27 +134,22 @@ impl QActivation {
                     },
                 }
             }
+            // The functions with hls4ml's return types: float, except tanh (double).
             Activation::Sigmoid(t) => QActivation::Sigmoid {
-                table: build_table(&t.table_t, t.table_size, |ii, n| {
-                    let x = (16.0 * (ii as f64 - n as f64 / 2.0) / n as f64) as f32;
+                table: symmetric_table(t, HALF, |x| {
                     f64::from((1.0 / f64::from(1.0 + (-x).exp())) as f32)
                 }),
             },
             Activation::Tanh(t) => QActivation::Tanh {
-                table: build_table(&t.table_t, t.table_size, |ii, n| {
-                    let x = (8.0 * (ii as f64 - n as f64 / 2.0) / n as f64) as f32;
-                    f64::from(x).tanh()
-                }),
+                table: symmetric_table(t, TANH_HALF, |x| f64::from(x).tanh()),
             },
             Activation::Softplus(t) => QActivation::Softplus {
-                table: build_table(&t.table_t, t.table_size, |ii, n| {
-                    let x = (16.0 * (ii as f64 - n as f64 / 2.0) / n as f64) as f32;
+                table: symmetric_table(t, HALF, |x| {
                     f64::from((f64::from(x.exp()) + 1.0).ln() as f32)
                 }),
             },
             Activation::Softsign(t) => QActivation::Softsign {
-                table: build_table(&t.table_t, t.table_size, |ii, n| {
-                    let x = (16.0 * (ii as f64 - n as f64 / 2.0) / n as f64) as f32;
+                table: symmetric_table(t, HALF, |x| {
                     f64::from((f64::from(x) / (f64::from(x.abs()) + 1.0)) as f32)
                 }),
             },
@@ -275,8 +270,8 @@ impl QActivation {
             }
             QActivation::Sigmoid { table }
             | QActivation::Softplus { table }
-            | QActivation::Softsign { table } => lookup(inp, res, table, 16, 8, x, y),
-            QActivation::Tanh { table } => lookup(inp, res, table, 8, 4, x, y),
+            | QActivation::Softsign { table } => lookup(inp, res, table, HALF, x, y),
+            QActivation::Tanh { table } => lookup(inp, res, table, TANH_HALF, x, y),
             QActivation::Softmax(s) => {
                 for (xs, ys) in x.chunks(s.slice).zip(y.chunks_mut(s.slice)) {
                     s.run_slice(inp, res, xs, ys);
@@ -480,6 +475,20 @@ pub(crate) fn softmax_features(model: &AnalyticModel, n: usize, slices: usize) -
     f
 }
 
+/// The argument range `[-H, H)` of hls4ml's sigmoid, softplus and softsign tables.
+const HALF: i32 = 8;
+/// The argument range `[-H, H)` of hls4ml's tanh table.
+const TANH_HALF: i32 = 4;
+
+/// The table of `f` over `[-half, half)`: entry `i` is `f(2 half (i - N/2) / N)`, the argument
+/// rounded to `float` as hls4ml's `init_*_table` does.
+fn symmetric_table(t: &Table, half: i32, f: impl Fn(f32) -> f64) -> QTensor {
+    build_table(&t.table_t, t.table_size, |ii, n| {
+        let x = (2.0 * f64::from(half) * (ii as f64 - n as f64 / 2.0) / n as f64) as f32;
+        f(x)
+    })
+}
+
 /// Entries `f(i, n)` of a table of `n` entries of type `t` (the `float`s computed by hls4ml's
 /// init functions, converted as `table_t(float)`).
 fn build_table(t: &FixedType, n: usize, f: impl Fn(usize, usize) -> f64) -> QTensor {
@@ -519,16 +528,16 @@ fn scaled_int(t: &FixedType, x: i128, n: i128, d: i128) -> i32 {
     q as i32
 }
 
-/// Sigmoid/Tanh: `table[clamp(int(x * N / range) + offset * N / range)]`, cast to `res`.
+/// The symmetric tables' lookup: `table[clamp(int(x * N / 2H) + H * N / 2H)]`, cast to `res`.
 fn lookup(
     inp: &FixedType,
     res: &FixedType,
     table: &QTensor,
-    range: i128,
-    offset: i128,
+    half: i32,
     x: &[i128],
     y: &mut [i128],
 ) {
+    let (range, offset) = (2 * i128::from(half), i128::from(half));
     let n = table.raw.len();
     let base = (offset * n as i128 / range) as u32;
     for (&xv, out) in x.iter().zip(y.iter_mut()) {
