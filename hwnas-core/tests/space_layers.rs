@@ -508,6 +508,32 @@ fn bad_layers_are_explained() {
             "only UpSampling layers have a size",
         ),
         (
+            vec![LayerSpec {
+                stride: 2,
+                ..LayerSpec::max_pool2d("pool", [2, 2])
+            }],
+            vec![4, 4, 1],
+            "stride = 2 is set on a Pool2D layer; only Conv1D and Conv2D have a stride",
+        ),
+        (
+            vec![LayerSpec {
+                epsilon: 0.0,
+                ..LayerSpec::batch_norm("bn")
+            }],
+            vec![4],
+            "layer `bn`: epsilon = 0 is invalid; BatchNorm's epsilon must be positive and finite",
+        ),
+        (
+            vec![LayerSpec::conv2d("conv1", &[2], &[3, 5]).padding(Padding::Valid)],
+            vec![8, 8, 1],
+            "a kernel-size decision needs `same` padding",
+        ),
+        (
+            vec![LayerSpec::conv2d("conv1", &[2], &[2, 4])],
+            vec![8, 8, 1],
+            "kernels must be odd with `same` padding",
+        ),
+        (
             // The padded input is still smaller than the valid kernel.
             vec![
                 LayerSpec::zero_padding2d("pad", [0, 1, 0, 1]),

@@ -5,173 +5,12 @@
 use proc_macro2::{Span, TokenStream};
 use syn::{Data, DeriveInput, Fields, Ident, Type};
 
-use crate::activation::{Act, ActParams};
 use crate::attr::{Item, Scalar, ScalarKind, Value, parse_items};
 use crate::ctxt::Ctxt;
+use crate::kinds::Kind;
+use crate::kinds::activation::ActParams;
 use crate::layer::parse_layer;
 use crate::values::positive;
-
-/// A layer kind as written in a field's type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Dense,
-    Conv1D,
-    Conv2D,
-    Pool1D,
-    Pool2D,
-    MaxPool1D,
-    AvgPool1D,
-    MaxPool2D,
-    AvgPool2D,
-    BatchNorm,
-    /// Any activation; [`Act`] says which.
-    Activation(Act),
-    Flatten,
-    UpSampling1D,
-    UpSampling2D,
-    ZeroPadding1D,
-    ZeroPadding2D,
-}
-
-impl Kind {
-    const STRUCTURAL: [Kind; 15] = [
-        Kind::Dense,
-        Kind::Conv1D,
-        Kind::Conv2D,
-        Kind::Pool1D,
-        Kind::Pool2D,
-        Kind::MaxPool1D,
-        Kind::AvgPool1D,
-        Kind::MaxPool2D,
-        Kind::AvgPool2D,
-        Kind::BatchNorm,
-        Kind::Flatten,
-        Kind::UpSampling1D,
-        Kind::UpSampling2D,
-        Kind::ZeroPadding1D,
-        Kind::ZeroPadding2D,
-    ];
-
-    /// Every kind, activations last.
-    pub fn all() -> impl Iterator<Item = Kind> {
-        Kind::STRUCTURAL
-            .into_iter()
-            .chain(Act::ALL.into_iter().map(Kind::Activation))
-    }
-
-    /// The spelling in a field's type.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Dense => "Dense",
-            Kind::Conv1D => "Conv1D",
-            Kind::Conv2D => "Conv2D",
-            Kind::Pool1D => "Pool1D",
-            Kind::Pool2D => "Pool2D",
-            Kind::MaxPool1D => "MaxPool1D",
-            Kind::AvgPool1D => "AvgPool1D",
-            Kind::MaxPool2D => "MaxPool2D",
-            Kind::AvgPool2D => "AvgPool2D",
-            Kind::BatchNorm => "BatchNorm",
-            Kind::Activation(a) => a.name(),
-            Kind::Flatten => "Flatten",
-            Kind::UpSampling1D => "UpSampling1D",
-            Kind::UpSampling2D => "UpSampling2D",
-            Kind::ZeroPadding1D => "ZeroPadding1D",
-            Kind::ZeroPadding2D => "ZeroPadding2D",
-        }
-    }
-
-    /// The type of the field in the generated struct (`hwnas::space::layers::<this>`).
-    pub fn typed(self) -> &'static str {
-        match self {
-            Kind::Pool1D | Kind::MaxPool1D | Kind::AvgPool1D => "Pool1D",
-            Kind::Pool2D | Kind::MaxPool2D | Kind::AvgPool2D => "Pool2D",
-            Kind::Activation(_) => "Activation",
-            k => k.name(),
-        }
-    }
-
-    /// The keys its `#[layer(...)]` accepts (canonical spellings).
-    pub fn keys(self) -> &'static [&'static str] {
-        match self {
-            Kind::Dense => &[
-                "units",
-                "weight_bits",
-                "result_bits",
-                "reuse",
-                "strategy",
-                "optional",
-            ],
-            Kind::Conv1D | Kind::Conv2D => &[
-                "filters",
-                "kernel",
-                "stride",
-                "padding",
-                "weight_bits",
-                "result_bits",
-                "reuse",
-                "strategy",
-                "optional",
-            ],
-            Kind::Pool1D | Kind::Pool2D => &["pool", "op"],
-            Kind::MaxPool1D | Kind::AvgPool1D | Kind::MaxPool2D | Kind::AvgPool2D => &["pool"],
-            Kind::BatchNorm => &["epsilon"],
-            Kind::Activation(a) => a.keys(),
-            Kind::Flatten => &[],
-            Kind::UpSampling1D | Kind::UpSampling2D => &["size"],
-            Kind::ZeroPadding1D | Kind::ZeroPadding2D => &["padding"],
-        }
-    }
-
-    /// The rank of input it needs (`None`: any).
-    pub fn input_rank(self) -> Option<usize> {
-        match self {
-            Kind::Dense => Some(1),
-            Kind::Conv1D
-            | Kind::Pool1D
-            | Kind::MaxPool1D
-            | Kind::AvgPool1D
-            | Kind::UpSampling1D
-            | Kind::ZeroPadding1D => Some(2),
-            Kind::Conv2D
-            | Kind::Pool2D
-            | Kind::MaxPool2D
-            | Kind::AvgPool2D
-            | Kind::UpSampling2D
-            | Kind::ZeroPadding2D => Some(3),
-            Kind::BatchNorm | Kind::Activation(_) | Kind::Flatten => None,
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::all().find(|k| k.name() == name)
-    }
-
-    /// A suggestion for a misspelt or Keras/PyTorch name.
-    pub fn suggest(name: &str) -> Option<Kind> {
-        let norm = |s: &str| s.to_ascii_lowercase().replace('_', "");
-        let n = norm(name);
-        if let Some(k) = Kind::all().find(|k| norm(k.name()) == n) {
-            return Some(k);
-        }
-        if let Some(a) = Act::alias(&n) {
-            return Some(Kind::Activation(a));
-        }
-        let k = match n.as_str() {
-            "linear" | "fullyconnected" | "fc" => Kind::Dense,
-            "maxpooling1d" => Kind::MaxPool1D,
-            "averagepooling1d" | "avgpooling1d" => Kind::AvgPool1D,
-            "maxpooling2d" => Kind::MaxPool2D,
-            "averagepooling2d" | "avgpooling2d" => Kind::AvgPool2D,
-            "batchnormalization" | "batchnorm1d" | "batchnorm2d" => Kind::BatchNorm,
-            "upsample" | "upsampling" => Kind::UpSampling2D,
-            "zeropad1d" => Kind::ZeroPadding1D,
-            "zeropad2d" => Kind::ZeroPadding2D,
-            _ => return None,
-        };
-        Some(k)
-    }
-}
 
 /// A value with the tokens it came from.
 #[derive(Clone)]
@@ -494,9 +333,12 @@ mod tests {
 
     #[test]
     fn suggestions_for_keras_and_pytorch_names() {
-        assert_eq!(Kind::suggest("Conv2d"), Some(Kind::Conv2D));
-        assert_eq!(Kind::suggest("Linear"), Some(Kind::Dense));
-        assert_eq!(Kind::suggest("MaxPooling2D"), Some(Kind::MaxPool2D));
+        let name = |n: &str| Kind::suggest(n).map(Kind::name);
+        assert_eq!(name("Conv2d"), Some("Conv2D"));
+        assert_eq!(name("Linear"), Some("Dense"));
+        assert_eq!(name("MaxPooling2D"), Some("MaxPool2D"));
+        assert_eq!(name("BatchNormalization"), Some("BatchNorm"));
+        assert_eq!(name("logistic"), Some("Sigmoid"));
         assert_eq!(Kind::suggest("Transformer"), None);
     }
 }

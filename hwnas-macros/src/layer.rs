@@ -3,10 +3,11 @@
 use quote::ToTokens;
 use syn::{Ident, Type};
 
-use crate::activation::ActParams;
-use crate::ast::{Kind, Layer, Pad, PoolOp, Sp, Strategy};
+use crate::ast::{Layer, Pad, PoolOp, Sp, Strategy};
 use crate::attr::{Item, Scalar, ScalarKind, Value, parse_items};
 use crate::ctxt::Ctxt;
+use crate::kinds::activation::ActParams;
+use crate::kinds::{Kind, Pool, Reshape};
 use crate::values::{bits, dims, int, number, options, positive, single, values, word};
 
 /// Canonical spelling of a key (Keras/PyTorch aliases accepted).
@@ -117,7 +118,7 @@ impl<'a> Layer<'a> {
                     self.stride = positive(cx, s, "`stride`");
                 }
             }
-            "padding" if matches!(kind, Kind::Conv1D | Kind::Conv2D) => {
+            "padding" if matches!(kind, Kind::Kernel(_)) => {
                 let Some(s) = single(cx, item, "it changes the shape of every later layer") else {
                     return;
                 };
@@ -146,11 +147,12 @@ impl<'a> Layer<'a> {
                 }
             }
             "padding" => {
-                let lens: &[usize] = if kind == Kind::ZeroPadding1D { &[2] } else { &[2, 4] };
+                let one_d = kind == Kind::Reshape(Reshape::ZeroPadding1D);
+                let lens: &[usize] = if one_d { &[2] } else { &[2, 4] };
                 if let Some(v) = dims(cx, item, lens, 0, "it changes the shape of every later layer") {
-                    self.zeros = Some(match (kind, v.as_slice()) {
-                        (Kind::ZeroPadding1D, [n]) => [0, 0, *n, *n],
-                        (Kind::ZeroPadding1D, [l, r]) => [0, 0, *l, *r],
+                    self.zeros = Some(match (one_d, v.as_slice()) {
+                        (true, [n]) => [0, 0, *n, *n],
+                        (true, [l, r]) => [0, 0, *l, *r],
                         (_, [n]) => [*n; 4],
                         (_, [h, w]) => [*h, *h, *w, *w],
                         (_, [t, b, l, r]) => [*t, *b, *l, *r],
@@ -161,7 +163,7 @@ impl<'a> Layer<'a> {
             "pool" | "size" => {
                 let two = matches!(
                     kind,
-                    Kind::Pool2D | Kind::MaxPool2D | Kind::AvgPool2D | Kind::UpSampling2D
+                    Kind::Pool(Pool { dims: 2, .. }) | Kind::Reshape(Reshape::UpSampling2D)
                 );
                 let lens: &[usize] = if two { &[2] } else { &[] };
                 if let Some(v) = dims(cx, item, lens, 1, "it changes the shape of every later layer") {
@@ -334,25 +336,8 @@ pub fn parse_layer<'a>(cx: &Ctxt, field: &'a syn::Field) -> Option<Layer<'a>> {
             );
         }
     };
-    match kind {
-        Kind::Dense => need(
-            layer.widths.is_some() || had(&seen, "units"),
-            "units",
-            "[16, 32]",
-        ),
-        Kind::Conv1D | Kind::Conv2D => {
-            need(
-                layer.widths.is_some() || had(&seen, "filters"),
-                "filters",
-                "[8, 16]",
-            );
-            need(
-                layer.kernels.is_some() || had(&seen, "kernel"),
-                "kernel",
-                "[3, 5]",
-            );
-        }
-        _ => {}
+    for (key, example) in kind.required() {
+        need(had(&seen, key), key, example);
     }
     Some(layer)
 }

@@ -4,18 +4,18 @@
 //!
 //! The macro only translates syntax: parse (`attr`: the argument grammar; `ast`, `layer`,
 //! `values`: the declaration, with single-attribute checks), validate (`check`: rules across
-//! parameters and layers; errors collected in `ctxt`, all reported at once), generate
-//! (`expand`). Everything it generates could be written by hand against
+//! layers; errors collected in `ctxt`, all reported at once), generate (`expand`). What each
+//! layer kind accepts, checks and expands to lives in its module under `kinds`. Everything it generates could be written by hand against
 //! `hwnas::space::{SearchSpace, SpaceSpec, LayerSpec, layers}`.
 
 use proc_macro::TokenStream;
 
-mod activation;
 mod ast;
 mod attr;
 mod check;
 mod ctxt;
 mod expand;
+mod kinds;
 mod layer;
 mod values;
 

@@ -24,6 +24,7 @@
 
 mod arch;
 mod decision;
+mod kinds;
 mod layer;
 mod lower;
 mod quant;

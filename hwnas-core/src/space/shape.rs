@@ -1,8 +1,9 @@
 //! Shape inference through the layers of a space (channels-last, widest options).
 
-use super::layer::{LayerKind, PoolKind};
+use super::kinds::{At, rules};
+use super::layer::LayerKind;
 use super::spec::SpaceSpec;
-use crate::ir::{AxisWindow, Padding, check_elements};
+use crate::ir::{Padding, check_elements};
 use crate::{Error, Result};
 
 /// Channels-last shapes of one layer of a space, at the widest options.
@@ -21,32 +22,6 @@ impl SpaceSpec {
     /// [`Error::InvalidSpace`] when shapes do not flow (cannot happen for a built space).
     pub fn layer_shapes(&self) -> Result<Vec<LayerShape>> {
         self.shapes()
-    }
-
-    /// Checks that every kernel option of layer `i` shares the largest kernel's (centred)
-    /// padding along an axis of length `input`, whose window for the largest kernel is `w`, so
-    /// that the supernet's sub-kernel masks compute exactly the smaller kernels.
-    fn shared_padding(&self, i: usize, axis: &str, input: usize, w: &AxisWindow) -> Result<()> {
-        let l = &self.layers[i];
-        let kmax = l.max_kernel();
-        for &k in &l.kernels {
-            let Some(wk) = l.padding.resolve(input, k, l.stride) else {
-                continue;
-            };
-            if wk.pad_begin + (kmax - k) / 2 != w.pad_begin {
-                return Err(self.fail(
-                    i,
-                    format!(
-                        "with stride {} and `same` padding the kernel {k} needs no padding on \
-                         the {axis} of {input} while the kernel {kmax} does, so the kernel \
-                         options cannot share weights; drop kernels smaller than the stride or \
-                         use stride 1",
-                        l.stride
-                    ),
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// Shapes with the widest options; checks that shapes flow and on/off is allowed.
@@ -70,21 +45,16 @@ impl SpaceSpec {
         let mut out = Vec::new();
         for (i, l) in self.layers.iter().enumerate() {
             let input = s.clone();
-            // The IR's shape rule of the layer at its widest options (max pooling and average
-            // pooling have the same shapes).
-            let op = l.op(l.max_width(), l.max_kernel(), PoolKind::Max);
+            // The IR's shape rule of the layer at its widest options.
+            let rules = rules(l.kind);
+            let op = rules.op(l, At::widest(l));
             let (output, windows) = op
                 .rules()
                 .infer_shape(&input)
                 .map_err(|why| self.fail(i, why))?;
-            let axes: &[&str] = match l.kind {
-                LayerKind::Conv1D => &["length"],
-                LayerKind::Conv2D => &["height", "width"],
-                _ => &[],
-            };
-            for ((axis, w), &n) in axes.iter().zip(&windows).zip(&input) {
-                self.shared_padding(i, axis, n, w)?;
-            }
+            rules
+                .check_windows(l, &input, &windows)
+                .map_err(|why| self.fail(i, why))?;
             s = output;
             // The same limit as the IR's (the lowered networks must pass Network::analyze).
             check_elements(&s)

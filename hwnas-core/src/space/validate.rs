@@ -1,9 +1,8 @@
 //! Validation of a space: names, option lists, and the settings each layer kind uses.
 
 use super::decision::{Choice, DecisionKind};
-use super::layer::LayerKind;
+use super::kinds::{Setting, rules};
 use super::spec::SpaceSpec;
-use crate::ir::Padding;
 use crate::{Error, Result};
 
 impl SpaceSpec {
@@ -65,100 +64,14 @@ impl SpaceSpec {
                     }
                 }
             }
-            self.check_layout(i)?;
-            if matches!(l.kind, LayerKind::Conv1D | LayerKind::Conv2D) {
-                if l.kernels.len() > 1 && l.padding != Padding::Same {
-                    return Err(self.fail(
-                        i,
-                        "a kernel-size decision needs `same` padding (so that shapes do not depend \
-                         on the choice)",
-                    ));
-                }
-                if l.padding == Padding::Same && l.kernels.iter().any(|k| k % 2 == 0) {
-                    return Err(self.fail(i, "kernels must be odd with `same` padding"));
+            let rules = rules(l.kind);
+            for setting in Setting::ALL {
+                if !setting.is_default(l) && !rules.settings(l).contains(&setting) {
+                    return Err(self.fail(i, setting.unused(l)));
                 }
             }
+            rules.check(l).map_err(|why| self.fail(i, why))?;
         }
         self.shapes().map(|_| ())
-    }
-
-    /// Checks the stride, upsampling size and zero padding of layer `i`: set only where the
-    /// kind uses them, and in range.
-    fn check_layout(&self, i: usize) -> Result<()> {
-        let l = &self.layers[i];
-        let conv = matches!(l.kind, LayerKind::Conv1D | LayerKind::Conv2D);
-        if conv && l.stride == 0 {
-            return Err(self.fail(
-                i,
-                "stride = 0 is invalid; a convolution's stride must be at least 1 (leave it \
-                 out for 1)",
-            ));
-        }
-        if !conv && l.stride != 1 {
-            return Err(self.fail(
-                i,
-                format!(
-                    "stride = {} is set on a {} layer; only Conv1D and Conv2D have a stride, \
-                     remove it",
-                    l.stride,
-                    l.kind_name()
-                ),
-            ));
-        }
-        match l.kind {
-            LayerKind::UpSampling1D if l.size[0] != 1 || l.size[1] == 0 => {
-                return Err(self.fail(
-                    i,
-                    format!(
-                        "upsampling size {} is invalid; the repetition factor must be at least 1",
-                        l.size[1]
-                    ),
-                ));
-            }
-            LayerKind::UpSampling2D if l.size.contains(&0) => {
-                return Err(self.fail(
-                    i,
-                    format!(
-                        "upsampling size {:?} is invalid; both repetition factors must be at \
-                         least 1",
-                        l.size
-                    ),
-                ));
-            }
-            LayerKind::UpSampling1D | LayerKind::UpSampling2D => {}
-            _ if l.size != [1, 1] => {
-                return Err(self.fail(
-                    i,
-                    format!(
-                        "upsampling size {:?} is set on a {} layer; only UpSampling layers \
-                         have a size, remove it",
-                        l.size,
-                        l.kind_name()
-                    ),
-                ));
-            }
-            _ => {}
-        }
-        match l.kind {
-            LayerKind::ZeroPadding1D if l.pad[..2] != [0, 0] => Err(self.fail(
-                i,
-                format!(
-                    "ZeroPadding1D pads only the length: pad must be [0, 0, left, right], got \
-                     {:?}",
-                    l.pad
-                ),
-            )),
-            LayerKind::ZeroPadding1D | LayerKind::ZeroPadding2D => Ok(()),
-            _ if l.pad != [0; 4] => Err(self.fail(
-                i,
-                format!(
-                    "zero padding {:?} is set on a {} layer; only ZeroPadding layers pad, use \
-                     a ZeroPadding layer before it",
-                    l.pad,
-                    l.kind_name()
-                ),
-            )),
-            _ => Ok(()),
-        }
     }
 }
