@@ -612,3 +612,43 @@ fn space_shape_overflow_is_an_error_naming_the_layer() {
         .to_string();
     assert!(e.contains("pad") && e.contains("overflows"), "{e}");
 }
+
+#[test]
+fn networks_a_space_cannot_express_are_named() {
+    use hwnas_core::ir::{Conv2D, Layer, Network, Op, Pool2D};
+    use hwnas_core::search::{Around, space_around};
+    let t = "ap_fixed<16,6>".parse().unwrap();
+    let strided_pool = Network::new("n", vec![8, 8, 2], t).with_layer(Layer::new(
+        "pool",
+        Op::MaxPool2D(Pool2D {
+            pool: [2, 2],
+            stride: Some([1, 1]),
+            padding: Padding::Valid,
+        }),
+    ));
+    let oblong = Network::new("n", vec![8, 8, 2], t).with_layer(Layer::new(
+        "conv",
+        Op::Conv2D(Conv2D {
+            filters: 4,
+            kernel: [3, 1],
+            stride: [1, 1],
+            padding: Padding::Same,
+            use_bias: true,
+        }),
+    ));
+    for (net, want) in [
+        (
+            strided_pool,
+            "layer `pool`: pool stride or padding; the supernet cannot express it",
+        ),
+        (
+            oblong,
+            "layer `conv`: non-square stride or kernel; the supernet cannot express it",
+        ),
+    ] {
+        let err = space_around(&net, &Around::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(want), "{err}");
+    }
+}

@@ -5,8 +5,8 @@ use burn::tensor::backend::AutodiffBackend;
 use super::data::Dataset;
 use super::train::predict;
 use crate::fixed::FixedType;
-use crate::ir::{Network, Op, Padding, Tensor as IrTensor};
-use crate::space::{LayerSpec, PoolKind, QuantSpec, SpaceSpec};
+use crate::ir::{Network, Tensor as IrTensor};
+use crate::space::{LayerSpec, QuantSpec, SpaceSpec};
 use crate::supernet::{Channels, Supernet, export_layer, import_layer, integer_bits_for};
 use crate::{Error, Result};
 
@@ -206,44 +206,7 @@ fn network_space(net: &Network, around: Option<&Around>) -> Result<SpaceSpec> {
     let mut quant: Option<QuantSpec> = None;
     for (index, layer) in net.layers.iter().enumerate() {
         let n = layer.name.as_str();
-        let mut spec = match &layer.op {
-            Op::Dense(d) => LayerSpec::dense(n, &[d.units]),
-            Op::Conv2D(c) => {
-                if c.stride[0] != c.stride[1] || c.kernel[0] != c.kernel[1] {
-                    return Err(unsupported(n, "non-square stride or kernel"));
-                }
-                LayerSpec::conv2d(n, &[c.filters], &[c.kernel[0]])
-                    .padding(c.padding)
-                    .stride(c.stride[0])
-            }
-            Op::Conv1D(c) => LayerSpec::conv1d(n, &[c.filters], &[c.kernel])
-                .padding(c.padding)
-                .stride(c.stride),
-            Op::UpSampling1D(u) => LayerSpec::upsampling1d(n, u.size),
-            Op::UpSampling2D(u) => LayerSpec::upsampling2d(n, u.size),
-            Op::ZeroPadding1D(z) => LayerSpec::zero_padding1d(n, [z.left, z.right]),
-            Op::ZeroPadding2D(z) => {
-                LayerSpec::zero_padding2d(n, [z.top, z.bottom, z.left, z.right])
-            }
-            Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
-                if p.stride.is_some_and(|s| s != p.pool) || p.padding != Padding::Valid {
-                    return Err(unsupported(n, "pool stride or padding"));
-                }
-                LayerSpec::pool2d(n, p.pool, &[pool_kind(&layer.op)])
-            }
-            Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
-                if p.stride.is_some_and(|s| s != p.pool) || p.padding != Padding::Valid {
-                    return Err(unsupported(n, "pool stride or padding"));
-                }
-                LayerSpec::pool1d(n, p.pool, &[pool_kind(&layer.op)])
-            }
-            Op::BatchNorm(bn) => LayerSpec {
-                epsilon: bn.epsilon,
-                ..LayerSpec::batch_norm(n)
-            },
-            Op::Activation(a) => LayerSpec::activation(n, a.clone()),
-            Op::Flatten(_) => LayerSpec::flatten(n),
-        };
+        let mut spec = LayerSpec::from_op(n, &layer.op).map_err(|why| unsupported(n, &why))?;
         if layer.op.has_kernel() {
             let fixed = |t: &FixedType| (t.width, t.integer);
             if let Some(w) = layer.precision.weight {
@@ -351,13 +314,4 @@ fn load_network<B: AutodiffBackend>(
         import_layer(&mut sn, li, &layer.op, &get)?;
     }
     Ok(sn)
-}
-
-/// The operator of a pooling op: max for `MaxPool1D`/`MaxPool2D`, average otherwise.
-fn pool_kind(op: &Op) -> PoolKind {
-    if matches!(op, Op::MaxPool1D(_) | Op::MaxPool2D(_)) {
-        PoolKind::Max
-    } else {
-        PoolKind::Avg
-    }
 }

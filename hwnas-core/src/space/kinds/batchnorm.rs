@@ -14,6 +14,14 @@ impl LayerSpec {
     }
 }
 
+/// The layer of a BatchNorm op.
+pub(super) fn from_op(n: &str, bn: &BatchNorm) -> LayerSpec {
+    LayerSpec {
+        epsilon: bn.epsilon,
+        ..LayerSpec::batch_norm(n)
+    }
+}
+
 impl KindRules for BatchNormRules {
     fn op(&self, l: &LayerSpec, _at: At) -> Op {
         Op::BatchNorm(BatchNorm { epsilon: l.epsilon })

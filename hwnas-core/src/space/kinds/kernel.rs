@@ -83,6 +83,25 @@ impl LayerSpec {
     }
 }
 
+/// The fixed layer of a Dense or convolution op.
+pub(super) fn from_op(n: &str, op: &Op) -> std::result::Result<LayerSpec, String> {
+    Ok(match op {
+        Op::Conv2D(c) => {
+            if c.stride[0] != c.stride[1] || c.kernel[0] != c.kernel[1] {
+                return Err("non-square stride or kernel".into());
+            }
+            LayerSpec::conv2d(n, &[c.filters], &[c.kernel[0]])
+                .padding(c.padding)
+                .stride(c.stride[0])
+        }
+        Op::Conv1D(c) => LayerSpec::conv1d(n, &[c.filters], &[c.kernel])
+            .padding(c.padding)
+            .stride(c.stride),
+        Op::Dense(d) => LayerSpec::dense(n, &[d.units]),
+        other => unreachable!("kinds::from_op sends {} elsewhere", other.kind()),
+    })
+}
+
 impl KindRules for Kernel {
     fn op(&self, l: &LayerSpec, at: At) -> Op {
         match l.kind {

@@ -128,6 +128,29 @@ pub(crate) fn rules(kind: LayerKind) -> &'static dyn KindRules {
     }
 }
 
+impl LayerSpec {
+    /// The space layer that lowers to `op` with fixed options (no decisions, float types): the
+    /// inverse of the lowering, for spaces built from a network.
+    ///
+    /// # Errors
+    /// A message saying which setting of `op` a space layer cannot express.
+    pub(crate) fn from_op(name: &str, op: &Op) -> std::result::Result<LayerSpec, String> {
+        match op {
+            Op::Dense(_) | Op::Conv1D(_) | Op::Conv2D(_) => kernel::from_op(name, op),
+            Op::MaxPool1D(_) | Op::AvgPool1D(_) | Op::MaxPool2D(_) | Op::AvgPool2D(_) => {
+                pool::from_op(name, op)
+            }
+            Op::BatchNorm(bn) => Ok(batchnorm::from_op(name, bn)),
+            Op::Activation(a) => Ok(LayerSpec::activation(name, a.clone())),
+            Op::Flatten(_)
+            | Op::UpSampling1D(_)
+            | Op::UpSampling2D(_)
+            | Op::ZeroPadding1D(_)
+            | Op::ZeroPadding2D(_) => Ok(reshape::from_op(name, op)),
+        }
+    }
+}
+
 /// The option values an op is built at.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct At {

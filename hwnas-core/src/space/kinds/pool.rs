@@ -39,6 +39,32 @@ impl LayerSpec {
     }
 }
 
+/// The fixed layer of a pooling op (stride equal to the window, no padding).
+pub(super) fn from_op(n: &str, op: &Op) -> std::result::Result<LayerSpec, String> {
+    let fits = |stride_is_window: bool, padding: Padding| {
+        if stride_is_window && padding == Padding::Valid {
+            Ok(())
+        } else {
+            Err("pool stride or padding".to_string())
+        }
+    };
+    let kind = match op {
+        Op::AvgPool1D(_) | Op::AvgPool2D(_) => PoolKind::Avg,
+        _ => PoolKind::Max,
+    };
+    match op {
+        Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
+            fits(p.stride.is_none_or(|s| s == p.pool), p.padding)?;
+            Ok(LayerSpec::pool2d(n, p.pool, &[kind]))
+        }
+        Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
+            fits(p.stride.is_none_or(|s| s == p.pool), p.padding)?;
+            Ok(LayerSpec::pool1d(n, p.pool, &[kind]))
+        }
+        other => unreachable!("kinds::from_op sends {} elsewhere", other.kind()),
+    }
+}
+
 impl KindRules for Pool {
     fn op(&self, l: &LayerSpec, at: At) -> Op {
         if l.kind == LayerKind::Pool1D {

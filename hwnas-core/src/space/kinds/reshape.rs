@@ -47,6 +47,17 @@ impl LayerSpec {
     }
 }
 
+/// The layer of a Flatten, UpSampling or ZeroPadding op.
+pub(super) fn from_op(n: &str, op: &Op) -> LayerSpec {
+    match op {
+        Op::UpSampling1D(u) => LayerSpec::upsampling1d(n, u.size),
+        Op::UpSampling2D(u) => LayerSpec::upsampling2d(n, u.size),
+        Op::ZeroPadding1D(z) => LayerSpec::zero_padding1d(n, [z.left, z.right]),
+        Op::ZeroPadding2D(z) => LayerSpec::zero_padding2d(n, [z.top, z.bottom, z.left, z.right]),
+        _ => LayerSpec::flatten(n),
+    }
+}
+
 impl KindRules for Reshape {
     fn op(&self, l: &LayerSpec, _at: At) -> Op {
         match l.kind {
