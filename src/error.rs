@@ -20,6 +20,9 @@ pub enum Error {
     /// The hardware side: emulator, HLS writer, C simulation, resource model, reports.
     #[error(transparent)]
     Hls(#[from] hwnas_hls::Error),
+    /// ONNX and QONNX import and export.
+    #[error(transparent)]
+    Onnx(#[from] hwnas_onnx::Error),
     /// The synthetic data sets.
     #[error(transparent)]
     Datasets(#[from] hwnas_datasets::Error),

@@ -38,6 +38,7 @@ pub use hwnas_core::{search, space, supernet};
 pub use hwnas_datasets as datasets;
 pub use hwnas_hls as hls;
 pub use hwnas_macros::searchable;
+pub use hwnas_onnx as onnx;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -541,3 +541,50 @@ fn emulate_traces_every_layer_into_a_new_directory_and_never_overwrites_files() 
     assert_contains(&stderr(&again), "the directory is not empty");
     assert_eq!(read("02_fc2.csv"), stdout(&o));
 }
+
+#[test]
+fn import_export_import_gives_the_same_document_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let model = "hwnas-onnx/tests/models/calo_cnn.onnx";
+    let o = hwnas(&["import", model, "--out", &format!("{d}/a.json")]);
+    assert_ok(&o, "import");
+    assert_contains(&stdout(&o), "imported calo_cnn (12 layers)");
+    assert_contains(&stdout(&o), "conv2_pad  ZeroPadding2D  [8,8,8]");
+    let again = hwnas(&["import", model, "--out", &format!("{d}/a.json")]);
+    assert!(!again.status.success());
+    assert_contains(
+        &stderr(&again),
+        "the file exists; pass --force to replace it",
+    );
+    assert_ok(
+        &hwnas(&[
+            "export",
+            &format!("{d}/a.json"),
+            "--out",
+            &format!("{d}/a.onnx"),
+        ]),
+        "export",
+    );
+    assert_ok(
+        &hwnas(&[
+            "import",
+            &format!("{d}/a.onnx"),
+            "--out",
+            &format!("{d}/b.json"),
+        ]),
+        "import of the export",
+    );
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+    assert_eq!(
+        read("b.json").replace("b.safetensors", "a.safetensors"),
+        read("a.json")
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("a.safetensors")).unwrap(),
+        std::fs::read(dir.path().join("b.safetensors")).unwrap()
+    );
+    let bad = hwnas(&["import", "README.md", "--out", &format!("{d}/c.json")]);
+    assert!(!bad.status.success());
+    assert_contains(&stderr(&bad), "README.md is not an ONNX model");
+}

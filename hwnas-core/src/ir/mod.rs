@@ -30,7 +30,7 @@ pub use analysis::{Analysis, LayerInfo, LayerTypes, MAX_ELEMENTS};
 pub use document::{FORMAT, VERSION};
 pub use layer::{HlsKnobs, Layer, Precision, Strategy};
 pub use network::Network;
-pub(crate) use network::{is_c_identifier, layer_name_problem};
+pub use network::{is_c_identifier, layer_name_problem, network_name_problem};
 pub use op::{
     Activation, AxisWindow, BatchNorm, Conv1D, Conv2D, Dense, Elu, LeakyReLU, NoParams, Op,
     Padding, Pool1D, Pool2D, Softmax, Table, UpSampling1D, UpSampling2D, ZeroPadding1D,

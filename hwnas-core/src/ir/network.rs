@@ -172,7 +172,7 @@ impl Network {
 
 /// `[A-Za-z_][A-Za-z0-9_]*`: the syntax of a C identifier (see [`layer_name_problem`] and
 /// [`network_name_problem`] for the names the generated C++ cannot use).
-pub(crate) fn is_c_identifier(s: &str) -> bool {
+pub fn is_c_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     let first_ok = chars
         .next()
@@ -446,7 +446,7 @@ fn cpp_name_problem(name: &str) -> Option<String> {
 
 /// Why `name` cannot name a layer, if so (a C++ keyword, a name reserved by C++ or defined by
 /// the generated project). `name` must already be a C identifier ([`is_c_identifier`]).
-pub(crate) fn layer_name_problem(name: &str) -> Option<String> {
+pub fn layer_name_problem(name: &str) -> Option<String> {
     cpp_name_problem(name)
 }
 
@@ -465,7 +465,7 @@ fn indexed(name: &str, prefix: &str, suffix: &str) -> Option<usize> {
 /// identifier starting with `_`, the testbench's names, the per-layer names of the project,
 /// numbered from 2) and the header guard `<NAME>_H_`.
 /// `name` must already be a C identifier ([`is_c_identifier`]).
-pub(crate) fn network_name_problem(name: &str, n_layers: usize) -> Option<String> {
+pub fn network_name_problem(name: &str, n_layers: usize) -> Option<String> {
     if let Some(why) = cpp_name_problem(name) {
         return Some(why);
     }

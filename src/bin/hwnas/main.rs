@@ -8,6 +8,7 @@ mod csim;
 mod emit;
 mod emulate;
 mod estimate;
+mod onnx;
 mod report;
 mod table;
 mod validate;
@@ -42,6 +43,10 @@ enum Command {
     Estimate(estimate::EstimateArgs),
     /// Print the parsed synthesis results (csynth and Vivado) of an HLS project.
     Report(report::ReportArgs),
+    /// Import an ONNX or QONNX model as a network document (with its weights).
+    Import(onnx::ImportArgs),
+    /// Export a network document as QONNX (for hls4ml or FINN).
+    Export(onnx::ExportArgs),
     /// Fit the resource model to your device and tools: write a one-layer suite, fit its reports.
     #[command(subcommand)]
     Calibrate(calibrate::CalibrateCommand),
@@ -57,6 +62,8 @@ fn main() -> ExitCode {
         Command::Estimate(a) => estimate::run(a).map_err(|e| e.to_string()),
         Command::Report(a) => report::run(a).map_err(|e| e.to_string()),
         Command::Calibrate(c) => calibrate::run(c).map_err(|e| e.to_string()),
+        Command::Import(a) => onnx::import(a).map_err(|e| e.to_string()),
+        Command::Export(a) => onnx::export(a).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

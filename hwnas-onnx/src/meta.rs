@@ -1,0 +1,188 @@
+//! hwnas's own settings in a model's `metadata_props`: what ONNX has no place for (HLS knobs,
+//! accumulator types, the exact rounding and overflow modes of types, activation table
+//! settings, the type preset). The export writes them; the import applies them only where the
+//! graph agrees (a type's width, integer bits and sign must match the graph's `Quant`, an
+//! activation's kind the node's), so a model edited after the export is read as the graph says.
+
+use std::collections::HashMap;
+
+use hwnas_core::fixed::FixedType;
+use hwnas_core::ir::{Activation, HlsKnobs, Layer, Network, Op, Padding, Precision, TypePreset};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::proto::StringStringEntryProto;
+
+/// The key of the network's settings.
+const NETWORK_KEY: &str = "hwnas.network";
+/// The prefix of a layer's settings.
+const LAYER_PREFIX: &str = "hwnas.layer.";
+
+/// The network's settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct NetworkMeta {
+    name: String,
+    input_type: FixedType,
+    default_precision: FixedType,
+    type_preset: TypePreset,
+}
+
+/// One layer's settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct LayerMeta {
+    precision: Precision,
+    hls: HlsKnobs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    activation: Option<Activation>,
+    /// A window op's padding, for when `same` and `valid` pad alike (the graph cannot tell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    padding: Option<Padding>,
+    /// Whether a pooling layer gives its stride although it equals the window.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    stride_given: bool,
+}
+
+/// The settings read from a model (empty for a model hwnas did not write).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Meta {
+    /// The network's name.
+    pub name: Option<String>,
+    /// The input type.
+    pub input_type: Option<FixedType>,
+    /// The default type.
+    pub default_precision: Option<FixedType>,
+    /// The type preset.
+    pub type_preset: Option<TypePreset>,
+    layers: HashMap<String, LayerMeta>,
+}
+
+impl Meta {
+    /// Reads the settings among `props`.
+    pub(crate) fn read(props: &[StringStringEntryProto]) -> Result<Self> {
+        let bad = |key: &str, e: serde_json::Error| {
+            Error::Graph(format!(
+                "the metadata `{key}` is not hwnas's ({e}); remove it or re-export the model"
+            ))
+        };
+        let mut meta = Meta::default();
+        for p in props {
+            if p.key == NETWORK_KEY {
+                let n: NetworkMeta = serde_json::from_str(&p.value).map_err(|e| bad(&p.key, e))?;
+                meta.name = Some(n.name);
+                meta.input_type = Some(n.input_type);
+                meta.default_precision = Some(n.default_precision);
+                meta.type_preset = Some(n.type_preset);
+            } else if let Some(layer) = p.key.strip_prefix(LAYER_PREFIX) {
+                let l: LayerMeta = serde_json::from_str(&p.value).map_err(|e| bad(&p.key, e))?;
+                meta.layers.insert(layer.to_string(), l);
+            }
+        }
+        Ok(meta)
+    }
+
+    /// The settings of `net` as metadata entries.
+    pub(crate) fn write(net: &Network) -> Vec<StringStringEntryProto> {
+        let mut out = vec![StringStringEntryProto {
+            key: NETWORK_KEY.into(),
+            value: json(&NetworkMeta {
+                name: net.name.clone(),
+                input_type: net.input_type,
+                default_precision: net.default_precision,
+                type_preset: net.type_preset,
+            }),
+        }];
+        for l in &net.layers {
+            let activation = match &l.op {
+                Op::Activation(a) => Some(a.clone()),
+                _ => None,
+            };
+            let padding = match &l.op {
+                Op::Conv1D(c) => Some(c.padding),
+                Op::Conv2D(c) => Some(c.padding),
+                Op::MaxPool1D(p) | Op::AvgPool1D(p) => Some(p.padding),
+                Op::MaxPool2D(p) | Op::AvgPool2D(p) => Some(p.padding),
+                _ => None,
+            };
+            let stride_given = match &l.op {
+                Op::MaxPool1D(p) | Op::AvgPool1D(p) => p.stride.is_some(),
+                Op::MaxPool2D(p) | Op::AvgPool2D(p) => p.stride.is_some(),
+                _ => false,
+            };
+            out.push(StringStringEntryProto {
+                key: format!("{LAYER_PREFIX}{}", l.name),
+                value: json(&LayerMeta {
+                    precision: l.precision.clone(),
+                    hls: l.hls,
+                    activation,
+                    padding,
+                    stride_given,
+                }),
+            });
+        }
+        out
+    }
+
+    /// The padding hwnas wrote for the window op `layer`, if any.
+    pub(crate) fn padding(&self, layer: &str) -> Option<Padding> {
+        self.layers.get(layer).and_then(|m| m.padding)
+    }
+
+    /// Whether the metadata describes `layer` (the model was written by hwnas).
+    pub(crate) fn describes(&self, layer: &str) -> bool {
+        self.layers.contains_key(layer)
+    }
+
+    /// Whether hwnas wrote the pooling layer `layer` with an explicit stride.
+    pub(crate) fn stride_given(&self, layer: &str) -> bool {
+        self.layers.get(layer).is_some_and(|m| m.stride_given)
+    }
+
+    /// `t` with the exact modes of `exact` when both have the same width, integer bits and
+    /// sign (a `Quant` node carries only those and two of the modes).
+    pub(crate) fn refine(t: FixedType, exact: Option<FixedType>) -> FixedType {
+        match exact {
+            Some(e) if (e.width, e.integer, e.signed) == (t.width, t.integer, t.signed) => e,
+            _ => t,
+        }
+    }
+
+    /// Applies the settings of `layer` where the graph agrees with them.
+    pub(crate) fn apply(&self, layer: &mut Layer) {
+        let Some(m) = self.layers.get(&layer.name) else {
+            return;
+        };
+        layer.hls = m.hls;
+        // Dense/Conv weights and biases, and every result, are `Quant` nodes in the graph: the
+        // metadata only refines their modes. BatchNorm's types have no node: the metadata
+        // gives them.
+        let quantised = layer.op.has_kernel();
+        let p = &mut layer.precision;
+        for (graph, meta, in_graph) in [
+            (&mut p.weight, m.precision.weight, quantised),
+            (&mut p.bias, m.precision.bias, quantised),
+            (&mut p.result, m.precision.result, true),
+        ] {
+            match (graph.as_mut(), meta) {
+                (Some(g), Some(t))
+                    if (g.width, g.integer, g.signed) == (t.width, t.integer, t.signed) =>
+                {
+                    *g = t;
+                }
+                (None, Some(t)) if !in_graph => *graph = Some(t),
+                _ => {}
+            }
+        }
+        // ONNX has no accumulator; the metadata is the only place it travels.
+        p.accum = p.accum.or(m.precision.accum);
+        if let (Op::Activation(a), Some(b)) = (&mut layer.op, &m.activation)
+            && a.kind() == b.kind()
+        {
+            *a = b.clone();
+        }
+    }
+}
+
+/// The JSON of a metadata value.
+fn json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("metadata values serialise")
+}
