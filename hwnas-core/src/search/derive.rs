@@ -113,7 +113,9 @@ impl Default for Around {
 /// The search space around a trained network: every Dense/Conv layer gets width, weight-bit,
 /// result-bit and reuse-factor options ([`Around`]) below its own, so that the network itself
 /// is the space's widest, most precise member ([`network_indices`] finds it). Other layers are
-/// kept as they are.
+/// kept as they are. Integer bits of the types the network sets stay fixed; the types it
+/// leaves to its default type (a float model imported as is) get the default's width as their
+/// widest option and integer bits chosen from the observed ranges, as [`derive`] chooses them.
 ///
 /// ```
 /// use hwnas_core::ir::{Dense, Layer, Network, Op};
@@ -235,7 +237,8 @@ fn network_space(net: &Network, around: Option<&Around>) -> Result<SpaceSpec> {
             spec.strategies = vec![layer.hls.strategy];
             if let Some(a) = around {
                 let types = &analysis.layers[index].types;
-                open_up(&mut spec, a, types, result, Some(index) == last_kernel);
+                let explicit = (layer.precision.weight, result);
+                open_up(&mut spec, a, types, explicit, Some(index) == last_kernel);
             }
         }
         b = b.layer(spec);
@@ -251,7 +254,7 @@ fn open_up(
     spec: &mut LayerSpec,
     around: &Around,
     types: &crate::ir::LayerTypes,
-    result: Option<FixedType>,
+    (weight, result): (Option<FixedType>, Option<FixedType>),
     is_output: bool,
 ) {
     let below = |own: u32, options: &[u32]| {
@@ -274,15 +277,16 @@ fn open_up(
         w.dedup();
         spec.widths = w;
     }
-    // The network's resolved types bound the bit options; their integer bits stay.
+    // The network's resolved types bound the bit options. Integer bits the network sets
+    // stay; where it leaves a type to the default (a float model imported as is), the search
+    // chooses them from the observed ranges, as `derive` does.
     if let Some(wt) = types.weight {
         spec.weight_bits = below(wt.width, &around.weight_bits);
-        spec.weight_integer = Some(wt.integer);
+        spec.weight_integer = weight.map(|t| t.integer);
     }
-    if let Some(r) = result.or(Some(types.result)) {
-        spec.result_bits = below(r.width, &around.result_bits);
-        spec.result_integer = Some(r.integer);
-    }
+    let r = result.unwrap_or(types.result);
+    spec.result_bits = below(r.width, &around.result_bits);
+    spec.result_integer = result.map(|t| t.integer);
     let mut rf = around.reuse_factors.clone();
     rf.push(spec.reuse_factors[0]);
     rf.retain(|&r| r >= 1);
