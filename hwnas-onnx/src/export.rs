@@ -1,6 +1,7 @@
 //! IR networks to QONNX: a channels-first ONNX graph (opset 13) with a QONNX `Quant` node per
-//! typed tensor, as hls4ml's and FINN's QONNX readers take it, plus hwnas's own settings in the
-//! metadata (see `meta`).
+//! typed tensor (the input, every Dense/Conv weight and bias, every result, each with its type
+//! as the network resolves it), as hls4ml's and FINN's QONNX readers take it, plus hwnas's own
+//! settings in the metadata (see `meta`).
 
 use std::path::Path;
 
@@ -64,10 +65,16 @@ pub fn to_bytes(net: &Network) -> Result<Vec<u8>> {
     let input_dims = onnx_dims(&net.input_shape);
     g.graph.input.push(value_info(&cur, &input_dims));
     cur = g.quant(&cur, "input_quant", &net.input_type);
-    for (layer, info) in net.layers.iter().zip(&analysis.layers) {
+    for (i, (layer, info)) in net.layers.iter().zip(&analysis.layers).enumerate() {
         cur = g.layer(layer, info, &cur)?;
-        if let Some(t) = &layer.precision.result {
-            cur = g.quant(&cur, &format!("{}_quant", layer.name), t);
+        // Every result gets its resolved type, so that the graph alone states the arithmetic
+        // (QONNX computes in float between quantisers) — except the output of a Dense/Conv
+        // whose BatchNorm the firmware folds into it: the folded output is the BatchNorm's.
+        // A layer that only moves values keeps its input's type unless it sets one (a Flatten
+        // cannot set one): no second Quant of the same type there.
+        let moves = layer.op.is_data_movement() && layer.precision.result.is_none();
+        if !net.batchnorm_is_fused(i + 1) && !moves {
+            cur = g.quant(&cur, &format!("{}_quant", layer.name), &info.types.result);
         }
     }
     g.graph
@@ -223,7 +230,6 @@ impl Builder<'_> {
     /// The nodes of `layer` reading `x`; returns its output.
     fn layer(&mut self, layer: &Layer, info: &LayerInfo, x: &str) -> Result<String> {
         let n = layer.name.as_str();
-        let p = &layer.precision;
         let input = &info.input_shape;
         Ok(match &layer.op {
             Op::Dense(d) => {
@@ -236,11 +242,23 @@ impl Builder<'_> {
                         bt[o * k + i] = w.data[i * d.units + o];
                     }
                 }
-                let wq = self.param(layer, "weight", &[d.units, k], &bt, p.weight.as_ref());
+                let wq = self.param(
+                    layer,
+                    "weight",
+                    &[d.units, k],
+                    &bt,
+                    info.types.weight.as_ref(),
+                );
                 let mut inputs = vec![x.to_string(), wq];
                 if d.use_bias {
                     let b = self.weight(layer, "bias")?.clone();
-                    inputs.push(self.param(layer, "bias", &[d.units], &b.data, p.bias.as_ref()));
+                    inputs.push(self.param(
+                        layer,
+                        "bias",
+                        &[d.units],
+                        &b.data,
+                        info.types.bias.as_ref(),
+                    ));
                 }
                 let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
                 self.node(n, "Gemm", &inputs, vec![attr_int("transB", 1)])
@@ -264,11 +282,17 @@ impl Builder<'_> {
                 }
                 let mut dims = vec![filters, cin];
                 dims.extend(&kernel);
-                let wq = self.param(layer, "weight", &dims, &data, p.weight.as_ref());
+                let wq = self.param(layer, "weight", &dims, &data, info.types.weight.as_ref());
                 let mut inputs = vec![x.to_string(), wq];
                 if use_bias {
                     let b = self.weight(layer, "bias")?.clone();
-                    inputs.push(self.param(layer, "bias", &[filters], &b.data, p.bias.as_ref()));
+                    inputs.push(self.param(
+                        layer,
+                        "bias",
+                        &[filters],
+                        &b.data,
+                        info.types.bias.as_ref(),
+                    ));
                 }
                 let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
                 let attrs = vec![

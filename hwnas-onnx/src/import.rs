@@ -428,6 +428,7 @@ impl Import {
         }
         net.layers = self.layers;
         net.weights = self.weights;
+        self.meta.unset_resolved(&mut net)?;
         if self.quantised {
             lossless_results(&mut net, &self.meta)?;
         }

@@ -127,6 +127,45 @@ impl Meta {
         self.layers.get(layer).and_then(|m| m.padding)
     }
 
+    /// Leaves unset the types hwnas's metadata says were unset, where the graph's `Quant` gives
+    /// exactly the type the network resolves without it (the export writes every resolved
+    /// type, so that the graph alone states the arithmetic).
+    pub(crate) fn unset_resolved(&self, net: &mut Network) -> Result<()> {
+        for i in 0..net.layers.len() {
+            let Some(m) = self.layers.get(&net.layers[i].name) else {
+                continue;
+            };
+            let kernel = net.layers[i].op.has_kernel();
+            for slot in [Slot::Weight, Slot::Bias, Slot::Result] {
+                let meta = slot.get(&m.precision);
+                let graph = slot.get(&net.layers[i].precision);
+                let (Some(t), None) = (graph, meta) else {
+                    continue;
+                };
+                if slot != Slot::Result && !kernel {
+                    continue;
+                }
+                *slot.get_mut(&mut net.layers[i].precision) = None;
+                let analysis = net.analyze()?;
+                let types = &analysis.layers[i].types;
+                let resolved = match slot {
+                    Slot::Weight => types.weight,
+                    Slot::Bias => types.bias,
+                    Slot::Result => Some(types.result),
+                };
+                // A Quant carries the type up to the modes it cannot say (AP_WRAP reads back as
+                // AP_SAT): the resolved type is the graph's when their Quant parameters agree.
+                let same = resolved.is_some_and(|r| {
+                    crate::quant::quant_params(&r) == crate::quant::quant_params(&t)
+                });
+                if !same {
+                    *slot.get_mut(&mut net.layers[i].precision) = Some(t);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the metadata describes `layer` (the model was written by hwnas).
     pub(crate) fn describes(&self, layer: &str) -> bool {
         self.layers.contains_key(layer)
@@ -178,6 +217,32 @@ impl Meta {
             && a.kind() == b.kind()
         {
             *a = b.clone();
+        }
+    }
+}
+
+/// One of the types a `Quant` carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Weight,
+    Bias,
+    Result,
+}
+
+impl Slot {
+    fn get(self, p: &Precision) -> Option<FixedType> {
+        match self {
+            Slot::Weight => p.weight,
+            Slot::Bias => p.bias,
+            Slot::Result => p.result,
+        }
+    }
+
+    fn get_mut(self, p: &mut Precision) -> &mut Option<FixedType> {
+        match self {
+            Slot::Weight => &mut p.weight,
+            Slot::Bias => &mut p.bias,
+            Slot::Result => &mut p.result,
         }
     }
 }

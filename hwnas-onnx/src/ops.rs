@@ -75,7 +75,13 @@ fn set_result(im: &mut Import, node: &NodeProto, t: hwnas_core::fixed::FixedType
         ));
     }
     im.quantiser_ends = node.output.first().cloned();
-    match im.layers.last_mut() {
+    // A Flatten only renames its input (its type cannot differ): the type belongs to the layer
+    // before it.
+    let at = im
+        .layers
+        .iter()
+        .rposition(|l| !matches!(l.op, hwnas_core::ir::Op::Flatten(_)));
+    match at.map(|i| &mut im.layers[i]) {
         Some(l) => {
             l.precision.result = Some(t);
             im.meta.apply(l);

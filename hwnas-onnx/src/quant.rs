@@ -68,9 +68,10 @@ pub(crate) fn quant_type(
             "the zero point {zeropt} is not 0; hwnas's fixed-point types are symmetric around 0"
         ));
     }
-    if bitwidth.fract() != 0.0 || !(1.0..=64.0).contains(&bitwidth) {
+    let max = hwnas_core::fixed::MAX_WIDTH as f64;
+    if bitwidth.fract() != 0.0 || !(1.0..=max).contains(&bitwidth) {
         return Err(format!(
-            "the bit width {bitwidth} is not a whole number of bits between 1 and 64"
+            "the bit width {bitwidth} is not a whole number of bits between 1 and {max}"
         ));
     }
     let f = fraction_bits(scale)?;
