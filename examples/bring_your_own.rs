@@ -66,8 +66,8 @@ fn main() -> AnyResult<()> {
     // 1. The user's model and data.
     let t = Instant::now();
     let mut model = hwnas::onnx::load(&file("energy_mlp.onnx"))?;
-    let all = Dataset::load(&file("x_train.npy"), &file("y_train.npy"))?;
-    let test = Dataset::load(&file("x_test.npy"), &file("y_test.npy"))?;
+    let all = Dataset::from_npy(&file("x_train.npy"), &file("y_train.npy"))?;
+    let test = Dataset::from_npy(&file("x_test.npy"), &file("y_test.npy"))?;
     let (train, val) = split(&all, 0.8)?;
     // The cells reach tens of GeV: an input type whose integer bits cover the data (hls4ml's
     // default ap_fixed<16,6> would wrap above 32).
@@ -257,7 +257,7 @@ fn covering(width: u32, x: &[f32]) -> AnyResult<FixedType> {
 /// The MAE of the imported float model (the supernet's float path).
 fn float_mae(net: &Network, test: &Dataset) -> AnyResult<f64> {
     let sn = supernet_from_network::<B>(net, &Default::default())?;
-    let (pred, _, _) = predict(&sn, &[], test, 256);
+    let (pred, _, _) = predict(&sn, &[], test, 256)?;
     Ok(mae(pred.iter().map(|&v| v as f64), &test.y))
 }
 

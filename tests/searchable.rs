@@ -536,7 +536,7 @@ fn activations_expand_train_derive_and_emulate() {
     // The float forward of the derived network is a softmax over the 3 outputs: rows sum to
     // 1, and the bit-exact emulation of its firmware agrees within the tables' resolution.
     let float = hwnas::search::supernet_from_network::<B>(&ir, &dev).unwrap();
-    let (pred, _, _) = hwnas::search::predict(&float, &[], &val, 16);
+    let (pred, _, _) = hwnas::search::predict(&float, &[], &val, 16).unwrap();
     for row in pred.chunks(3) {
         let s: f32 = row.iter().sum();
         assert!((s - 1.0).abs() < 1e-3, "softmax row {row:?} sums to {s}");

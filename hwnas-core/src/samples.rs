@@ -16,9 +16,21 @@
 //! # Ok::<(), String>(())
 //! ```
 
-use std::path::Path;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::{Error, Result};
+
+/// An [`Error::Io`] for `action` on `path`.
+fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
 
 /// A C-order array of numbers with its shape.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,13 +123,22 @@ pub fn parse_text(text: &str, per_row: Option<usize>) -> std::result::Result<Arr
     })
 }
 
-/// Parses a `.npy` file: C order, little-endian `f4`/`f8`/`i4`/`i8`, any shape.
-///
-/// # Errors
-/// A message saying what in the header or the data is wrong.
-pub fn parse_npy(b: &[u8]) -> std::result::Result<Array, String> {
+/// The header of a `.npy` file: shape, element type and where the data starts.
+#[derive(Debug, Clone)]
+struct NpyHeader {
+    shape: Vec<usize>,
+    /// Bytes per value.
+    size: usize,
+    /// Decodes one value from its `size` little-endian bytes.
+    read: fn(&[u8]) -> f64,
+    /// Offset of the first value.
+    data_offset: usize,
+}
+
+/// Reads the header at the start of `b` (which needs only to hold the header).
+fn parse_npy_header(b: &[u8]) -> std::result::Result<NpyHeader, String> {
     let truncated = || "truncated .npy header".to_string();
-    if b.len() < 10 {
+    if b.len() < 10 || &b[..6] != b"\x93NUMPY" {
         return Err(truncated());
     }
     let (len, start): (usize, usize) = if b[6] == 1 {
@@ -135,7 +156,6 @@ pub fn parse_npy(b: &[u8]) -> std::result::Result<Array, String> {
         return Err("Fortran-order arrays are not supported; save with C order".into());
     }
     let shape = npy_shape(&header)?;
-    let count: usize = shape.iter().product();
     let (size, read): (usize, fn(&[u8]) -> f64) = if header.contains("<f4") {
         (4, |c| {
             f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
@@ -157,17 +177,162 @@ pub fn parse_npy(b: &[u8]) -> std::result::Result<Array, String> {
             "unsupported dtype in {header}; use little-endian float32/64 or int32/64"
         ));
     };
-    let data = &b[start + len..];
-    if data.len() != count * size {
+    Ok(NpyHeader {
+        shape,
+        size,
+        read,
+        data_offset: start + len,
+    })
+}
+
+/// Parses a `.npy` file: C order, little-endian `f4`/`f8`/`i4`/`i8`, any shape.
+///
+/// # Errors
+/// A message saying what in the header or the data is wrong.
+pub fn parse_npy(b: &[u8]) -> std::result::Result<Array, String> {
+    let h = parse_npy_header(b)?;
+    let count: usize = h.shape.iter().product();
+    let data = &b[h.data_offset..];
+    if data.len() != count * h.size {
         return Err(format!(
-            "the header promises {count} values of {size} bytes, the file holds {} bytes of data",
+            "the header promises {count} values of {} bytes, the file holds {} bytes of data",
+            h.size,
             data.len()
         ));
     }
     Ok(Array {
-        shape,
-        values: data.chunks_exact(size).map(read).collect(),
+        shape: h.shape,
+        values: data.chunks_exact(h.size).map(h.read).collect(),
     })
+}
+
+/// A `.npy` file read row by row (a row: everything after the first dimension), for arrays
+/// larger than memory: only the header is read when it is opened, and each
+/// [`read_rows`](NpyFile::read_rows) reads just the rows asked for.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// use hwnas_core::samples::NpyFile;
+///
+/// // A (3, 2) float64 array: [[0, 1], [2, 3], [4, 5]].
+/// let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+/// let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }";
+/// let header = format!("{header:<117}\n");
+/// bytes.extend((header.len() as u16).to_le_bytes());
+/// bytes.extend(header.as_bytes());
+/// (0..6).for_each(|v| bytes.extend((v as f64).to_le_bytes()));
+/// std::fs::write(dir.path().join("a.npy"), &bytes)?;
+///
+/// let f = NpyFile::open(&dir.path().join("a.npy"))?;
+/// assert_eq!((f.rows(), f.per_row()), (3, 2));
+/// let mut out = Vec::new();
+/// f.read_rows(&[2, 0], &mut out)?;
+/// assert_eq!(out, vec![4.0, 5.0, 0.0, 1.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct NpyFile {
+    path: PathBuf,
+    header: NpyHeader,
+    file: Mutex<File>,
+}
+
+impl NpyFile {
+    /// Opens `path` and reads its header.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read; [`Error::Data`] when it is not a `.npy`
+    /// array of at least one row, or is shorter than its header says.
+    pub fn open(path: &Path) -> Result<Self> {
+        let io = |e: std::io::Error| io_error("reading", path, e);
+        let bad = |reason: String| Error::Data {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let mut file = File::open(path).map_err(io)?;
+        let mut head = vec![0u8; 65_536];
+        let n = read_up_to(&mut file, &mut head).map_err(io)?;
+        let header = parse_npy_header(&head[..n]).map_err(bad)?;
+        let rows = header.shape.first().copied().unwrap_or(0);
+        let per: usize = header.shape.iter().skip(1).product();
+        if rows == 0 || per == 0 {
+            return Err(bad(format!(
+                "an array of shape {:?} holds no samples",
+                header.shape
+            )));
+        }
+        let need = header.data_offset as u64 + (rows * per * header.size) as u64;
+        let len = file.metadata().map_err(io)?.len();
+        if len < need {
+            return Err(bad(format!(
+                "the header promises {} values of {} bytes, the file holds only {} bytes in all",
+                rows * per,
+                header.size,
+                len
+            )));
+        }
+        Ok(NpyFile {
+            path: path.to_path_buf(),
+            header,
+            file: Mutex::new(file),
+        })
+    }
+
+    /// The array's shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.header.shape
+    }
+
+    /// Rows (the first dimension).
+    pub fn rows(&self) -> usize {
+        self.header.shape[0]
+    }
+
+    /// Values per row (the product of the other dimensions; 1 for a 1-D array).
+    pub fn per_row(&self) -> usize {
+        self.header.shape.iter().skip(1).product()
+    }
+
+    /// Appends the rows `idx`, in that order, to `out`.
+    ///
+    /// # Errors
+    /// [`Error::Data`] for a row index past the end; [`Error::Io`] when the file cannot be read.
+    pub fn read_rows(&self, idx: &[usize], out: &mut Vec<f32>) -> Result<()> {
+        let per = self.per_row();
+        let row_bytes = per * self.header.size;
+        let mut buf = vec![0u8; row_bytes];
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        out.reserve(idx.len() * per);
+        for &i in idx {
+            if i >= self.rows() {
+                return Err(Error::Data {
+                    path: self.path.clone(),
+                    reason: format!("row {i} asked for, the array has {} rows", self.rows()),
+                });
+            }
+            let at = self.header.data_offset as u64 + (i * row_bytes) as u64;
+            file.seek(SeekFrom::Start(at))
+                .and_then(|_| file.read_exact(&mut buf))
+                .map_err(|e| io_error("reading", &self.path, e))?;
+            out.extend(
+                buf.chunks_exact(self.header.size)
+                    .map(|c| (self.header.read)(c) as f32),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Reads until `buf` is full or the file ends; returns the bytes read.
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }
 
 /// The `'shape': (a, b, ...)` tuple of a `.npy` header.

@@ -357,7 +357,7 @@ fn derive_slices_and_permutes_weights_to_channels_last() {
     )
     .unwrap();
     for idx in [vec![1, 1, 1], vec![0, 2, 0], vec![2, 0, 1]] {
-        let (pred, _, _) = predict(&net, &idx, &data, 8);
+        let (pred, _, _) = predict(&net, &idx, &data, 8).unwrap();
         let ir = derive(&net, &idx, &data).unwrap();
         let u = ir.weights["fc.bias"].data.len();
         for n in 0..5 {
@@ -377,7 +377,7 @@ fn derive_slices_and_permutes_weights_to_channels_last() {
         }
         // The IR loads back into a supernet that computes the same outputs.
         let back = supernet_from_network::<B>(&ir, &dev()).unwrap();
-        let (p2, _, _) = predict(&back, &[], &data, 8);
+        let (p2, _, _) = predict(&back, &[], &data, 8).unwrap();
         for n in 0..5 {
             for o in 0..u {
                 assert!((p2[n * u + o] - pred[n * 3 + o]).abs() < 1e-4);
@@ -574,10 +574,10 @@ fn inheritance_derived_network_matches_the_supernet() {
     let metric = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)]).unwrap();
     let mut search = Search::<B>::new(&s, &Analytic, metric, vec![], cfg, &dev()).unwrap();
     let r = search.run(&train, &val).unwrap();
-    let sup = evaluate(&search.net, &r.indices, &val, 64).mse;
+    let sup = evaluate(&search.net, &r.indices, &val, 64).unwrap().mse;
     let ir = derive(&search.net, &r.indices, &train).unwrap();
     let back = supernet_from_network::<B>(&ir, &dev()).unwrap();
-    let derived = evaluate(&back, &[], &val, 64).mse;
+    let derived = evaluate(&back, &[], &val, 64).unwrap().mse;
     println!(
         "inheritance: supernet {sup:.5}, derived {derived:.5} ({})",
         r.arch
@@ -642,11 +642,11 @@ fn conv1d_pool1d_batchnorm_round_trip_through_the_ir() {
         vec![1, 2, 1, 0, 0],
         vec![1, 0, 0, 1, 0],
     ] {
-        let (pred, _, _) = predict(&net, &idx, &data, 4);
+        let (pred, _, _) = predict(&net, &idx, &data, 4).unwrap();
         let ir = derive(&net, &idx, &data).unwrap();
         assert!(matches!(ir.layers[0].op, Op::Conv1D(_)));
         let back = supernet_from_network::<B>(&ir, &dev()).unwrap();
-        let (p2, _, _) = predict(&back, &[], &data, 4);
+        let (p2, _, _) = predict(&back, &[], &data, 4).unwrap();
         for (a, b) in pred.iter().zip(&p2) {
             assert!((a - b).abs() < 1e-4, "{idx:?}: {a} vs {b}");
         }
@@ -734,8 +734,8 @@ fn result_bits_before_a_batchnorm_apply_after_it() {
     // ... and computes about what the search's supernet computes for the same architecture
     // (integer bits: calibrated by derive there, from each batch's range here).
     let val = toy_data(128, 6);
-    let a = evaluate(&net, &idx, &val, 64).mse;
-    let b = evaluate(&back, &[], &val, 64).mse;
+    let a = evaluate(&net, &idx, &val, 64).unwrap().mse;
+    let b = evaluate(&back, &[], &val, 64).unwrap().mse;
     assert!((a - b).abs() / a < 0.10, "supernet {a} vs rebuilt {b}");
 }
 
@@ -811,8 +811,8 @@ fn a_space_around_a_trained_network_starts_from_it() {
     let val = toy_data(64, 5);
     let a = supernet_around::<B>(&net, &around, &dev()).unwrap();
     let b = supernet_from_network::<B>(&net, &dev()).unwrap();
-    let (pa, _, _) = predict(&a, &idx, &val, 64);
-    let (pb, _, _) = predict(&b, &[], &val, 64);
+    let (pa, _, _) = predict(&a, &idx, &val, 64).unwrap();
+    let (pb, _, _) = predict(&b, &[], &val, 64).unwrap();
     assert_eq!(pa, pb);
     // Deriving that member gives the network's weights back.
     let ir = derive(&a, &idx, &val).unwrap();
@@ -864,10 +864,10 @@ fn masked_sigmoid_and_softmax_equal_the_narrow_network() {
     let net = Supernet::<B>::new(&space, &dev(), 4).unwrap();
     let data = toy_data(32, 8);
     for idx in [vec![0, 0], vec![0, 1], vec![1, 0]] {
-        let (wide, _, _) = predict(&net, &idx, &data, 32);
+        let (wide, _, _) = predict(&net, &idx, &data, 32).unwrap();
         let ir = derive(&net, &idx, &data).unwrap();
         let narrow = supernet_from_network::<B>(&ir, &dev()).unwrap();
-        let (small, _, _) = predict(&narrow, &[], &data, 32);
+        let (small, _, _) = predict(&narrow, &[], &data, 32).unwrap();
         let worst = wide
             .iter()
             .zip(&small)
@@ -878,4 +878,84 @@ fn masked_sigmoid_and_softmax_equal_the_narrow_network() {
             "{idx:?}: supernet vs derived network differ by {worst}"
         );
     }
+}
+
+/// `data` as two float32 `.npy` files in `dir` (samples `x.npy` of shape `(n, features)`,
+/// targets `y.npy` of shape `(n, outputs)`).
+fn write_npy(dir: &std::path::Path, data: &Dataset) -> (std::path::PathBuf, std::path::PathBuf) {
+    let write = |name: &str, values: &[f32], per: usize| {
+        let header = format!(
+            "{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {per}), }}",
+            values.len() / per
+        );
+        let header = format!("{header:<117}\n");
+        let mut b = b"\x93NUMPY\x01\x00".to_vec();
+        b.extend((header.len() as u16).to_le_bytes());
+        b.extend(header.as_bytes());
+        values.iter().for_each(|v| b.extend(v.to_le_bytes()));
+        let path = dir.join(name);
+        std::fs::write(&path, b).unwrap();
+        path
+    };
+    (
+        write("x.npy", &data.x, data.features),
+        write("y.npy", &data.y, data.outputs),
+    )
+}
+
+#[test]
+fn a_streamed_dataset_trains_and_searches_exactly_as_one_in_memory() {
+    let s = small_space();
+    let idx = vec![1; s.decisions().len()];
+    let (train, val) = (toy_data(96, 3), toy_data(32, 4));
+    let dir = tempfile::tempdir().unwrap();
+    let (x, y) = write_npy(dir.path(), &train);
+    let streamed = StreamedDataset::open(&x, &y).unwrap();
+    assert_eq!(
+        (streamed.len(), streamed.features(), streamed.outputs()),
+        (96, 48, 2)
+    );
+    assert_eq!(streamed.slice(0, 96).unwrap(), train);
+    assert_eq!(Dataset::from_npy(&x, &y).unwrap(), train);
+
+    let cfg = TrainConfig {
+        epochs: 2,
+        batch_size: 32,
+        lr: 3e-3,
+        seed: 5,
+        ..Default::default()
+    };
+    let mut a = Supernet::<B>::new(&s, &dev(), 9).unwrap();
+    let mut b = Supernet::<B>::new(&s, &dev(), 9).unwrap();
+    let in_memory = train_fixed(&mut a, &idx, &train, &val, &cfg).unwrap();
+    let from_file = train_fixed(&mut b, &idx, &streamed, &val, &cfg).unwrap();
+    assert_eq!(
+        in_memory, from_file,
+        "the same batches give the same losses, bit for bit"
+    );
+
+    let search = |data: &dyn Samples| {
+        let cfg = SearchConfig {
+            epochs: 2,
+            warmup_epochs: 1,
+            batch_size: 32,
+            seed: 2,
+            ..SearchConfig::default()
+        };
+        let metric = Metric::weighted(&[("lut", 1.0)]).unwrap();
+        let mut run = Search::<B>::new(&s, &Analytic, metric, vec![], cfg, &dev()).unwrap();
+        run.run(data, &val).unwrap().history
+    };
+    assert_eq!(search(&train), search(&streamed));
+
+    // A file that ends early is an error naming it, not a panic.
+    let bytes = std::fs::read(&x).unwrap();
+    std::fs::write(&x, &bytes[..bytes.len() - 100]).unwrap();
+    let e = StreamedDataset::open(&x, &y).unwrap_err().to_string();
+    assert!(
+        e.contains("x.npy") && e.contains("the file holds only"),
+        "{e}"
+    );
+    let e = StreamedDataset::open(&y, &dir.path().join("none.csv")).unwrap_err();
+    assert!(e.to_string().contains("none.csv"), "{e}");
 }

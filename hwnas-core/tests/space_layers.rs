@@ -197,7 +197,7 @@ fn check_every_arch(space: &SpaceSpec, out: &[usize], seed: u64) {
                 i
             })
             .collect();
-        let (pred, _, _) = predict(&net, &idx, &data, 2);
+        let (pred, _, _) = predict(&net, &idx, &data, 2).unwrap();
         let ir = derive(&net, &idx, &data).unwrap();
         let got_out = ir.analyze().unwrap().output_shape().to_vec();
         let n_out: usize = got_out.iter().product();
@@ -227,7 +227,7 @@ fn check_every_arch(space: &SpaceSpec, out: &[usize], seed: u64) {
             }
         }
         let back = supernet_from_network::<B>(&ir, &dev()).unwrap();
-        let (p2, _, _) = predict(&back, &[], &data, 2);
+        let (p2, _, _) = predict(&back, &[], &data, 2).unwrap();
         let want: Vec<f32> = (0..data.len())
             .flat_map(|n| reference(&ir, &data.x[n * data.features..(n + 1) * data.features]))
             .collect();
@@ -404,7 +404,7 @@ fn restricted_to_fixes_every_decision() {
         // A fixed network trains as a supernet without decisions.
         let net = Supernet::<B>::new(&fixed, &dev(), 1).unwrap();
         let data = noise(&fixed, 2, 1, 2);
-        let (pred, _, _) = predict(&net, &[], &data, 2);
+        let (pred, _, _) = predict(&net, &[], &data, 2).unwrap();
         assert!(pred.iter().all(|v| v.is_finite()));
     }
     // fc2 switched off is left out.

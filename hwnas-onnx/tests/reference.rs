@@ -171,7 +171,7 @@ fn float_models_agree_with_tract() {
                     outputs,
                 )
                 .unwrap();
-                let (pred, _, _) = predict(&sn, &[], &data, SAMPLES);
+                let (pred, _, _) = predict(&sn, &[], &data, SAMPLES).unwrap();
                 let f = max_abs_diff(&pred, &reference);
                 println!(
                     "{}: supernet float path vs tract: max |diff| {f:.2e}",

@@ -120,6 +120,23 @@ impl Dataset {
         }
     }
 
+    /// [`Dataset::load`] for two `.npy` files (float32/64 or int32/64, C order), refusing
+    /// any other format.
+    ///
+    /// # Errors
+    /// As [`Dataset::load`], and [`Error::Data`] when a file is not a `.npy` array.
+    pub fn from_npy(x: &std::path::Path, y: &std::path::Path) -> Result<Self> {
+        for p in [x, y] {
+            if !crate::fs::read(p)?.starts_with(b"\x93NUMPY") {
+                return Err(Error::Data {
+                    path: p.to_path_buf(),
+                    reason: "not a .npy file (no NumPy magic); use Dataset::load for CSV".into(),
+                });
+            }
+        }
+        Dataset::load(x, y)
+    }
+
     /// The samples `idx` as tensors `[b, features]`, `[b, outputs]`.
     pub fn batch<B: AutodiffBackend>(
         &self,
@@ -138,6 +155,70 @@ impl Dataset {
             Tensor::from_data(TensorData::new(y, [idx.len(), o]), device),
         )
     }
+}
+
+/// What a training or search run reads, batch by batch: a [`Dataset`] in memory, or a
+/// [`StreamedDataset`](super::StreamedDataset) whose samples stay in their `.npy` file until a
+/// batch needs them.
+pub trait Samples: Sync {
+    /// Number of samples.
+    fn len(&self) -> usize;
+
+    /// Values per sample.
+    fn features(&self) -> usize;
+
+    /// Values per target.
+    fn outputs(&self) -> usize;
+
+    /// Appends the samples `idx` to `x` and their targets to `y`, in that order.
+    ///
+    /// # Errors
+    /// [`Error::Io`] / [`Error::Data`] when a streamed file cannot be read.
+    fn read(&self, idx: &[usize], x: &mut Vec<f32>, y: &mut Vec<f32>) -> Result<()>;
+
+    /// True when there are no samples.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Samples for Dataset {
+    fn len(&self) -> usize {
+        Dataset::len(self)
+    }
+
+    fn features(&self) -> usize {
+        self.features
+    }
+
+    fn outputs(&self) -> usize {
+        self.outputs
+    }
+
+    fn read(&self, idx: &[usize], x: &mut Vec<f32>, y: &mut Vec<f32>) -> Result<()> {
+        let (f, o) = (self.features, self.outputs);
+        for &i in idx {
+            x.extend_from_slice(&self.x[i * f..(i + 1) * f]);
+            y.extend_from_slice(&self.y[i * o..(i + 1) * o]);
+        }
+        Ok(())
+    }
+}
+
+/// The samples `idx` of `data` as tensors `[b, features]`, `[b, outputs]`.
+pub(crate) fn batch<B: AutodiffBackend>(
+    data: &dyn Samples,
+    idx: &[usize],
+    device: &B::Device,
+) -> Result<(Tensor<B, 2>, Tensor<B, 2>)> {
+    let (f, o) = (data.features(), data.outputs());
+    let mut x = Vec::with_capacity(idx.len() * f);
+    let mut y = Vec::with_capacity(idx.len() * o);
+    data.read(idx, &mut x, &mut y)?;
+    Ok((
+        Tensor::from_data(TensorData::new(x, [idx.len(), f]), device),
+        Tensor::from_data(TensorData::new(y, [idx.len(), o]), device),
+    ))
 }
 
 /// The training loss.

@@ -2,7 +2,7 @@
 
 use burn::tensor::backend::AutodiffBackend;
 
-use super::data::Dataset;
+use super::data::Samples;
 use super::train::predict;
 use crate::fixed::FixedType;
 use crate::ir::{Network, Tensor as IrTensor};
@@ -26,12 +26,12 @@ use crate::{Error, Result};
 pub fn derive<B: AutodiffBackend>(
     net: &Supernet<B>,
     idx: &[usize],
-    calib: &Dataset,
+    calib: &dyn Samples,
 ) -> Result<Network> {
     let spec = &net.spec;
     spec.arch_from_indices(idx)?;
-    net.check_data(calib.features, calib.outputs)?;
-    let (_, wr, rr) = predict(net, idx, calib, 256);
+    net.check_data(calib.features(), calib.outputs())?;
+    let (_, wr, rr) = predict(net, idx, calib, 256)?;
     // Integer bits the space fixes (e.g. a network being fine-tuned at its own types) are kept:
     // the weights were trained against exactly those ranges.
     let wi: Vec<Option<i32>> = (spec.layers.iter().zip(&wr))
@@ -115,7 +115,7 @@ impl Default for Around {
 /// is the space's widest, most precise member ([`network_indices`] finds it). Other layers are
 /// kept as they are. Integer bits of the types the network sets stay fixed; the types it
 /// leaves to its default type (a float model imported as is) get the default's width as their
-/// widest option and integer bits chosen from the observed ranges, as [`derive`] chooses them.
+/// widest option and integer bits chosen from the observed ranges, as [`derive()`] chooses them.
 ///
 /// ```
 /// use hwnas_core::ir::{Dense, Layer, Network, Op};

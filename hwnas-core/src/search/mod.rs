@@ -9,17 +9,19 @@ mod derive;
 mod metric;
 mod observe;
 mod run;
+mod stream;
 mod table;
 mod train;
 
 pub use checkpoint::checkpoint_epochs;
-pub use data::{Dataset, Loss, Metrics};
+pub use data::{Dataset, Loss, Metrics, Samples};
 pub use derive::{
     Around, derive, network_indices, space_around, supernet_around, supernet_from_network,
 };
 pub use metric::{Budget, Metric};
 pub use observe::{Control, EpochEvent, Observer, Stage, StepEvent};
 pub use run::{EpochRecord, Search, SearchConfig, SearchResult, write_history};
+pub use stream::StreamedDataset;
 pub use table::{CostTable, LayerTable};
 pub use train::{
     FixedTrainer, TrainConfig, TrainRecord, evaluate, predict, train_fixed, train_fixed_observed,

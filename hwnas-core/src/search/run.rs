@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{self, Checkpoint};
 
-use super::data::{Dataset, Loss};
+use super::data::{self, Loss, Samples};
 use super::metric::{Budget, Metric};
 use super::observe::{Control, EpochEvent, Finishing, Observer, Stage, StepEvent};
 use super::table::CostTable;
@@ -303,7 +303,7 @@ impl<B: AutodiffBackend> Search<B> {
     /// [`Error::Search`] for data that does not fit the space, [`Error::NonFinite`] when the loss
     /// becomes NaN (the last good checkpoint is kept), [`Error::Io`] / [`Error::Checkpoint`] for
     /// checkpoint problems.
-    pub fn run(&mut self, train: &Dataset, val: &Dataset) -> Result<SearchResult> {
+    pub fn run(&mut self, train: &dyn Samples, val: &dyn Samples) -> Result<SearchResult> {
         self.run_observed(train, val, &mut ())
     }
 
@@ -315,14 +315,14 @@ impl<B: AutodiffBackend> Search<B> {
     /// As [`Search::run`], and [`Error::Stopped`] when the observer stopped the run.
     pub fn run_observed(
         &mut self,
-        train: &Dataset,
-        val: &Dataset,
+        train: &dyn Samples,
+        val: &dyn Samples,
         observer: &mut dyn Observer,
     ) -> Result<SearchResult> {
         let mut finishing = Finishing::new(observer, Stage::Search);
         let observer = finishing.observer();
-        self.net.check_data(train.features, train.outputs)?;
-        self.net.check_data(val.features, val.outputs)?;
+        self.net.check_data(train.features(), train.outputs())?;
+        self.net.check_data(val.features(), val.outputs())?;
         if train.is_empty() || val.is_empty() {
             return Err(Error::Search(
                 "the train and validation sets must not be empty".into(),
@@ -370,7 +370,7 @@ impl<B: AutodiffBackend> Search<B> {
             }
             // Epoch end: evaluate, update multipliers, record, checkpoint.
             let idx = self.net.argmax_indices();
-            let val_loss = evaluate(&self.net, &idx, val, 256).of(self.config.loss);
+            let val_loss = evaluate(&self.net, &idx, val, 256)?.of(self.config.loss);
             let expected = self.expected();
             if !warm {
                 for (b, lambda) in self.budgets.iter().zip(self.lambdas.iter_mut()) {
@@ -414,7 +414,7 @@ impl<B: AutodiffBackend> Search<B> {
     ///
     /// # Errors
     /// [`Error::NonFinite`] when a loss is NaN or infinite.
-    pub fn step(&mut self, train: &Dataset, val: &Dataset, batch: &[usize]) -> Result<f32> {
+    pub fn step(&mut self, train: &dyn Samples, val: &dyn Samples, batch: &[usize]) -> Result<f32> {
         let epoch = self.epoch;
         let tau = self.temperature(epoch);
         let l = self.sampled_weight_step(train, batch, epoch, tau)?;
@@ -428,18 +428,18 @@ impl<B: AutodiffBackend> Search<B> {
     /// A weight step on the samples `batch` of `train` with architectures sampled at `tau`.
     fn sampled_weight_step(
         &mut self,
-        train: &Dataset,
+        train: &dyn Samples,
         batch: &[usize],
         epoch: usize,
         tau: f64,
     ) -> Result<f32> {
         let hard = self.config.hard;
+        let xy = data::batch::<B>(train, batch, self.net.device())?;
         let rng = &mut self.rng;
         weight_step(
             &mut self.net,
             &mut self.adam_w,
-            train,
-            batch,
+            xy,
             self.config.loss,
             |n, b| n.probs_sampled(b, rng, tau, hard, false),
         )
@@ -463,7 +463,7 @@ impl<B: AutodiffBackend> Search<B> {
         }
     }
 
-    fn arch_step(&mut self, val: &Dataset, tau: f64) -> Result<f64> {
+    fn arch_step(&mut self, val: &dyn Samples, tau: f64) -> Result<f64> {
         let bs = self.config.batch_size.min(val.len());
         let idx: Vec<usize> = (0..bs).map(|i| (self.val_pos + i) % val.len()).collect();
         self.val_pos = (self.val_pos + bs) % val.len();
@@ -471,7 +471,7 @@ impl<B: AutodiffBackend> Search<B> {
         let probs = self
             .net
             .probs_sampled(&bound, &mut self.rng, tau, self.config.hard, true);
-        let (x, y) = val.batch::<B>(&idx, self.net.device());
+        let (x, y) = data::batch::<B>(val, &idx, self.net.device())?;
         let mut ctx = Ctx::new(true, self.net.spec.layers.len());
         let pred = self.net.forward(&bound, x, &probs, &mut ctx);
         let task = self.config.loss.compute(pred, y);

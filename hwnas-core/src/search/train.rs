@@ -7,7 +7,9 @@ use burn::tensor::backend::AutodiffBackend;
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{self, Checkpoint};
-use super::data::{Dataset, Loss, Metrics};
+use burn::tensor::Tensor;
+
+use super::data::{self, Loss, Metrics, Samples};
 use super::observe::{Control, EpochEvent, Finishing, Observer, Stage, StepEvent};
 use crate::rng::{Random, SplitMix64};
 use crate::supernet::{Adam, Bound, Ctx, Group, Probs, Supernet, to_vec};
@@ -83,14 +85,12 @@ struct TrainMeta {
 pub(crate) fn weight_step<B: AutodiffBackend>(
     net: &mut Supernet<B>,
     adam: &mut Adam<B::InnerBackend>,
-    data: &Dataset,
-    idx: &[usize],
+    (x, y): (Tensor<B, 2>, Tensor<B, 2>),
     loss: Loss,
     probs: impl FnOnce(&Supernet<B>, &Bound<B>) -> Vec<Probs<B>>,
 ) -> std::result::Result<f32, f32> {
     let bound = net.store.bind(&[Group::Weight]);
     let p = probs(net, &bound);
-    let (x, y) = data.batch::<B>(idx, net.device());
     let mut ctx = Ctx::new(true, net.spec.layers.len());
     let pred = net.forward(&bound, x, &p, &mut ctx);
     let l = loss.compute(pred, y);
@@ -111,7 +111,7 @@ pub(crate) fn weight_step<B: AutodiffBackend>(
 ///
 /// ```no_run
 /// # use hwnas_core::search::*; use hwnas_core::supernet::Supernet;
-/// # fn go<B: burn::tensor::backend::AutodiffBackend>(net: Supernet<B>, data: &Dataset) -> hwnas_core::Result<()> {
+/// # fn go<B: burn::tensor::backend::AutodiffBackend>(net: Supernet<B>, data: &dyn Samples) -> hwnas_core::Result<()> {
 /// let mut trainer = FixedTrainer::new(net, &[], 1e-3, Loss::Mse)?;
 /// let loss = trainer.step(data, &[0, 1, 2, 3])?;
 /// # Ok(()) }
@@ -147,16 +147,14 @@ impl<B: AutodiffBackend> FixedTrainer<B> {
     ///
     /// # Errors
     /// [`Error::NonFinite`] (epoch 0) when the loss is NaN or infinite; nothing is updated.
-    pub fn step(&mut self, data: &Dataset, batch: &[usize]) -> Result<f32> {
+    ///
+    /// [`Error::Io`] / [`Error::Data`] when streamed samples cannot be read.
+    pub fn step(&mut self, data: &dyn Samples, batch: &[usize]) -> Result<f32> {
         let idx = &self.idx;
-        let loss = weight_step(
-            &mut self.net,
-            &mut self.adam,
-            data,
-            batch,
-            self.loss,
-            |n, _| n.probs_fixed(idx),
-        )
+        let xy = data::batch::<B>(data, batch, self.net.device())?;
+        let loss = weight_step(&mut self.net, &mut self.adam, xy, self.loss, |n, _| {
+            n.probs_fixed(idx)
+        })
         .map_err(|value| Error::NonFinite {
             value,
             epoch: 0,
@@ -170,33 +168,53 @@ impl<B: AutodiffBackend> FixedTrainer<B> {
 
 /// Predictions of the architecture `idx` (evaluation mode: BatchNorm running statistics) and
 /// the per-layer observed ranges `(weight, result)`.
+///
+/// # Errors
+/// [`Error::Io`] / [`Error::Data`] when streamed samples cannot be read.
 pub fn predict<B: AutodiffBackend>(
     net: &Supernet<B>,
     idx: &[usize],
-    data: &Dataset,
+    data: &dyn Samples,
     batch_size: usize,
-) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+) -> Result<(Vec<f32>, Vec<f32>, Vec<f32>)> {
+    let (pred, _, ranges) = predict_with_targets(net, idx, data, batch_size)?;
+    Ok((pred, ranges.0, ranges.1))
+}
+
+/// [`predict`], also returning the targets read with the samples.
+#[allow(clippy::type_complexity)]
+fn predict_with_targets<B: AutodiffBackend>(
+    net: &Supernet<B>,
+    idx: &[usize],
+    data: &dyn Samples,
+    batch_size: usize,
+) -> Result<(Vec<f32>, Vec<f32>, (Vec<f32>, Vec<f32>))> {
     let bound = net.store.bind(&[]);
     let probs = net.probs_fixed(idx);
     let mut ctx = Ctx::new(false, net.spec.layers.len());
-    let mut out = Vec::with_capacity(data.len() * data.outputs);
+    let mut out = Vec::with_capacity(data.len() * data.outputs());
+    let mut targets = Vec::with_capacity(data.len() * data.outputs());
     let all: Vec<usize> = (0..data.len()).collect();
     for chunk in all.chunks(batch_size.max(1)) {
-        let (x, _) = data.batch::<B>(chunk, net.device());
+        let (x, y) = data::batch::<B>(data, chunk, net.device())?;
+        targets.extend(to_vec(y));
         out.extend(to_vec(net.forward(&bound, x, &probs, &mut ctx)));
     }
-    (out, ctx.weight_range, ctx.result_range)
+    Ok((out, targets, (ctx.weight_range, ctx.result_range)))
 }
 
 /// Metrics of the architecture `idx` on `data` (evaluation mode).
+///
+/// # Errors
+/// As [`predict`].
 pub fn evaluate<B: AutodiffBackend>(
     net: &Supernet<B>,
     idx: &[usize],
-    data: &Dataset,
+    data: &dyn Samples,
     batch_size: usize,
-) -> Metrics {
-    let (pred, _, _) = predict(net, idx, data, batch_size);
-    Metrics::compute(&pred, &data.y, data.outputs)
+) -> Result<Metrics> {
+    let (pred, targets, _) = predict_with_targets(net, idx, data, batch_size)?;
+    Ok(Metrics::compute(&pred, &targets, data.outputs()))
 }
 
 /// Trains the weights of one architecture of a supernet (option indices `idx`; `&[]` for a space
@@ -209,8 +227,8 @@ pub fn evaluate<B: AutodiffBackend>(
 pub fn train_fixed<B: AutodiffBackend>(
     net: &mut Supernet<B>,
     idx: &[usize],
-    train: &Dataset,
-    val: &Dataset,
+    train: &dyn Samples,
+    val: &dyn Samples,
     cfg: &TrainConfig,
 ) -> Result<Vec<TrainRecord>> {
     train_fixed_observed(net, idx, train, val, cfg, &mut ())
@@ -224,8 +242,8 @@ pub fn train_fixed<B: AutodiffBackend>(
 pub fn train_fixed_observed<B: AutodiffBackend>(
     net: &mut Supernet<B>,
     idx: &[usize],
-    train: &Dataset,
-    val: &Dataset,
+    train: &dyn Samples,
+    val: &dyn Samples,
     cfg: &TrainConfig,
     observer: &mut dyn Observer,
 ) -> Result<Vec<TrainRecord>> {
@@ -236,8 +254,8 @@ pub fn train_fixed_observed<B: AutodiffBackend>(
             "training needs a batch size of at least 1 and a non-empty training set".into(),
         ));
     }
-    net.check_data(train.features, train.outputs)?;
-    net.check_data(val.features, val.outputs)?;
+    net.check_data(train.features(), train.outputs())?;
+    net.check_data(val.features(), val.outputs())?;
     net.spec.arch_from_indices(idx)?;
     let mut adam = Adam::new(cfg.lr, net.store.entries.len());
     let mut rng = SplitMix64::new(cfg.seed);
@@ -277,18 +295,18 @@ pub fn train_fixed_observed<B: AutodiffBackend>(
         let mut sum = 0.0;
         for chunk in order.chunks(cfg.batch_size) {
             adam.lr = cosine_lr(cfg.lr, cfg.lr_final, step as f64 / total);
-            let l = weight_step(net, &mut adam, train, chunk, cfg.loss, |n, _| {
-                n.probs_fixed(idx)
-            })
-            .map_err(|value| Error::NonFinite {
-                value,
-                epoch,
-                step,
-                checkpoint: match cfg.checkpoint.as_deref() {
-                    Some(p) if p.exists() => p.display().to_string(),
-                    _ => "none".into(),
+            let xy = data::batch::<B>(train, chunk, net.device())?;
+            let l = weight_step(net, &mut adam, xy, cfg.loss, |n, _| n.probs_fixed(idx)).map_err(
+                |value| Error::NonFinite {
+                    value,
+                    epoch,
+                    step,
+                    checkpoint: match cfg.checkpoint.as_deref() {
+                        Some(p) if p.exists() => p.display().to_string(),
+                        _ => "none".into(),
+                    },
                 },
-            })?;
+            )?;
             sum += l as f64;
             step += 1;
             let event = StepEvent {
@@ -304,7 +322,7 @@ pub fn train_fixed_observed<B: AutodiffBackend>(
                 return Err(Error::Stopped { step });
             }
         }
-        let val_m = evaluate(net, idx, val, 256);
+        let val_m = evaluate(net, idx, val, 256)?;
         history.push(TrainRecord {
             epoch,
             train_loss: sum / steps as f64,
