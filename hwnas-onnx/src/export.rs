@@ -12,8 +12,7 @@ use prost::Message;
 use crate::error::{Error, Result};
 use crate::meta::Meta;
 use crate::proto::{
-    Dimension, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, TensorProto,
-    TensorShapeProto, TypeProto, TypeTensor, ValueInfoProto, data_type,
+    GraphProto, ModelProto, NodeProto, OperatorSetIdProto, TensorProto, ValueInfoProto,
 };
 use crate::quant;
 use crate::tensor::{Const, attr_float, attr_int, attr_ints, attr_string};
@@ -63,7 +62,9 @@ pub fn to_bytes(net: &Network) -> Result<Vec<u8>> {
     };
     let mut cur = "input".to_string();
     let input_dims = onnx_dims(&net.input_shape);
-    g.graph.input.push(value_info(&cur, &input_dims));
+    g.graph
+        .input
+        .push(ValueInfoProto::float_batch(&cur, &input_dims));
     cur = g.quant(&cur, "input_quant", &net.input_type);
     for (i, (layer, info)) in net.layers.iter().zip(&analysis.layers).enumerate() {
         cur = g.layer(layer, info, &cur)?;
@@ -77,9 +78,10 @@ pub fn to_bytes(net: &Network) -> Result<Vec<u8>> {
             cur = g.quant(&cur, &format!("{}_quant", layer.name), &info.types.result);
         }
     }
-    g.graph
-        .output
-        .push(value_info(&cur, &onnx_dims(analysis.output_shape())));
+    g.graph.output.push(ValueInfoProto::float_batch(
+        &cur,
+        &onnx_dims(analysis.output_shape()),
+    ));
     let model = ModelProto {
         ir_version: 8,
         producer_name: "hwnas".into(),
@@ -107,27 +109,6 @@ fn onnx_dims(ir: &[usize]) -> Vec<usize> {
         d.rotate_right(1);
     }
     d
-}
-
-/// A float tensor value of shape `[N, dims...]` with a symbolic batch.
-fn value_info(name: &str, dims: &[usize]) -> ValueInfoProto {
-    let mut dim = vec![Dimension {
-        dim_value: None,
-        dim_param: Some("N".into()),
-    }];
-    dim.extend(dims.iter().map(|&d| Dimension {
-        dim_value: Some(d as i64),
-        dim_param: None,
-    }));
-    ValueInfoProto {
-        name: name.into(),
-        r#type: Some(TypeProto {
-            tensor_type: Some(TypeTensor {
-                elem_type: data_type::FLOAT,
-                shape: Some(TensorShapeProto { dim }),
-            }),
-        }),
-    }
 }
 
 /// The graph being written.

@@ -136,6 +136,29 @@ pub struct ValueInfoProto {
     pub r#type: Option<TypeProto>,
 }
 
+impl ValueInfoProto {
+    /// A float tensor `[N, dims...]` named `name`, its batch `N` symbolic.
+    pub fn float_batch(name: &str, dims: &[usize]) -> Self {
+        let mut dim = vec![Dimension {
+            dim_value: None,
+            dim_param: Some("N".into()),
+        }];
+        dim.extend(dims.iter().map(|&d| Dimension {
+            dim_value: Some(d as i64),
+            dim_param: None,
+        }));
+        ValueInfoProto {
+            name: name.into(),
+            r#type: Some(TypeProto {
+                tensor_type: Some(TypeTensor {
+                    elem_type: data_type::FLOAT,
+                    shape: Some(TensorShapeProto { dim }),
+                }),
+            }),
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Message)]
 pub struct TypeProto {
     #[prost(message, optional, tag = "1")]

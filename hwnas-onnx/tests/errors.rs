@@ -4,28 +4,13 @@
 use hwnas_onnx::Error;
 use hwnas_onnx::proto::{
     AttributeProto, Dimension, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, TensorProto,
-    TensorShapeProto, TypeProto, TypeTensor, ValueInfoProto, attribute_type, data_type,
+    ValueInfoProto, attribute_type, data_type,
 };
 use prost::Message;
 
 fn value(name: &str, dims: &[i64]) -> ValueInfoProto {
-    let mut dim = vec![Dimension {
-        dim_value: None,
-        dim_param: Some("N".into()),
-    }];
-    dim.extend(dims.iter().map(|&d| Dimension {
-        dim_value: Some(d),
-        dim_param: None,
-    }));
-    ValueInfoProto {
-        name: name.into(),
-        r#type: Some(TypeProto {
-            tensor_type: Some(TypeTensor {
-                elem_type: data_type::FLOAT,
-                shape: Some(TensorShapeProto { dim }),
-            }),
-        }),
-    }
+    let dims: Vec<usize> = dims.iter().map(|&d| d as usize).collect();
+    ValueInfoProto::float_batch(name, &dims)
 }
 
 fn init(name: &str, dims: &[i64], data: Vec<f32>) -> TensorProto {

@@ -79,13 +79,10 @@ fn inputs(net: &Network, seed: u64) -> Vec<f64> {
     let n: usize = net.input_shape.iter().product::<usize>() * SAMPLES;
     let t = net.input_type;
     let half = 1u64 << (t.width - 1);
-    let mut s = seed;
+    let mut next = common::lcg(seed);
     (0..n)
         .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let raw = ((s >> 40) % half) as i64 - (half / 2) as i64;
+            let raw = (next() % half) as i64 - (half / 2) as i64;
             raw as f64 * 2f64.powi(-t.frac_bits())
         })
         .collect()

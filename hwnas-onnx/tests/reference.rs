@@ -11,6 +11,8 @@
 //! Release: `cargo test --release -p hwnas-onnx --test reference -- --nocapture` prints the
 //! agreement figures.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use burn::backend::{Autodiff, Flex};
@@ -32,14 +34,9 @@ fn model(name: &str) -> PathBuf {
 
 /// Deterministic inputs in [-2, 2).
 fn inputs(n: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed;
+    let mut next = common::lcg(seed);
     (0..n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 4.0 - 2.0
-        })
+        .map(|_| next() as f32 / (1u64 << 24) as f32 * 4.0 - 2.0)
         .collect()
 }
 

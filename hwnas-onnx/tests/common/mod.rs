@@ -1,4 +1,5 @@
-//! The networks the tests share.
+//! The networks and the pseudo-random numbers the tests share.
+#![allow(dead_code)] // each test file uses part of it
 
 use hwnas_core::ir::{
     Conv2D, Layer, Network, Op, Padding, Pool2D, Tensor, UpSampling2D, ZeroPadding2D,
@@ -59,17 +60,12 @@ pub fn maps() -> Network {
             }),
         ));
     let shapes = net.analyze().unwrap();
-    let mut seed = 1u64;
+    let mut next = lcg(1);
     for (layer, info) in net.layers.iter().zip(&shapes.layers) {
         for (key, shape) in &info.weight_shapes {
             let n: usize = shape.iter().product();
             let data = (0..n)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    ((seed >> 40) as f32 / (1u64 << 24) as f32) - 0.5
-                })
+                .map(|_| next() as f32 / (1u64 << 24) as f32 - 0.5)
                 .collect();
             net.weights.insert(
                 format!("{}.{key}", layer.name),
@@ -81,4 +77,16 @@ pub fn maps() -> Network {
     net.layers[2].precision.result = Some("ap_ufixed<8,3>".parse().unwrap());
     net.layers[8].hls.reuse_factor = 4;
     net
+}
+
+/// A 64-bit LCG (Knuth's MMIX constants): its top 24 bits, one value per call. The scripts in
+/// `scripts/onnx/` reproduce it where they must see the same numbers.
+pub fn lcg(seed: u64) -> impl FnMut() -> u64 {
+    let mut s = seed;
+    move || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        s >> 40
+    }
 }
