@@ -213,6 +213,19 @@ impl Builder<'_> {
         let n = layer.name.as_str();
         let input = &info.input_shape;
         Ok(match &layer.op {
+            Op::Dense(d) if !d.use_bias => {
+                // Without a bias, as PyTorch writes `Linear(bias=False)`: a MatMul by the IR's
+                // [in][out] weight (QONNX's Gemm-to-MatMul pass needs a Gemm's bias).
+                let w = self.weight(layer, "weight")?.clone();
+                let wq = self.param(
+                    layer,
+                    "weight",
+                    &[input[0], d.units],
+                    &w.data,
+                    info.types.weight.as_ref(),
+                );
+                self.node(n, "MatMul", &[x, &wq], vec![])
+            }
             Op::Dense(d) => {
                 let w = self.weight(layer, "weight")?.clone();
                 let k = input[0];
@@ -230,19 +243,9 @@ impl Builder<'_> {
                     &bt,
                     info.types.weight.as_ref(),
                 );
-                let mut inputs = vec![x.to_string(), wq];
-                if d.use_bias {
-                    let b = self.weight(layer, "bias")?.clone();
-                    inputs.push(self.param(
-                        layer,
-                        "bias",
-                        &[d.units],
-                        &b.data,
-                        info.types.bias.as_ref(),
-                    ));
-                }
-                let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-                self.node(n, "Gemm", &inputs, vec![attr_int("transB", 1)])
+                let b = self.weight(layer, "bias")?.clone();
+                let bq = self.param(layer, "bias", &[d.units], &b.data, info.types.bias.as_ref());
+                self.node(n, "Gemm", &[x, &wq, &bq], vec![attr_int("transB", 1)])
             }
             Op::Conv1D(_) | Op::Conv2D(_) => {
                 let (kernel, stride, filters, use_bias) = match &layer.op {
@@ -276,10 +279,14 @@ impl Builder<'_> {
                     ));
                 }
                 let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+                // `dilations` and `group` at their defaults, written out: QONNX's channels-last
+                // conversion (which hls4ml's QONNX flow runs) requires them.
                 let attrs = vec![
                     attr_ints("kernel_shape", &as_i64(&kernel)),
                     attr_ints("strides", &as_i64(&stride)),
                     attr_ints("pads", &pads(info)),
+                    attr_ints("dilations", &vec![1; kernel.len()]),
+                    attr_int("group", 1),
                 ];
                 self.node(n, "Conv", &inputs, attrs)
             }
@@ -407,10 +414,13 @@ impl Builder<'_> {
             &[scales.len()],
             &scales,
         ));
+        // An empty `roi` tensor rather than an empty input name: hls4ml's ONNX reader looks up
+        // the shape of every input.
+        let roi = self.init(Const::to_proto(&format!("{n}.roi"), &[0], &[]));
         self.node(
             n,
             "Resize",
-            &[x, "", &scales],
+            &[x, &roi, &scales],
             vec![
                 attr_string("mode", "nearest"),
                 attr_string("coordinate_transformation_mode", "asymmetric"),
