@@ -105,13 +105,27 @@ pub struct Device {
 /// xc7a200t from the "Available" rows of published reports: the Vivado HLS 2019.1 csynth report
 /// of `uw-acme/HLS4ML_VS_MANUAL` (`xcu280-fsvh2892-2L-e`, a design of the public calibration
 /// corpus) and a Vivado 2018.2 utilisation report of a routed `xc7a200tfbg484-1` design (LUT and
-/// FF counts as Vivado gives them: 133,800 and 267,600).
+/// FF counts as Vivado gives them: 133,800 and 267,600); xc7z007s from the "Available" row of
+/// the Vitis HLS 2021.1 csynth reports of `ArgyKokk/hls4ml_MLP_estimator` (corpus designs
+/// `AKE*`); xc7vx690t, xcku035 and xcku15p from the AMD product tables (recalled, as above).
 pub const DEVICES: &[Device] = &[
     dev(
         "xc7z020",
         "PYNQ-Z2, ZedBoard",
         Family::Series7,
         [53_200, 106_400, 220, 280, 0],
+    ),
+    dev(
+        "xc7z007s",
+        "Cora Z7-07S",
+        Family::Series7,
+        [14_400, 28_800, 66, 100, 0],
+    ),
+    dev(
+        "xc7vx690t",
+        "VC709",
+        Family::Series7,
+        [433_200, 866_400, 3_600, 2_940, 0],
     ),
     dev(
         "xc7a100t",
@@ -130,6 +144,18 @@ pub const DEVICES: &[Device] = &[
         "KCU1500",
         Family::UltraScale,
         [663_360, 1_326_720, 5_520, 4_320, 0],
+    ),
+    dev(
+        "xcku035",
+        "KCU105-class Kintex UltraScale",
+        Family::UltraScale,
+        [203_128, 406_256, 1_700, 1_080, 0],
+    ),
+    dev(
+        "xcku15p",
+        "KCU116",
+        Family::UltraScalePlus,
+        [522_720, 1_045_440, 1_968, 1_968, 128],
     ),
     dev(
         "xczu3eg",

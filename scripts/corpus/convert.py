@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Converts the public hls4ml synthesis corpus (shared/data/synthesis/calibration_public.csv)
+into hwnas IR documents (architecture and types; no weights yet) and one CSV of the published
+figures, for the resource model's fidelity test (hwnas-hls/tests/public_corpus.rs).
+
+Every design whose `architecture` column lists its hls4ml layers (`keras_name:nnet_function[...]`,
+generated from the committed parameters.h) becomes `<design_id>.json`: Dense, Conv1D/2D (explicit
+padding as a ZeroPadding layer before a valid convolution, as hls4ml pads), max/average pooling,
+BatchNorm (`normalize`), ReLU, Sigmoid, Softmax, with every type, reuse factor and strategy the
+firmware used. hls4ml's `linear` activation (a cast) is folded into the layer before it as its
+result type. Designs with layers the IR has no kind for (GRU, LSTM, global pooling) and the
+designs described in free text are listed in `unconverted.csv` with the reason; none is dropped
+silently. Pruned-weight counts (`zeros`) are kept in `published.csv`; the weights themselves are
+not read yet.
+
+Usage: python scripts/corpus/convert.py [path/to/calibration_public.csv]
+"""
+
+import csv
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..", "..")
+SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "data", "synthesis",
+                                                         "calibration_public.csv")
+OUT = os.path.join(ROOT, "hwnas-hls", "tests", "data", "public_corpus")
+LAYER = re.compile(r"\s*([^:]+):([a-z_0-9]+)\[(.*)\]\s*$")
+
+
+class Unsupported(Exception):
+    pass
+
+
+def fields(body):
+    """`a=b; c d; ...` as (key=value dict, list of the other items)."""
+    kv, items = {}, []
+    for part in body.split(";"):
+        part = part.strip()
+        if "=" in part and not part.startswith("in ") and "->" not in part:
+            k, v = part.split("=", 1)
+            kv[k.strip()] = v.strip()
+        elif part:
+            items.append(part)
+    return kv, items
+
+
+def item(items, prefix):
+    for it in items:
+        if it.startswith(prefix):
+            return it
+    return None
+
+
+def rf_strategy(items):
+    rf = item(items, "RF ")
+    rf = int(rf.split()[1]) if rf else 1
+    strategy = "Resource" if "resource" in items else "Latency"
+    return rf, strategy
+
+
+def dims(s):
+    return [int(v) for v in s.split("x")]
+
+
+def convert(row):
+    layers, zeros = [], 0
+    shape = [int(v) for v in row["input_shape"].replace("x", ",").split(",") if v.strip()]
+    rank = len(shape)
+    m = re.search(r"input=([^;]+)", row["precision"])
+    input_type = m.group(1).strip() if m else "ap_fixed<16,6>"
+
+    def name_of(keras):
+        n = re.sub(r"[^A-Za-z0-9_]", "_", keras)
+        if n[0].isdigit():
+            n = "l_" + n
+        taken = {l["name"] for l in layers}
+        base, i = n, 2
+        while n in taken:
+            n, i = f"{base}_{i}", i + 1
+        return n
+
+    for part in row["architecture"].split(" ; "):
+        m = LAYER.match(part)
+        keras, fn, body = m.group(1), m.group(2), m.group(3)
+        kv, items = fields(body)
+        precision = {}
+        for key, ir in [("weight_t", "weight"), ("scale_t", "weight"), ("bias_t", "bias"),
+                        ("accum_t", "accum"), ("out", "result")]:
+            if key in kv:
+                precision[ir] = kv[key]
+        rf, strategy = rf_strategy(items)
+        layer = {"name": name_of(keras)}
+        if fn == "dense":
+            if rank != 1:
+                layers.append({"name": name_of(keras + "_flatten"), "kind": "Flatten"})
+                rank = 1
+            n_out = int(re.search(r"->(\d+)", items[0]).group(1))
+            layer.update(kind="Dense", units=n_out)
+            z = item(items, "zeros ")
+            zeros += int(z.split()[1]) if z else 0
+        elif fn in ("conv_1d_cl", "conv_2d_cl"):
+            io = item(items, "in ")
+            out = io.split(" out ")[1]
+            k = item(items, "k ")
+            # "k 3x3 s 1x1 pad t0b0l0r0" or "k 3 s 2 pad l0r0"
+            kk = re.match(r"k (\S+) s (\S+) pad (\S+)", k)
+            kernel, stride, pad = dims(kk.group(1)), dims(kk.group(2)), kk.group(3)
+            p = {c: int(v) for c, v in re.findall(r"([tblr])(\d+)", pad)}
+            if any(p.values()):
+                if fn == "conv_1d_cl":
+                    layers.append({"name": name_of(keras + "_pad"), "kind": "ZeroPadding1D",
+                                   "left": p.get("l", 0), "right": p.get("r", 0)})
+                else:
+                    layers.append({"name": name_of(keras + "_pad"), "kind": "ZeroPadding2D",
+                                   "top": p.get("t", 0), "bottom": p.get("b", 0),
+                                   "left": p.get("l", 0), "right": p.get("r", 0)})
+            filters = dims(out)[-1]
+            if fn == "conv_1d_cl":
+                layer.update(kind="Conv1D", filters=filters, kernel=kernel[0], stride=stride[0],
+                             padding="valid")
+            else:
+                layer.update(kind="Conv2D", filters=filters, kernel=kernel, stride=stride,
+                             padding="valid")
+            z = item(items, "zeros ")
+            zeros += int(z.split()[1]) if z else 0
+        elif fn in ("pooling1d_cl", "pooling2d_cl"):
+            pp = re.search(r"pool (\S+) s (\S+) nnet::(\w+)", body)
+            pool, stride, op = dims(pp.group(1)), dims(pp.group(2)), pp.group(3)
+            kind = ("Max" if op == "Max" else "Avg") + ("Pool1D" if fn == "pooling1d_cl" else "Pool2D")
+            if fn == "pooling1d_cl":
+                layer.update(kind=kind, pool=pool[0])
+                if stride[0] != pool[0]:
+                    layer["stride"] = stride[0]
+            else:
+                layer.update(kind=kind, pool=pool)
+                if stride != pool:
+                    layer["stride"] = stride
+            precision = {k: v for k, v in precision.items() if k in ("result", "accum")}
+            if kind.startswith("Max"):
+                precision.pop("accum", None)
+        elif fn == "normalize":
+            layer.update(kind="BatchNorm")
+        elif fn == "relu":
+            layer.update(kind="ReLU")
+            precision = {"result": kv["out"]} if "out" in kv else {}
+        elif fn == "sigmoid":
+            layer.update(kind="Sigmoid")
+            if "table_t" in kv:
+                layer["table_t"] = kv["table_t"]
+            precision = {"result": kv["out"]} if "out" in kv else {}
+        elif fn == "softmax":
+            layer.update(kind="Softmax")
+            for t in ("exp_table_t", "inv_table_t"):
+                if t in kv:
+                    layer[t] = kv[t]
+            precision = {"result": kv["out"]} if "out" in kv else {}
+        elif fn == "linear":
+            # A cast: its type becomes the result of the layer before it.
+            if layers and "out" in kv:
+                layers[-1].setdefault("precision", {})["result"] = kv["out"]
+                continue
+            raise Unsupported("a linear activation with no layer before it")
+        else:
+            raise Unsupported(f"`{fn}` ({keras}) has no IR kind")
+        if precision:
+            layer["precision"] = precision
+        if layer["kind"] in ("Dense", "Conv1D", "Conv2D"):
+            if rf != 1:
+                layer["reuse_factor"] = rf
+            if strategy != "Latency":
+                layer["strategy"] = strategy
+        layers.append(layer)
+    doc = {
+        "format": "hwnas-network",
+        "version": 1,
+        "name": "d_" + re.sub(r"[^A-Za-z0-9_]", "_", row["design_id"]).lower(),
+        "input": {"shape": shape, "type": input_type},
+        "default_precision": "ap_fixed<16,6>",
+        "type_preset": "name",
+        "layers": layers,
+    }
+    return doc, zeros
+
+
+def main():
+    rows = [r for r in csv.DictReader(l for l in open(SRC) if not l.startswith("#"))]
+    totals = [r for r in rows if r["row_type"] == "total"]
+    os.makedirs(OUT, exist_ok=True)
+    published, skipped, done = [], [], set()
+    for r in totals:
+        parts = r["architecture"].split(" ; ")
+        if not all(LAYER.match(p) for p in parts):
+            skipped.append((r["design_id"], r["target"], "the architecture is described in free text"))
+            continue
+        try:
+            doc, zeros = convert(r)
+        except Unsupported as e:
+            skipped.append((r["design_id"], r["target"], str(e)))
+            continue
+        if r["design_id"] not in done:
+            with open(os.path.join(OUT, f"{r['design_id']}.json"), "w") as f:
+                json.dump(doc, f, indent=1)
+                f.write("\n")
+            done.add(r["design_id"])
+        published.append({
+            "design_id": r["design_id"], "target": r["target"], "io_type": r["io_type"],
+            "strategy": r["strategy"], "part": r["part"], "clock_ns": r["clock_ns"],
+            "tool": r["tool"], "tool_version": r["tool_version"],
+            "latency_max": r["latency_max"], "ii_max": r["ii_max"], "bram18": r["bram18"],
+            "dsp": r["dsp"], "ff": r["ff"], "lut": r["lut"], "zeros": zeros,
+            # `config_op mul -impl fabric` in the project's Tcl: every multiplier in LUTs.
+            "mul_impl": "fabric" if "mul -impl fabric" in r["flags"] else "auto",
+            "source_repo": r["source_repo"], "commit": r["commit"], "report_path": r["report_path"],
+        })
+    with open(os.path.join(OUT, "published.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(published[0].keys()))
+        w.writeheader()
+        w.writerows(published)
+    with open(os.path.join(OUT, "unconverted.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["design_id", "target", "reason"])
+        w.writerows(skipped)
+    print(f"{len(done)} designs ({len(published)} report rows) converted, {len(skipped)} rows not")
+
+
+if __name__ == "__main__":
+    main()
