@@ -1124,6 +1124,41 @@ proptest! {
     }
 }
 
+/// Weights for `net` with the published number of pruned (zero) weights of each kernel layer
+/// (`layer_zeros`: `name:count ...`), spread evenly; the other values are a stand-in (the model
+/// reads only which weights are zero).
+fn give_pruned_weights(net: &mut Network, layer_zeros: &str) {
+    let zeros: std::collections::HashMap<&str, usize> = layer_zeros
+        .split_whitespace()
+        .filter_map(|p| p.split_once(':'))
+        .map(|(k, v)| (k, v.parse().unwrap()))
+        .collect();
+    let analysis = net.analyze().unwrap();
+    for (layer, info) in net.layers.iter().zip(&analysis.layers) {
+        for (key, shape) in &info.weight_shapes {
+            let n: usize = shape.iter().product();
+            let z = if *key == "weight" {
+                zeros.get(layer.name.as_str()).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let data = (0..n)
+                .map(|i| {
+                    if z > 0 && (i * z) / n != ((i + 1) * z) / n {
+                        0.0
+                    } else {
+                        0.375
+                    }
+                })
+                .collect();
+            net.weights.insert(
+                format!("{}.{key}", layer.name),
+                hwnas_core::ir::Tensor::new(shape.clone(), data).unwrap(),
+            );
+        }
+    }
+}
+
 /// The `p`-quantile (nearest rank) of `v`.
 fn quantile(v: &mut [f64], p: f64) -> f64 {
     if v.is_empty() {
@@ -1135,10 +1170,11 @@ fn quantile(v: &mut [f64], p: f64) -> f64 {
 
 /// The model against the published hls4ml designs of the public corpus that
 /// `scripts/corpus/convert.py` turns into IR documents (`tests/data/public_corpus/`: the
-/// architecture, every type, reuse factor and strategy of the committed firmware; no weights
-/// yet, so pruned weights count as non-zero). Prints, per family, the row count and the median
+/// architecture, every type, reuse factor and strategy of the committed firmware, and each
+/// kernel's published number of pruned weights; the weight values are not read yet). Prints, per family, the row count and the median
 /// and 80th-percentile relative errors of DSP, LUT, FF, BRAM18, latency and II, and the designs
-/// left out with the reason. This measures the model as it stands (issue 13's targets are
+/// left out with the reason (`HWNAS_CORPUS_DETAIL=1` also prints every design's estimate beside
+/// its published figures). This measures the model as it stands (issue 13's targets are
 /// medians of 15-25 %); it asserts that every converted design is estimated.
 #[test]
 fn public_corpus_relative_errors_by_family() {
@@ -1154,7 +1190,8 @@ fn public_corpus_relative_errors_by_family() {
     for line in lines {
         let row: Vec<&str> = line.split(',').collect();
         let id = col(&row, "design_id");
-        let net = Network::load(&dir.join(format!("{id}.json"))).unwrap();
+        let mut net = Network::load(&dir.join(format!("{id}.json"))).unwrap();
+        give_pruned_weights(&mut net, &col(&row, "layer_zeros"));
         let device = Device::lookup(&col(&row, "part")).unwrap();
         let target = if col(&row, "target") == "synth" {
             Target::Synth
@@ -1187,6 +1224,23 @@ fn public_corpus_relative_errors_by_family() {
             col(&row, "target"),
             if fabric { " mul=fabric" } else { "" }
         );
+        if std::env::var_os("HWNAS_CORPUS_DETAIL").is_some() {
+            println!(
+                "{id}: DSP {:.0} vs {}, LUT {:.0} vs {}, FF {:.0} vs {}, BRAM18 {:.1} vs {}, latency {:.0} vs {}, II {:.0} vs {}",
+                est.dsp,
+                col(&row, "dsp"),
+                est.lut,
+                col(&row, "lut"),
+                est.ff,
+                col(&row, "ff"),
+                est.bram18,
+                col(&row, "bram18"),
+                est.latency_cycles,
+                col(&row, "latency_max"),
+                est.ii,
+                col(&row, "ii_max")
+            );
+        }
         let errs = families.entry(family).or_default();
         let published = |k: &str| col(&row, k).parse::<f64>().ok();
         if published("dsp") == Some(0.0) && !fabric {

@@ -10,8 +10,9 @@ BatchNorm (`normalize`), ReLU, Sigmoid, Softmax, with every type, reuse factor a
 firmware used. hls4ml's `linear` activation (a cast) is folded into the layer before it as its
 result type. Designs with layers the IR has no kind for (GRU, LSTM, global pooling) and the
 designs described in free text are listed in `unconverted.csv` with the reason; none is dropped
-silently. Pruned-weight counts (`zeros`) are kept in `published.csv`; the weights themselves are
-not read yet.
+silently. Each kernel layer's number of pruned (zero) weights goes to `published.csv`
+(`layer_zeros`): the test gives the model weights with that many zeros; the firmware's weight
+values are not read yet.
 
 Usage: python scripts/corpus/convert.py [path/to/calibration_public.csv]
 """
@@ -66,7 +67,13 @@ def dims(s):
 
 
 def convert(row):
-    layers, zeros = [], 0
+    """The IR document of `row`, its total of pruned weights, and each kernel layer's number of
+    pruned (zero) weights."""
+    layers, zeros, weights = [], 0, {}
+
+    def kernel_weights(name, shape, n_zero, n_out):
+        weights[name] = n_zero
+
     shape = [int(v) for v in row["input_shape"].replace("x", ",").split(",") if v.strip()]
     rank = len(shape)
     m = re.search(r"input=([^;]+)", row["precision"])
@@ -97,10 +104,12 @@ def convert(row):
             if rank != 1:
                 layers.append({"name": name_of(keras + "_flatten"), "kind": "Flatten"})
                 rank = 1
-            n_out = int(re.search(r"->(\d+)", items[0]).group(1))
+            n_in, n_out = (int(v) for v in re.search(r"(\d+)->(\d+)", items[0]).groups())
             layer.update(kind="Dense", units=n_out)
             z = item(items, "zeros ")
-            zeros += int(z.split()[1]) if z else 0
+            z = int(z.split()[1]) if z else 0
+            zeros += z
+            kernel_weights(layer["name"], [n_in, n_out], z, n_out)
         elif fn in ("conv_1d_cl", "conv_2d_cl"):
             io = item(items, "in ")
             out = io.split(" out ")[1]
@@ -118,14 +127,17 @@ def convert(row):
                                    "top": p.get("t", 0), "bottom": p.get("b", 0),
                                    "left": p.get("l", 0), "right": p.get("r", 0)})
             filters = dims(out)[-1]
+            cin = dims(io.split(" out ")[0][3:])[-1]
+            z = item(items, "zeros ")
+            z = int(z.split()[1]) if z else 0
+            zeros += z
+            kernel_weights(layer["name"], kernel + [cin, filters], z, filters)
             if fn == "conv_1d_cl":
                 layer.update(kind="Conv1D", filters=filters, kernel=kernel[0], stride=stride[0],
                              padding="valid")
             else:
                 layer.update(kind="Conv2D", filters=filters, kernel=kernel, stride=stride,
                              padding="valid")
-            z = item(items, "zeros ")
-            zeros += int(z.split()[1]) if z else 0
         elif fn in ("pooling1d_cl", "pooling2d_cl"):
             pp = re.search(r"pool (\S+) s (\S+) nnet::(\w+)", body)
             pool, stride, op = dims(pp.group(1)), dims(pp.group(2)), pp.group(3)
@@ -182,7 +194,7 @@ def convert(row):
         "type_preset": "name",
         "layers": layers,
     }
-    return doc, zeros
+    return doc, zeros, weights
 
 
 def main():
@@ -196,7 +208,7 @@ def main():
             skipped.append((r["design_id"], r["target"], "the architecture is described in free text"))
             continue
         try:
-            doc, zeros = convert(r)
+            doc, zeros, weights = convert(r)
         except Unsupported as e:
             skipped.append((r["design_id"], r["target"], str(e)))
             continue
@@ -213,6 +225,8 @@ def main():
             "dsp": r["dsp"], "ff": r["ff"], "lut": r["lut"], "zeros": zeros,
             # `config_op mul -impl fabric` in the project's Tcl: every multiplier in LUTs.
             "mul_impl": "fabric" if "mul -impl fabric" in r["flags"] else "auto",
+            # Pruned weights per kernel layer (`name:count`), for the test to place.
+            "layer_zeros": " ".join(f"{k}:{v}" for k, v in weights.items()),
             "source_repo": r["source_repo"], "commit": r["commit"], "report_path": r["report_path"],
         })
     with open(os.path.join(OUT, "published.csv"), "w", newline="") as f:
