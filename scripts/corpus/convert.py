@@ -14,19 +14,35 @@ silently. Each kernel layer's number of pruned (zero) weights goes to `published
 (`layer_zeros`): the test gives the model weights with that many zeros; the firmware's weight
 values are not read yet.
 
-Usage: python scripts/corpus/convert.py [path/to/calibration_public.csv]
+Where a design's firmware weights are committed (`weights` column) and a snapshot of its
+repository is at hand (`--mirrors DIR`, holding `<owner>+<name>/repo` git directories, as the
+tool library's `fetch` leaves them), the weights are read from `firmware/weights/w<N>.txt` and
+`b<N>.txt` at the report's commit (hls4ml writes them in the IR's layouts, `[n_in][n_out]` and
+`[kh][kw][c][filters]`) into `<design_id>.safetensors`; designs that share a model share the
+file's content.
+
+Usage: python scripts/corpus/convert.py [--mirrors DIR] [path/to/calibration_public.csv]
 """
 
 import csv
 import json
 import os
+import hashlib
 import re
+import struct
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
-SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "data", "synthesis",
-                                                         "calibration_public.csv")
+ARGS = sys.argv[1:]
+MIRRORS = None
+if "--mirrors" in ARGS:
+    i = ARGS.index("--mirrors")
+    MIRRORS = ARGS[i + 1]
+    del ARGS[i:i + 2]
+SRC = ARGS[0] if ARGS else os.path.join(ROOT, "..", "shared", "data", "synthesis",
+                                        "calibration_public.csv")
 OUT = os.path.join(ROOT, "hwnas-hls", "tests", "data", "public_corpus")
 LAYER = re.compile(r"\s*([^:]+):([a-z_0-9]+)\[(.*)\]\s*$")
 
@@ -197,6 +213,122 @@ def convert(row):
     return doc, zeros, weights
 
 
+def git_show(repo_dir, commit, path):
+    r = subprocess.run(["git", "--git-dir", repo_dir, "show", f"{commit}:{path}"],
+                       capture_output=True, text=True)
+    return r.stdout if r.returncode == 0 else None
+
+
+def committed_weights(row, doc):
+    """The firmware's weights of `row` as `{tensor: (shape, values)}`, or None."""
+    if not MIRRORS or not row["weights"].endswith("files)"):
+        return None
+    owner_name = row["source_repo"].rstrip("/").split("github.com/")[-1].replace("/", "+")
+    repo_dir = os.path.join(MIRRORS, owner_name, "repo")
+    if not os.path.isdir(repo_dir):
+        return None
+    wdir = row["weights"].split(" ")[0].rstrip("/")
+    listing = subprocess.run(["git", "--git-dir", repo_dir, "ls-tree", "--name-only",
+                              row["commit"], wdir + "/"], capture_output=True, text=True).stdout
+    index = sorted(int(m.group(1)) for m in re.finditer(r"/w(\d+)\.txt", listing))
+    scales = sorted(int(m.group(1)) for m in re.finditer(r"/s(\d+)\.txt", listing))
+    kernels = [l for l in doc["layers"] if l["kind"] in ("Dense", "Conv1D", "Conv2D")]
+    norms = [l for l in doc["layers"] if l["kind"] == "BatchNorm"]
+    if len(index) != len(kernels) or len(scales) != len(norms):
+        return None
+
+    def read(name):
+        text = git_show(repo_dir, row["commit"], f"{wdir}/{name}")
+        return None if text is None else [float(v) for v in text.replace("\n", " ").split(",")
+                                          if v.strip()]
+    shape, out = list(doc["input"]["shape"]), {}
+    for layer in doc["layers"]:
+        if layer["kind"] in ("Flatten",):
+            shape = [int(__import__("math").prod(shape))]
+        if layer["kind"] == "Dense":
+            n_in, n_out = shape[-1] if len(shape) == 1 else None, layer["units"]
+            wshape = [n_in, n_out]
+        elif layer["kind"] in ("Conv1D", "Conv2D"):
+            k = layer["kernel"] if isinstance(layer["kernel"], list) else [layer["kernel"]]
+            wshape = k + [shape[-1], layer["filters"]]
+        elif layer["kind"] == "BatchNorm":
+            # hls4ml keeps a BatchNorm as scale and bias: gamma = scale, beta = bias, with a
+            # mean of 0 and a variance of 1 - epsilon (the IR's default epsilon, 1e-3).
+            n = scales.pop(0)
+            scale, bias = read(f"s{n}.txt"), read(f"b{n}.txt")
+            if scale is None or bias is None or len(scale) != shape[-1] or len(bias) != shape[-1]:
+                return None
+            c = shape[-1]
+            out[f"{layer['name']}.gamma"] = ([c], scale)
+            out[f"{layer['name']}.beta"] = ([c], bias)
+            out[f"{layer['name']}.mean"] = ([c], [0.0] * c)
+            out[f"{layer['name']}.variance"] = ([c], [1.0 - 1e-3] * c)
+            wshape = None
+        else:
+            wshape = None
+        if wshape is not None:
+            n = index.pop(0)
+            vals = {}
+            for key, f in [("weight", f"w{n}.txt"), ("bias", f"b{n}.txt")]:
+                text = git_show(repo_dir, row["commit"], f"{wdir}/{f}")
+                if text is None:
+                    return None
+                vals[key] = [float(v) for v in text.replace("\n", " ").split(",") if v.strip()]
+            count = 1
+            for d in wshape:
+                count *= d
+            if len(vals["weight"]) != count or len(vals["bias"]) != wshape[-1]:
+                return None
+            out[f"{layer['name']}.weight"] = (wshape, vals["weight"])
+            out[f"{layer['name']}.bias"] = ([wshape[-1]], vals["bias"])
+        shape = next_shape(layer, shape)
+    return out
+
+
+def next_shape(layer, shape):
+    """The output shape of `layer` (channels-last) for the layers the converter writes."""
+    kind = layer["kind"]
+    if kind == "Dense":
+        return [layer["units"]]
+    if kind == "Flatten":
+        n = 1
+        for d in shape:
+            n *= d
+        return [n]
+    if kind in ("ZeroPadding1D",):
+        return [shape[0] + layer["left"] + layer["right"], shape[1]]
+    if kind in ("ZeroPadding2D",):
+        return [shape[0] + layer["top"] + layer["bottom"], shape[1] + layer["left"] + layer["right"],
+                shape[2]]
+    if kind in ("Conv1D", "Conv2D", "MaxPool1D", "AvgPool1D", "MaxPool2D", "AvgPool2D"):
+        k = layer.get("kernel", layer.get("pool"))
+        k = k if isinstance(k, list) else [k]
+        s = layer.get("stride", k)
+        s = s if isinstance(s, list) else [s]
+        c = layer.get("filters", shape[-1])
+        return [(shape[i] - k[i]) // s[i] + 1 for i in range(len(k))] + [c]
+    return shape
+
+
+def write_safetensors(path, weights):
+    """`weights` as a safetensors file (little-endian F32), written through a temporary file."""
+    header, blobs, offset = {}, [], 0
+    for name in sorted(weights):
+        shape, vals = weights[name]
+        blob = struct.pack(f"<{len(vals)}f", *vals)
+        header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [offset, offset + len(blob)]}
+        blobs.append(blob)
+        offset += len(blob)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * (-len(h) % 8)
+    with open(path + ".tmp", "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+    os.replace(path + ".tmp", path)
+
+
 def main():
     rows = [r for r in csv.DictReader(l for l in open(SRC) if not l.startswith("#"))]
     totals = [r for r in rows if r["row_type"] == "total"]
@@ -213,6 +345,14 @@ def main():
             skipped.append((r["design_id"], r["target"], str(e)))
             continue
         if r["design_id"] not in done:
+            committed = committed_weights(r, doc)
+            if committed:
+                # One file per distinct set of weights (the variants of a model share it).
+                key = hashlib.sha256(json.dumps(committed, sort_keys=True).encode()).hexdigest()
+                doc["weights"] = f"weights_{key[:12]}.safetensors"
+                path = os.path.join(OUT, doc["weights"])
+                if not os.path.exists(path):
+                    write_safetensors(path, committed)
             with open(os.path.join(OUT, f"{r['design_id']}.json"), "w") as f:
                 json.dump(doc, f, indent=1)
                 f.write("\n")

@@ -3,7 +3,7 @@
 use hwnas_core::cost::{LayerConfig, Resources};
 use serde::{Deserialize, Serialize};
 
-use crate::resources::{AnalyticModel, Coefficients, Features};
+use crate::resources::{AnalyticModel, Coefficients, Features, WeightShares};
 use crate::{Error, Result};
 
 /// One measured design: its layers (with their share of zero weights) and what the report
@@ -11,8 +11,8 @@ use crate::{Error, Result};
 /// estimated, added to the prediction before comparing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
-    /// The layers, with the fraction of zero weights of each.
-    pub layers: Vec<(LayerConfig, f64)>,
+    /// The layers, with what is known of each one's weights.
+    pub layers: Vec<(LayerConfig, WeightShares)>,
     /// The measured resources.
     pub measured: Resources,
     /// Estimated resources of parts the layers do not describe.

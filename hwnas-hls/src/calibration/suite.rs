@@ -28,7 +28,7 @@ use super::file::{Calibration, CalibrationEntry};
 use super::fit::{Sample, fit, quality};
 use crate::devices::Device;
 use crate::reports::ProjectReport;
-use crate::resources::{AnalyticModel, Coefficients, Target};
+use crate::resources::{AnalyticModel, Coefficients, Target, WeightShares, weight_shares};
 use crate::reuse::is_valid_reuse_factor;
 use crate::{Error, Result};
 
@@ -418,18 +418,12 @@ pub fn fit_suite(dir: &Path) -> Result<SuiteFit> {
         };
         let net = Network::load(&d.join("network.json")).map_err(Error::Core)?;
         let configs = LayerConfig::of_network(&net, suite.io).map_err(Error::Core)?;
-        let layers: Vec<(LayerConfig, f64)> = configs
+        let layers: Vec<(LayerConfig, WeightShares)> = configs
             .into_iter()
             .zip(&net.layers)
             .map(|(c, l)| {
-                let z = net
-                    .weights
-                    .get(&format!("{}.weight", l.name))
-                    .map_or(0.0, |t| {
-                        t.data.iter().filter(|v| **v == 0.0).count() as f64
-                            / t.data.len().max(1) as f64
-                    });
-                (c, z)
+                let w = weight_shares(&net, &l.name, &c);
+                (c, w)
             })
             .collect();
         used += 1;

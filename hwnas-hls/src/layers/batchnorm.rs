@@ -66,6 +66,8 @@ pub(super) fn cost(cx: &CostCx<'_>) -> Features {
         reuse_factor: l.hls.reuse_factor,
         strategy: Strategy::Latency,
         zero_fraction: 0.0,
+        hard_fraction: None,
+        adders: (0.0, 0.0),
     };
     cx.model.kernel(cx.c, &k)
 }

@@ -12,6 +12,6 @@ pub(crate) mod model;
 
 pub use coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 pub use model::{
-    AnalyticModel, DEFAULT_CLOCK_NS, Features, Kernel, LayerEstimate, NetworkEstimate, bram18,
-    kernel_dims,
+    AnalyticModel, DEFAULT_CLOCK_NS, Features, Kernel, LayerEstimate, NetworkEstimate,
+    WeightShares, bram18, csd_terms, kernel_dims, weight_shares,
 };
