@@ -588,3 +588,29 @@ fn import_export_import_gives_the_same_document_and_refuses_to_overwrite() {
     assert!(!bad.status.success());
     assert_contains(&stderr(&bad), "README.md is not an ONNX model");
 }
+
+#[test]
+fn estimate_takes_the_clock_period() {
+    let latency = |clock: &str| {
+        let o = hwnas(&["estimate", "examples/nets/jet_mlp.json", "--clock", clock]);
+        assert_ok(&o, "estimate --clock");
+        let out = stdout(&o);
+        assert_contains(&out, &format!("estimate at {clock} ns"));
+        let total = out
+            .lines()
+            .find(|l| l.trim_start().starts_with("total"))
+            .unwrap();
+        let cells: Vec<&str> = total.split_whitespace().collect();
+        cells[cells.len() - 2].parse::<u32>().unwrap()
+    };
+    // A faster clock fits fewer adder levels in a cycle: a deeper pipeline.
+    assert!(
+        latency("3.33") > latency("5"),
+        "{} vs {}",
+        latency("3.33"),
+        latency("5")
+    );
+    let bad = hwnas(&["estimate", "examples/nets/jet_mlp.json", "--clock", "0"]);
+    assert!(!bad.status.success());
+    assert_contains(&stderr(&bad), "--clock 0 is not a clock period");
+}

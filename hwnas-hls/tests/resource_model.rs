@@ -1321,7 +1321,17 @@ fn public_corpus_relative_errors_by_family() {
 #[test]
 fn canonical_signed_digit_terms() {
     use hwnas_hls::resources::csd_terms;
-    let cases = [(0, 0), (1, 1), (-8, 1), (3, 2), (5, 2), (7, 2), (-6, 2), (11, 3), (15, 2)];
+    let cases = [
+        (0, 0),
+        (1, 1),
+        (-8, 1),
+        (3, 2),
+        (5, 2),
+        (7, 2),
+        (-6, 2),
+        (11, 3),
+        (15, 2),
+    ];
     for (n, terms) in cases {
         assert_eq!(csd_terms(n), terms, "{n}");
     }

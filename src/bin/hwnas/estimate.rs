@@ -42,6 +42,10 @@ pub struct EstimateArgs {
     /// How layers exchange data.
     #[arg(long, value_enum, default_value = "parallel")]
     pub io: IoArg,
+    /// Clock period in ns (as `emit --clock`): how many adder levels fit in a cycle, hence the
+    /// pipeline depth and latency.
+    #[arg(long, default_value_t = 5.0)]
+    pub clock: f64,
     /// A calibration file written by `hwnas calibrate fit` (default: built-in coefficients).
     #[arg(long)]
     pub calibration: Option<PathBuf>,
@@ -69,12 +73,20 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
         Some(path) => Calibration::load(path)?.model(device, target, a.tool.as_deref())?,
         None => AnalyticModel::new(device, target),
     };
+    if !(a.clock.is_finite() && a.clock > 0.0) {
+        return Err(hwnas::hls::Error::Input(format!(
+            "--clock {} is not a clock period; give the period in ns, e.g. --clock 5",
+            a.clock
+        )));
+    }
+    let model = model.with_clock_ns(a.clock);
     let est = model.estimate_network(&net, io)?;
     let util = device.utilisation(&est.total);
     if a.json {
         let doc = serde_json::json!({
             "network": net.name,
             "part": a.part,
+            "clock_ns": a.clock,
             "estimate": est,
             "utilisation_percent": util,
         });
@@ -136,11 +148,12 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
         String::new(),
     ]);
     outln!(
-        "network `{}` on {} ({}), {} estimate, {}{}",
+        "network `{}` on {} ({}), {} estimate at {} ns, {}{}",
         net.name,
         device.name,
         device.boards,
         target,
+        a.clock,
         match io {
             IoType::IoParallel => "io_parallel",
             IoType::IoStream => "io_stream",
