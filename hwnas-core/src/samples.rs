@@ -250,9 +250,14 @@ impl NpyFile {
             reason,
         };
         let mut file = File::open(path).map_err(io)?;
-        let mut head = vec![0u8; 65_536];
-        let n = read_up_to(&mut file, &mut head).map_err(io)?;
-        let header = parse_npy_header(&head[..n]).map_err(bad)?;
+        // Format 1.0 headers fit 64 KiB (a u16 length); a longer version-2 header reads as
+        // truncated.
+        let mut head = Vec::new();
+        (&mut file)
+            .take(65_536)
+            .read_to_end(&mut head)
+            .map_err(io)?;
+        let header = parse_npy_header(&head).map_err(bad)?;
         let rows = header.shape.first().copied().unwrap_or(0);
         let per: usize = header.shape.iter().skip(1).product();
         if rows == 0 || per == 0 {
@@ -321,18 +326,6 @@ impl NpyFile {
         }
         Ok(())
     }
-}
-
-/// Reads until `buf` is full or the file ends; returns the bytes read.
-fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match file.read(&mut buf[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
 }
 
 /// The `'shape': (a, b, ...)` tuple of a `.npy` header.

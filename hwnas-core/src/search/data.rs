@@ -127,7 +127,19 @@ impl Dataset {
     /// As [`Dataset::load`], and [`Error::Data`] when a file is not a `.npy` array.
     pub fn from_npy(x: &std::path::Path, y: &std::path::Path) -> Result<Self> {
         for p in [x, y] {
-            if !crate::fs::read(p)?.starts_with(b"\x93NUMPY") {
+            // The magic only: `load` reads the files once, whole.
+            let mut magic = Vec::new();
+            std::fs::File::open(p)
+                .and_then(|f| {
+                    use std::io::Read;
+                    f.take(6).read_to_end(&mut magic)
+                })
+                .map_err(|source| Error::Io {
+                    action: "reading",
+                    path: p.to_path_buf(),
+                    source,
+                })?;
+            if magic != b"\x93NUMPY" {
                 return Err(Error::Data {
                     path: p.to_path_buf(),
                     reason: "not a .npy file (no NumPy magic); use Dataset::load for CSV".into(),
@@ -143,17 +155,7 @@ impl Dataset {
         idx: &[usize],
         device: &B::Device,
     ) -> (Tensor<B, 2>, Tensor<B, 2>) {
-        let (f, o) = (self.features, self.outputs);
-        let mut x = Vec::with_capacity(idx.len() * f);
-        let mut y = Vec::with_capacity(idx.len() * o);
-        for &i in idx {
-            x.extend_from_slice(&self.x[i * f..(i + 1) * f]);
-            y.extend_from_slice(&self.y[i * o..(i + 1) * o]);
-        }
-        (
-            Tensor::from_data(TensorData::new(x, [idx.len(), f]), device),
-            Tensor::from_data(TensorData::new(y, [idx.len(), o]), device),
-        )
+        batch(self, idx, device).expect("samples in memory are read without error")
     }
 }
 
