@@ -10,8 +10,8 @@ use super::{Casts, LayerImpl, LowerCx, tensor};
 use crate::emit::layers::{Knobs, LayerCode, Names, typedef, weight_file};
 use crate::emit::template::render;
 use crate::model::{QLayer, QOp, QTensor};
-use crate::resources::Kernel;
 use crate::resources::model::{CostCx, Features};
+use crate::resources::{Kernel, WeightShares};
 use crate::{Error, Result};
 
 /// Standalone BatchNorm: `y = cast(x * scale[c] + bias[c])`, exact before the cast.
@@ -65,9 +65,7 @@ pub(super) fn cost(cx: &CostCx<'_>) -> Features {
         result_bits: cx.out_bits,
         reuse_factor: l.hls.reuse_factor,
         strategy: Strategy::Latency,
-        zero_fraction: 0.0,
-        hard_fraction: None,
-        adders: (0.0, 0.0),
+        weights: WeightShares::default(),
     };
     cx.model.kernel(cx.c, &k)
 }

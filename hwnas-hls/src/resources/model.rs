@@ -111,14 +111,8 @@ pub struct Kernel {
     pub reuse_factor: u32,
     /// Latency or Resource kernels.
     pub strategy: Strategy,
-    /// Fraction of the weights that are exactly zero (pruning).
-    pub zero_fraction: f64,
-    /// Fraction of the weights whose value, in the weight type, needs three or more
-    /// canonical-signed-digit terms (`None`: the weights are unknown). See [`WeightShares`].
-    pub hard_fraction: Option<f64>,
-    /// Adders per weight of the one- and two-term constants, and of all constants (known
-    /// weights only).
-    pub adders: (f64, f64),
+    /// What is known of the weight values: zeros (pruning) and hard constants.
+    pub weights: WeightShares,
 }
 
 /// What the model knows of a layer's weight values: which are zero (pruned) and which are
@@ -350,8 +344,8 @@ impl AnalyticModel {
     pub(crate) fn kernel(&self, c: &Coefficients, k: &Kernel) -> Features {
         let rf = snap_reuse_factor(k.n_in, k.n_out, k.reuse_factor) as f64;
         let n = (k.n_in * k.n_out) as f64;
-        let keep = 1.0 - k.zero_fraction.clamp(0.0, 1.0);
-        let hard = k.hard_fraction.map(|h| h.clamp(0.0, 1.0) * n);
+        let keep = 1.0 - k.weights.zero.clamp(0.0, 1.0);
+        let hard = k.weights.hard.map(|h| h.clamp(0.0, 1.0) * n);
         let nz = n * keep;
         let per_cycle = (n / rf).ceil();
         let resource = k.strategy == Strategy::Resource;
@@ -385,13 +379,17 @@ impl AnalyticModel {
             f.dsp = in_dsp * slices;
             f.lut[mult] = match hard {
                 // Known constants: the easy ones are shifts (free) and single adders.
-                Some(_) if constant => k.adders.0 * n * (k.weight_bits + k.input_bits) as f64,
+                Some(_) if constant => {
+                    k.weights.easy_adders * n * (k.weight_bits + k.input_bits) as f64
+                }
                 _ => (mults - in_dsp).max(0.0) * c.dsp_threshold_bit_products,
             };
             in_dsp
         } else {
             f.lut[mult] = match hard {
-                Some(_) if constant => k.adders.1 * n * (k.weight_bits + k.input_bits) as f64,
+                Some(_) if constant => {
+                    k.weights.all_adders * n * (k.weight_bits + k.input_bits) as f64
+                }
                 _ => mults * bit_products,
             };
             0.0
@@ -583,9 +581,9 @@ pub fn kernel_dims(l: &LayerConfig) -> Option<(usize, usize)> {
     }
 }
 
-/// What `<layer>.weight` of `net` says of the weights (nothing when the network has no weights): the
-/// share of exact zeros, and the share of values that need three or more CSD terms once
-/// quantised to the layer's weight type as the firmware loads them.
+/// What `<layer>.weight` of `net` says of the weights (nothing when the network has no
+/// weights): the share of exact zeros, and the shares of values that need three or more CSD
+/// terms, and of adders, once quantised to the layer's weight type as the firmware loads them.
 pub fn weight_shares(net: &Network, layer: &str, cfg: &LayerConfig) -> WeightShares {
     let Some(t) = net
         .weights
@@ -642,9 +640,7 @@ pub(crate) fn kernel(
         result_bits: t.result.width,
         reuse_factor: l.hls.reuse_factor,
         strategy: l.hls.strategy,
-        zero_fraction: weights.zero,
-        hard_fraction: weights.hard,
-        adders: (weights.easy_adders, weights.all_adders),
+        weights,
     }
 }
 
