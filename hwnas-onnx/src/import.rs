@@ -291,7 +291,7 @@ impl Import {
                 .collect();
             (v, t)
         } else {
-            let t = self.quant_type(node)?;
+            let t = self.quant_type(node, [1, 2, 3], "ROUND")?;
             (x.data.clone(), t)
         };
         let out = output(node)?.to_string();
@@ -306,19 +306,23 @@ impl Import {
         Ok(())
     }
 
-    /// The type a `Quant` node describes.
-    pub(crate) fn quant_type(&self, node: &NodeProto) -> Result<FixedType> {
+    /// The type a quantiser node describes: its inputs `[scale, zero point, bit width]` at
+    /// `inputs` (`Quant`: 1, 2, 3; `Trunc` version 2, for its output: 4, 2, 5), its `signed`
+    /// and `narrow` attributes, and its `rounding_mode` (default `rounding`).
+    pub(crate) fn quant_type(
+        &self,
+        node: &NodeProto,
+        [scale, zeropt, bits]: [usize; 3],
+        rounding: &str,
+    ) -> Result<FixedType> {
         let a = Attrs(node);
-        let scale = self.scalar_input(node, 1)?;
-        let zeropt = self.scalar_input(node, 2)?;
-        let bits = self.scalar_input(node, 3)?;
         quant::quant_type(
-            scale,
-            zeropt,
-            bits,
+            self.scalar_input(node, scale)?,
+            self.scalar_input(node, zeropt)?,
+            self.scalar_input(node, bits)?,
             a.int("signed", 1) != 0,
             a.int("narrow", 0) != 0,
-            &a.string("rounding_mode", "ROUND"),
+            &a.string("rounding_mode", rounding),
         )
         .map_err(|why| unsupported(node, &why))
     }
@@ -367,12 +371,7 @@ impl Import {
     /// A layer name for `node`: its own name made a C identifier, unique and usable in the
     /// generated C++.
     pub(crate) fn layer_name(&mut self, node: &NodeProto, suffix: &str) -> String {
-        let base = if node.name.is_empty() {
-            node.output.first().cloned().unwrap_or_default()
-        } else {
-            node.name.clone()
-        };
-        let mut name = identifier(&format!("{base}{suffix}"));
+        let mut name = identifier(&format!("{}{suffix}", node_name(node)));
         if name.is_empty() {
             name = node.op_type.to_ascii_lowercase();
         }

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 
 use hwnas_core::fixed::FixedType;
-use hwnas_core::ir::{Activation, HlsKnobs, Layer, Network, Op, Padding, Precision, TypePreset};
+use hwnas_core::ir::{
+    Activation, HlsKnobs, Layer, LayerTypes, Network, Op, Padding, Precision, TypePreset,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -136,23 +138,17 @@ impl Meta {
                 continue;
             };
             let kernel = net.layers[i].op.has_kernel();
-            for slot in [Slot::Weight, Slot::Bias, Slot::Result] {
+            for slot in Slot::ALL {
                 let meta = slot.get(&m.precision);
                 let graph = slot.get(&net.layers[i].precision);
                 let (Some(t), None) = (graph, meta) else {
                     continue;
                 };
-                if slot != Slot::Result && !kernel {
+                if !slot.in_graph(kernel) {
                     continue;
                 }
                 *slot.get_mut(&mut net.layers[i].precision) = None;
-                let analysis = net.analyze()?;
-                let types = &analysis.layers[i].types;
-                let resolved = match slot {
-                    Slot::Weight => types.weight,
-                    Slot::Bias => types.bias,
-                    Slot::Result => Some(types.result),
-                };
+                let resolved = slot.resolved(&net.analyze()?.layers[i].types);
                 // A Quant carries the type up to the modes it cannot say (AP_WRAP reads back as
                 // AP_SAT): the resolved type is the graph's when their Quant parameters agree.
                 let same = resolved.is_some_and(|r| {
@@ -194,24 +190,18 @@ impl Meta {
         // Dense/Conv weights and biases, and every result, are `Quant` nodes in the graph: the
         // metadata only refines their modes. BatchNorm's types have no node: the metadata
         // gives them.
-        let quantised = layer.op.has_kernel();
-        let p = &mut layer.precision;
-        for (graph, meta, in_graph) in [
-            (&mut p.weight, m.precision.weight, quantised),
-            (&mut p.bias, m.precision.bias, quantised),
-            (&mut p.result, m.precision.result, true),
-        ] {
-            match (graph.as_mut(), meta) {
-                (Some(g), Some(t))
-                    if (g.width, g.integer, g.signed) == (t.width, t.integer, t.signed) =>
-                {
-                    *g = t;
-                }
-                (None, Some(t)) if !in_graph => *graph = Some(t),
-                _ => {}
+        let kernel = layer.op.has_kernel();
+        for slot in Slot::ALL {
+            let meta = slot.get(&m.precision);
+            let graph = slot.get_mut(&mut layer.precision);
+            match graph {
+                Some(g) => *g = Meta::refine(*g, meta),
+                None if !slot.in_graph(kernel) => *graph = meta,
+                None => {}
             }
         }
         // ONNX has no accumulator; the metadata is the only place it travels.
+        let p = &mut layer.precision;
         p.accum = p.accum.or(m.precision.accum);
         if let (Op::Activation(a), Some(b)) = (&mut layer.op, &m.activation)
             && a.kind() == b.kind()
@@ -230,6 +220,22 @@ enum Slot {
 }
 
 impl Slot {
+    const ALL: [Slot; 3] = [Slot::Weight, Slot::Bias, Slot::Result];
+
+    /// Whether the export writes this type as a `Quant` of a layer (`kernel`: a Dense/Conv).
+    fn in_graph(self, kernel: bool) -> bool {
+        kernel || self == Slot::Result
+    }
+
+    /// The type the network resolves for the slot.
+    fn resolved(self, types: &LayerTypes) -> Option<FixedType> {
+        match self {
+            Slot::Weight => types.weight,
+            Slot::Bias => types.bias,
+            Slot::Result => Some(types.result),
+        }
+    }
+
     fn get(self, p: &Precision) -> Option<FixedType> {
         match self {
             Slot::Weight => p.weight,

@@ -10,7 +10,6 @@ use hwnas_core::ir::{
 use crate::error::Result;
 use crate::import::{Import, unsupported};
 use crate::proto::NodeProto;
-use crate::quant;
 use crate::tensor::{Attrs, Const};
 
 /// The op types the import reads (listed in its errors).
@@ -47,7 +46,7 @@ pub(crate) fn import_node(im: &mut Import, node: &NodeProto) -> Result<()> {
         "Resize" | "Upsample" => resize(im, node),
         "Identity" | "Dropout" => Ok(()),
         "Quant" => {
-            let t = im.quant_type(node)?;
+            let t = im.quant_type(node, [1, 2, 3], "ROUND")?;
             set_result(im, node, t)
         }
         "Trunc" => trunc(im, node),
@@ -103,19 +102,7 @@ fn trunc(im: &mut Import, node: &NodeProto) -> Result<()> {
              (Brevitas's sum pooling); hwnas reads Trunc version 2, with `out_scale`",
         ));
     }
-    let zeropt = im.scalar_input(node, 2)?;
-    let out_scale = im.scalar_input(node, 4)?;
-    let out_bits = im.scalar_input(node, 5)?;
-    let a = Attrs(node);
-    let t = quant::quant_type(
-        out_scale,
-        zeropt,
-        out_bits,
-        a.int("signed", 1) != 0,
-        a.int("narrow", 0) != 0,
-        &a.string("rounding_mode", "FLOOR"),
-    )
-    .map_err(|why| unsupported(node, &why))?;
+    let t = im.quant_type(node, [4, 2, 5], "FLOOR")?;
     set_result(im, node, t)
 }
 
@@ -183,12 +170,7 @@ fn add(im: &mut Import, node: &NodeProto) -> Result<()> {
         unreachable!("bias_slot is set by a MatMul only")
     };
     let n = d.units;
-    let data = broadcast(&bias, n).ok_or_else(|| {
-        unsupported(
-            node,
-            &format!("the bias has {} values for {n} units", bias.data.len()),
-        )
-    })?;
+    let data = broadcast(node, &bias, n, "the bias", "units")?;
     d.use_bias = true;
     layer.precision.bias = bias_type;
     let name = layer.name.clone();
@@ -199,12 +181,22 @@ fn add(im: &mut Import, node: &NodeProto) -> Result<()> {
     Ok(())
 }
 
-/// `bias` as `n` values (a single value repeated), `None` when it has another size.
-fn broadcast(bias: &Const, n: usize) -> Option<Vec<f32>> {
-    match bias.data.len() {
-        1 => Some(vec![bias.data[0] as f32; n]),
-        len if len == n => Some(bias.to_f32()),
-        _ => None,
+/// `values` as `n` values (a single value repeated); an error saying that `what` has another
+/// number of values than `n` `per` (units, filters, channels).
+fn broadcast(
+    node: &NodeProto,
+    values: &Const,
+    n: usize,
+    what: &str,
+    per: &str,
+) -> Result<Vec<f32>> {
+    match values.data.len() {
+        1 => Ok(vec![values.data[0] as f32; n]),
+        len if len == n => Ok(values.to_f32()),
+        len => Err(unsupported(
+            node,
+            &format!("{what} has {len} values for {n} {per}"),
+        )),
     }
 }
 
@@ -271,12 +263,7 @@ fn dense(
     );
     layer.precision.weight = weight_t;
     if let Some((b, beta)) = bias {
-        let mut v = broadcast(&b, n).ok_or_else(|| {
-            unsupported(
-                node,
-                &format!("the bias has {} values for {n} units", b.data.len()),
-            )
-        })?;
+        let mut v = broadcast(node, &b, n, "the bias", "units")?;
         v.iter_mut().for_each(|x| *x = (*x as f64 * beta) as f32);
         layer.precision.bias = bias_t;
         im.weights
@@ -496,12 +483,7 @@ fn conv(im: &mut Import, node: &NodeProto) -> Result<()> {
     im.weights
         .insert(format!("{name}.weight"), Tensor::new(wshape, data)?);
     if let Some(b) = bias {
-        let v = broadcast(&b, filters).ok_or_else(|| {
-            unsupported(
-                node,
-                &format!("the bias has {} values for {filters} filters", b.data.len()),
-            )
-        })?;
+        let v = broadcast(node, &b, filters, "the bias", "filters")?;
         layer.precision.bias = im.type_of(node, 2);
         im.weights
             .insert(format!("{name}.bias"), Tensor::new(vec![filters], v)?);
@@ -602,12 +584,7 @@ fn batchnorm(im: &mut Import, node: &NodeProto) -> Result<()> {
     let name = im.layer_name(node, "");
     for (i, key) in [(1, "gamma"), (2, "beta"), (3, "mean"), (4, "variance")] {
         let v = im.const_input(node, i)?;
-        let data = broadcast(v, c).ok_or_else(|| {
-            unsupported(
-                node,
-                &format!("`{key}` has {} values for {c} channels", v.data.len()),
-            )
-        })?;
+        let data = broadcast(node, v, c, &format!("`{key}`"), "channels")?;
         let data = perm_channels(im, data);
         im.weights
             .insert(format!("{name}.{key}"), Tensor::new(vec![c], data)?);
@@ -667,7 +644,7 @@ fn activation(im: &mut Import, node: &NodeProto) -> Result<()> {
     if matches!(act, Activation::PReLU(_)) {
         let c = im.map.channels();
         let slope = im.const_input(node, 1)?;
-        let data = broadcast(slope, c).ok_or_else(|| {
+        let data = broadcast(node, slope, c, "the slope", "channels").map_err(|_| {
             unsupported(
                 node,
                 &format!(
