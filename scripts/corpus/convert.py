@@ -28,6 +28,7 @@ import csv
 import json
 import os
 import hashlib
+import math
 import re
 import struct
 import subprocess
@@ -243,11 +244,8 @@ def committed_weights(row, doc):
                                           if v.strip()]
     shape, out = list(doc["input"]["shape"]), {}
     for layer in doc["layers"]:
-        if layer["kind"] in ("Flatten",):
-            shape = [int(__import__("math").prod(shape))]
         if layer["kind"] == "Dense":
-            n_in, n_out = shape[-1] if len(shape) == 1 else None, layer["units"]
-            wshape = [n_in, n_out]
+            wshape = [shape[0], layer["units"]]
         elif layer["kind"] in ("Conv1D", "Conv2D"):
             k = layer["kernel"] if isinstance(layer["kernel"], list) else [layer["kernel"]]
             wshape = k + [shape[-1], layer["filters"]]
@@ -268,19 +266,12 @@ def committed_weights(row, doc):
             wshape = None
         if wshape is not None:
             n = index.pop(0)
-            vals = {}
-            for key, f in [("weight", f"w{n}.txt"), ("bias", f"b{n}.txt")]:
-                text = git_show(repo_dir, row["commit"], f"{wdir}/{f}")
-                if text is None:
-                    return None
-                vals[key] = [float(v) for v in text.replace("\n", " ").split(",") if v.strip()]
-            count = 1
-            for d in wshape:
-                count *= d
-            if len(vals["weight"]) != count or len(vals["bias"]) != wshape[-1]:
+            weight, bias = read(f"w{n}.txt"), read(f"b{n}.txt")
+            if weight is None or bias is None or len(weight) != math.prod(wshape) \
+                    or len(bias) != wshape[-1]:
                 return None
-            out[f"{layer['name']}.weight"] = (wshape, vals["weight"])
-            out[f"{layer['name']}.bias"] = ([wshape[-1]], vals["bias"])
+            out[f"{layer['name']}.weight"] = (wshape, weight)
+            out[f"{layer['name']}.bias"] = ([wshape[-1]], bias)
         shape = next_shape(layer, shape)
     return out
 
@@ -291,10 +282,7 @@ def next_shape(layer, shape):
     if kind == "Dense":
         return [layer["units"]]
     if kind == "Flatten":
-        n = 1
-        for d in shape:
-            n *= d
-        return [n]
+        return [math.prod(shape)]
     if kind in ("ZeroPadding1D",):
         return [shape[0] + layer["left"] + layer["right"], shape[1]]
     if kind in ("ZeroPadding2D",):
