@@ -353,11 +353,7 @@ fn padding(
             },
             None,
         ))
-    } else if pads
-        .iter()
-        .zip(&same)
-        .all(|(&p, w)| p == (w.pad_begin, w.pad_end))
-    {
+    } else if is_same {
         Ok((Padding::Same, None))
     } else {
         Ok((Padding::Valid, Some(pads)))
