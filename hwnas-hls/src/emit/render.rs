@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior, Value};
+use minijinja::{Environment, Value};
 
 /// `(path in the project, skeleton)`: `top.*` and `test.cpp` are renamed after the network.
 pub(super) const SKELETONS: [(&str, &str); 9] = [
@@ -78,21 +77,8 @@ pub(super) const LIBRARY: [(&str, &str); 8] = [
 #[track_caller]
 pub(super) fn render(path: &str, vars: &[(&str, &str)]) -> String {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    let env = ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        // Files end with a newline, as written.
-        let syntax = SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .build()
-            .unwrap_or_else(|e| panic!("skeleton syntax: {e}"));
-        env.set_syntax(syntax);
-        for (path, source) in SKELETONS {
-            env.add_template(path, source)
-                .unwrap_or_else(|e| panic!("skeleton {path}: {e}"));
-        }
-        env
-    });
+    // Files end with a newline, as written.
+    let env = ENV.get_or_init(|| super::template::strict_env(&SKELETONS, "skeleton", true));
     let ctx: BTreeMap<&str, &str> = vars.iter().copied().collect();
     env.get_template(path)
         .and_then(|t| t.render(Value::from(Serde(ctx))))

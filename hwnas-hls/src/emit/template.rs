@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
@@ -39,17 +40,32 @@ const LAYER_TEMPLATES: [(&str, &str); 9] = [
 
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = Environment::new();
-        // A misspelt variable is an error, not an empty string in the C++.
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        for (name, source) in LAYER_TEMPLATES {
-            // The sources are part of the crate; `every_template_renders` parses them all.
-            env.add_template(name, source)
-                .unwrap_or_else(|e| panic!("layer template {name}: {e}"));
-        }
-        env
-    })
+    ENV.get_or_init(|| strict_env(&LAYER_TEMPLATES, "layer template", false))
+}
+
+/// An environment holding `templates` (`(name, source)`, part of the crate: a source that does
+/// not parse is a bug, reported as a panic naming the `what` and the template) in which a
+/// misspelt variable is an error, not an empty string in the C++; `keep_trailing_newline`
+/// keeps each file's final newline.
+pub(super) fn strict_env(
+    templates: &[(&'static str, &'static str)],
+    what: &str,
+    keep_trailing_newline: bool,
+) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    if keep_trailing_newline {
+        let syntax = SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+            .unwrap_or_else(|e| panic!("{what} syntax: {e}"));
+        env.set_syntax(syntax);
+    }
+    for &(name, source) in templates {
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("{what} {name}: {e}"));
+    }
+    env
 }
 
 /// Renders the layer template `name` with `ctx`, ending with a newline.
