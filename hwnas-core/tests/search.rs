@@ -917,6 +917,10 @@ fn a_streamed_dataset_trains_and_searches_exactly_as_one_in_memory() {
     );
     assert_eq!(streamed.slice(0, 96).unwrap(), train);
     assert_eq!(Dataset::from_npy(&x, &y).unwrap(), train);
+    let csv = dir.path().join("y.csv");
+    std::fs::write(&csv, "1\n2\n").unwrap();
+    let e = Dataset::from_npy(&x, &csv).unwrap_err().to_string();
+    assert!(e.contains("y.csv") && e.contains("not a .npy file"), "{e}");
 
     let cfg = TrainConfig {
         epochs: 2,
