@@ -214,6 +214,177 @@ def convert(row):
     return doc, zeros, weights
 
 
+Q_TYPE = "ap_fixed<6,1>"  # QKeras quantized_bits(6,0,alpha=1), as hls4ml types it
+QRELU_TYPE = "ap_ufixed<6,0>"  # QKeras quantized_relu(6)
+SHAPE = re.compile(r"(\d+(?:x\d+)*)")
+
+
+def convert_text(row):
+    """The IR document of a design whose `architecture` is written out in words (the hls4ml
+    tutorial, notebook and CI rows: `Input 16 ; Dense fc1 16->64 ; ReLU ; ...`), with the same
+    return values as `convert`. Types not written in a layer are the model precision
+    (`ap_fixed<16,6>`, hls4ml's default); QKeras layers get the types the `precision` column
+    names (6-bit kernels `ap_fixed<6,1>`, `quantized_relu(6)` outputs `ap_ufixed<6,0>`)."""
+    layers, weights = [], {}
+    shape = [int(v) for v in row["input_shape"].split("x")]
+    m = re.search(r"default_precision='fixed<(\d+),(\d+)>'", row["precision"])
+    default = f"ap_fixed<{m.group(1)},{m.group(2)}>" if m else "ap_fixed<16,6>"
+    rf = int(re.match(r"\s*(\d+)", row["reuse_factor"]).group(1))
+    strategy = row["strategy"] if row["strategy"] in ("Latency", "Resource") else "Latency"
+    sparsity = re.search(r"(\d+)% sparsity", row["notes"])
+    sparsity = int(sparsity.group(1)) / 100 if sparsity else 0.0
+    zeros = 0
+
+    def name_of(base):
+        n = re.sub(r"[^A-Za-z0-9_]", "_", base)
+        taken = {l["name"] for l in layers}
+        out, i = n, 2
+        while out in taken:
+            out, i = f"{n}_{i}", i + 1
+        return out
+
+    def kernel_layer(layer, n):
+        nonlocal zeros
+        z = round(sparsity * n)
+        zeros += z
+        weights[layer["name"]] = z
+        if rf != 1:
+            layer["reuse_factor"] = rf
+        if strategy != "Latency":
+            layer["strategy"] = strategy
+
+    parts = [p.strip() for p in row["architecture"].split(" ; ")]
+    for part in parts:
+        words = part.split()
+        head = words[0]
+        quant = head.startswith("Q") and head != "QActivation" or "quantized_bits" in part \
+            or "6-bit" in part
+        if head == "Input":
+            continue
+        if head.startswith("Depthwise") or head.startswith("Separable"):
+            raise Unsupported(f"`{head}` has no IR kind")
+        if head in ("Dense", "QDense"):
+            n_in, n_out = (int(v) for v in re.search(r"(\d+)->(\d+)", part).groups())
+            if len(shape) != 1:
+                layers.append({"name": name_of("flatten"), "kind": "Flatten"})
+                shape = [math.prod(shape)]
+            layer = {"name": name_of(words[1]), "kind": "Dense", "units": n_out}
+            if "no-bias" in part or "no bias" in part:
+                layer["use_bias"] = False
+            if quant and "float->" not in part:
+                layer["precision"] = {"weight": Q_TYPE}
+                if layer.get("use_bias", True):
+                    layer["precision"]["bias"] = Q_TYPE
+            kernel_layer(layer, n_in * n_out)
+            shape = [n_out]
+        elif head.startswith(("Conv1D", "Conv2D", "QConv1D", "QConv2D")):
+            two = "2D" in head
+            f = re.search(r"(\d+)f (\d+(?:x\d+)?)", part)
+            filters, k = int(f.group(1)), dims(f.group(2))
+            s = re.search(r"(?:\bs|stride )(\d+(?:x\d+)?)\b", part)
+            stride = dims(s.group(1)) if s else [1]
+            padding = "same" if "same" in part else "valid"
+            named = words[1] if not re.match(r"\d+f$", words[1]) else head.lower()
+            layer = {"name": name_of(named), "kind": "Conv2D" if two else "Conv1D",
+                     "filters": filters}
+            if two:
+                k = k * 2 if len(k) == 1 else k
+                stride = stride * 2 if len(stride) == 1 else stride
+                layer.update(kernel=k, stride=stride, padding=padding)
+            else:
+                layer.update(kernel=k[0], stride=stride[0], padding=padding)
+            if "no-bias" in part or "no bias" in part:
+                layer["use_bias"] = False
+            if quant:
+                layer["precision"] = {"weight": Q_TYPE}
+                if layer.get("use_bias", True):
+                    layer["precision"]["bias"] = Q_TYPE
+            kernel_layer(layer, math.prod(k) * shape[-1] * filters)
+            shape = next_shape(layer, shape) if padding == "valid" else \
+                [-(-shape[i] // (layer["stride"][i] if two else layer["stride"])) for i in
+                 range(len(shape) - 1)] + [filters]
+        elif re.match(r"(Max|Average)Pool(ing)?[12]D", head):
+            pm = re.match(r"(Max|Average)Pool(?:ing)?([12])D", head)
+            kind = ("Max" if pm.group(1) == "Max" else "Avg") + f"Pool{pm.group(2)}D"
+            pool = re.search(r"(?:pool )?(\d+(?:x\d+)?)", part[len(pm.group(0)):])
+            pool = dims(pool.group(1))
+            st = re.search(r"stride (\d+(?:x\d+)?)", part)
+            stride = dims(st.group(1)) if st else pool
+            padding = "same" if "same" in part else "valid"
+            layer = {"name": name_of(kind.lower()), "kind": kind}
+            if pm.group(2) == "2":
+                pool = pool * 2 if len(pool) == 1 else pool
+                stride = stride * 2 if len(stride) == 1 else stride
+                layer.update(pool=pool)
+                if stride != pool:
+                    layer["stride"] = stride
+            else:
+                layer.update(pool=pool[0])
+                if stride != pool:
+                    layer["stride"] = stride[0]
+            if padding == "same":
+                layer["padding"] = "same"
+                shape = [-(-shape[i] // stride[i]) for i in range(len(shape) - 1)] + [shape[-1]]
+            else:
+                shape = [(shape[i] - pool[i]) // stride[i] + 1 for i in range(len(shape) - 1)] \
+                    + [shape[-1]]
+        elif head == "Flatten":
+            layers.append({"name": name_of("flatten"), "kind": "Flatten"})
+            shape = [math.prod(shape)]
+            continue
+        elif head == "BatchNormalization":
+            layer = {"name": name_of(words[1]), "kind": "BatchNorm"}
+        elif "quantized_relu" in part:
+            layer = {"name": name_of("relu"), "kind": "ReLU", "precision": {"result": QRELU_TYPE}}
+        elif head in ("ReLU", "Activation('relu')"):
+            layer = {"name": name_of("relu"), "kind": "ReLU"}
+        elif head == "Activation('sigmoid')":
+            layer = {"name": name_of("sigmoid"), "kind": "Sigmoid"}
+        elif head.startswith("ELU"):
+            layer = {"name": name_of("elu"), "kind": "ELU"}
+        elif head.startswith("LeakyReLU"):
+            a = re.search(r"alpha=([0-9.]+)", part)
+            layer = {"name": name_of("leaky_relu"), "kind": "LeakyReLU",
+                     "alpha": float(a.group(1)) if a else 0.3}
+        elif head.startswith("PReLU"):
+            layer = {"name": name_of("prelu"), "kind": "PReLU"}
+        elif head == "Softmax":
+            layer = {"name": name_of("softmax"), "kind": "Softmax"}
+        else:
+            raise Unsupported(f"`{head}` in the free-text architecture is not understood")
+        layers.append(layer)
+    doc = {
+        "format": "hwnas-network",
+        "version": 1,
+        "name": "d_" + re.sub(r"[^A-Za-z0-9_]", "_", row["design_id"]).lower(),
+        "input": {"shape": [int(v) for v in row["input_shape"].split("x")], "type": default},
+        "default_precision": default,
+        "type_preset": "name",
+        "layers": layers,
+    }
+    return doc, zeros, weights
+
+
+def stand_in(row):
+    """How the test draws stand-in weights for a design whose weights were not committed: the
+    initialiser the architecture names (CI tests), else Keras's default `glorot_uniform` (the
+    tutorial and notebook models were trained from it; trained values keep its scale)."""
+    m = re.search(r"RandomUniform\((-?[0-9.]+),\s*(-?[0-9.]+)\)", row["architecture"])
+    if m:
+        return f"uniform:{m.group(1)}:{m.group(2)}"
+    if "lecun_uniform" in row["architecture"]:
+        return "lecun_uniform"
+    return "glorot_uniform"
+
+
+def clock_uncertainty(row):
+    """The clock uncertainty the project's Tcl set: hls4ml's Vitis backend writes 27 %, its
+    Vivado backend (which the `ArgyKokk` projects drove Vitis HLS 2021.1 with, `build_prj.tcl`)
+    12.5 %."""
+    notes = row["notes"].lower()
+    return 0.27 if "backend vitis" in notes or "vitis backend" in notes else 0.125
+
+
 def git_show(repo_dir, commit, path):
     r = subprocess.run(["git", "--git-dir", repo_dir, "show", f"{commit}:{path}"],
                        capture_output=True, text=True)
@@ -324,11 +495,11 @@ def main():
     published, skipped, done = [], [], set()
     for r in totals:
         parts = r["architecture"].split(" ; ")
-        if not all(LAYER.match(p) for p in parts):
-            skipped.append((r["design_id"], r["target"], "the architecture is described in free text"))
-            continue
         try:
-            doc, zeros, weights = convert(r)
+            if all(LAYER.match(p) for p in parts):
+                doc, zeros, weights = convert(r)
+            else:
+                doc, zeros, weights = convert_text(r)
         except Unsupported as e:
             skipped.append((r["design_id"], r["target"], str(e)))
             continue
@@ -355,6 +526,9 @@ def main():
             "mul_impl": "fabric" if "mul -impl fabric" in r["flags"] else "auto",
             # Pruned weights per kernel layer (`name:count`), for the test to place.
             "layer_zeros": " ".join(f"{k}:{v}" for k, v in weights.items()),
+            "stand_in": "committed" if "weights" in doc else stand_in(r),
+            "clock_uncertainty": clock_uncertainty(r),
+            "flags": r["flags"],
             "source_repo": r["source_repo"], "commit": r["commit"], "report_path": r["report_path"],
         })
     with open(os.path.join(OUT, "published.csv"), "w", newline="") as f:

@@ -120,40 +120,100 @@ pub fn fit(base: &AnalyticModel, prior: &Coefficients, samples: &[Sample]) -> Re
     }
     c.dsp_fraction_constant = best.1;
 
-    // 2. LUT and FF, linear in the features.
+    // 2-3. LUT, FF and BRAM, linear in the features.
     let m = model_with(&c);
     let feats: Vec<Features> = samples.iter().map(|s| features(&m, s)).collect();
-    let lut_rows: Vec<Vec<f64>> = feats.iter().map(|f| f.lut.to_vec()).collect();
-    let lut_y: Vec<f64> = samples
+    let net: Vec<Resources> = samples
         .iter()
-        .map(|s| s.measured.lut - s.extra.lut)
+        .map(|s| Resources {
+            lut: s.measured.lut - s.extra.lut,
+            ff: s.measured.ff - s.extra.ff,
+            bram18: s.measured.bram18 - s.extra.bram18,
+            ..s.measured
+        })
         .collect();
-    let lut_w: Vec<f64> = samples.iter().map(|s| weight(s.measured.lut)).collect();
+    let weights: Vec<Resources> = samples.iter().map(|s| s.measured).collect();
+    fit_linear_weighted(&feats, &net, &weights, &c)
+}
+
+/// Fits the LUT and FF coefficients (non-negative least squares on relative errors, pulled
+/// towards `prior` by [`PRIOR_WEIGHT`]) and the BRAM scale to designs whose summed features
+/// are known (e.g. [`crate::resources::AnalyticModel::network_features`] of each design with
+/// its own device, clock and tool); everything else is kept from `prior`.
+///
+/// # Errors
+/// [`Error::Calibration`] when the lengths differ, there are no designs, or a measured value
+/// is negative or not finite.
+pub fn fit_linear(
+    feats: &[Features],
+    measured: &[Resources],
+    prior: &Coefficients,
+) -> Result<Coefficients> {
+    if feats.len() != measured.len() || feats.is_empty() {
+        return Err(Error::Calibration(format!(
+            "{} feature rows for {} measured designs; give one of each per design",
+            feats.len(),
+            measured.len()
+        )));
+    }
+    if let Some(m) = measured.iter().find(|m| {
+        [m.lut, m.ff, m.bram18]
+            .iter()
+            .any(|v| !v.is_finite() || *v < 0.0)
+    }) {
+        return Err(Error::Calibration(format!(
+            "a measured design has negative or non-finite resources ({m:?}); check the report"
+        )));
+    }
+    fit_linear_weighted(feats, measured, measured, prior)
+}
+
+/// [`fit_linear`] against `targets`, with relative-error weights taken from `scale` (the
+/// whole measured design when `targets` has known parts removed).
+fn fit_linear_weighted(
+    feats: &[Features],
+    targets: &[Resources],
+    scale: &[Resources],
+    prior: &Coefficients,
+) -> Result<Coefficients> {
+    let mut c = prior.clone();
+    // Errors relative to the larger of the measured value and the prior's prediction: a
+    // design the prior over-predicts tenfold (tiny CI designs of a few dozen FFs) must not
+    // outweigh every well-predicted large design, as a plain relative error would make it.
+    let before: Vec<Resources> = feats.iter().map(|f| f.price(prior)).collect();
+    let lut_rows: Vec<Vec<f64>> = feats.iter().map(|f| f.lut.to_vec()).collect();
+    let lut_y: Vec<f64> = targets.iter().map(|t| t.lut).collect();
+    let lut_w: Vec<f64> = scale
+        .iter()
+        .zip(&before)
+        .map(|(s, p)| weight(s.lut.max(p.lut)))
+        .collect();
     let lut = nnls_with_prior(&lut_rows, &lut_y, &lut_w, &c.lut_vector(), PRIOR_WEIGHT);
     c.set_lut_vector(
         lut.try_into()
             .map_err(|_| Error::Calibration("internal: LUT size".into()))?,
     );
     let ff_rows: Vec<Vec<f64>> = feats.iter().map(|f| f.ff.to_vec()).collect();
-    let ff_y: Vec<f64> = samples.iter().map(|s| s.measured.ff - s.extra.ff).collect();
-    let ff_w: Vec<f64> = samples.iter().map(|s| weight(s.measured.ff)).collect();
+    let ff_y: Vec<f64> = targets.iter().map(|t| t.ff).collect();
+    let ff_w: Vec<f64> = scale
+        .iter()
+        .zip(&before)
+        .map(|(s, p)| weight(s.ff.max(p.ff)))
+        .collect();
     let ff = nnls_with_prior(&ff_rows, &ff_y, &ff_w, &c.ff_vector(), PRIOR_WEIGHT);
     c.set_ff_vector(
         ff.try_into()
             .map_err(|_| Error::Calibration("internal: FF size".into()))?,
     );
-
-    // 3. BRAM scale.
-    let (num, den) = samples
-        .iter()
-        .zip(&feats)
-        .fold((0.0, 0.0), |(n, d), (s, f)| {
-            let w = weight(s.measured.bram18);
-            (
-                n + w * f.bram18 * (s.measured.bram18 - s.extra.bram18),
-                d + w * f.bram18 * f.bram18,
-            )
-        });
+    let (num, den) =
+        targets
+            .iter()
+            .zip(scale)
+            .zip(feats)
+            .fold((0.0, 0.0), |(n, d), ((t, s), f)| {
+                let w = weight(s.bram18);
+                (n + w * f.bram18 * t.bram18, d + w * f.bram18 * f.bram18)
+            });
     if den > 0.0 && num > 0.0 {
         c.bram_scale = num / den;
     }

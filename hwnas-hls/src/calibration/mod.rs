@@ -8,6 +8,6 @@ pub mod suite;
 
 pub use file::{CALIBRATION_FORMAT, CALIBRATION_VERSION, Calibration, CalibrationEntry};
 pub use fit::{
-    FitQuality, PRIOR_WEIGHT, Sample, fit, median, nnls_with_prior, predict, quality,
+    FitQuality, PRIOR_WEIGHT, Sample, fit, fit_linear, median, nnls_with_prior, predict, quality,
     relative_error,
 };

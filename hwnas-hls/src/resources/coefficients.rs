@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::Tool;
 use crate::{Error, Result};
 
 /// Which "truth" an estimate predicts.
@@ -157,12 +158,20 @@ impl Coefficients {
         s
     }
 
-    /// Defaults for a target.
+    /// Defaults for a target (Vitis HLS).
     pub fn default_for(target: Target) -> Self {
         match target {
             Target::Csynth => Coefficients::csynth_default(),
             Target::Synth => Coefficients::synth_default(),
         }
+    }
+
+    /// Defaults for a target and tool family: the tool decides which multiplications it binds
+    /// to DSP slices ([`Tool::dsp_threshold_bit_products`]).
+    pub fn default_for_tool(target: Target, tool: Tool) -> Self {
+        let mut c = Coefficients::default_for(target);
+        c.dsp_threshold_bit_products = tool.dsp_threshold_bit_products();
+        c
     }
 
     /// LUT coefficients in the order of [`LUT_FEATURES`].

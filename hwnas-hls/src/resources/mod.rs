@@ -7,11 +7,15 @@
 //! [`AnalyticModel`] implements [`hwnas_core::cost::CostModel`], so the search can use it
 //! directly; [`crate::calibration`] refits its [`Coefficients`] from synthesis reports.
 
+mod bands;
 mod coefficients;
 pub(crate) mod model;
+mod tool;
 
+pub use bands::{Band, CorpusBands, Coverage, Family, METRICS, quantile};
 pub use coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 pub use model::{
-    AnalyticModel, DEFAULT_CLOCK_NS, Features, Kernel, LayerEstimate, NetworkEstimate,
-    WeightShares, bram18, csd_terms, kernel_dims, weight_shares,
+    AnalyticModel, DEFAULT_CLOCK_NS, EMITTED_CLOCK_UNCERTAINTY, Features, Kernel, LayerEstimate,
+    NetworkEstimate, WeightShares, bram18, csd_terms, dataflow_timing, kernel_dims, weight_shares,
 };
+pub use tool::Tool;

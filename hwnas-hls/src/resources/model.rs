@@ -6,6 +6,7 @@ use hwnas_core::fixed::FixedType;
 use hwnas_core::ir::{Network, Op, Strategy};
 use serde::{Deserialize, Serialize};
 
+use super::Tool;
 use super::coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 use crate::devices::{Device, DspKind};
 use crate::reuse::snap_reuse_factor;
@@ -75,10 +76,13 @@ pub(crate) const FF_LAYERS: usize = 4;
 /// Register bits of a LUT-built constant multiplication relative to a DSP one: the tree stage
 /// only, no product register (see [`AnalyticModel::kernel_features`]).
 const CONST_LUT_REGISTER_SHARE: f64 = 0.5;
+/// Cycles a Resource-strategy kernel's weight loop adds per call beyond its pipeline depth:
+/// entering the loop and writing the accumulators out (see [`AnalyticModel::kernel_features`]).
+const RESOURCE_LOOP_OVERHEAD: f64 = 2.0;
+/// The clock uncertainty `hwnas emit` writes into a project (`set_clock_uncertainty 12.5%`).
+pub const EMITTED_CLOCK_UNCERTAINTY: f64 = 0.125;
 /// hls4ml's default clock period (ns).
 pub const DEFAULT_CLOCK_NS: f64 = 5.0;
-/// hls4ml's default clock uncertainty for Vivado HLS (12.5 %; Vitis uses 27 %).
-const CLOCK_UNCERTAINTY: f64 = 0.125;
 /// Delay of one adder level of an adder tree (a 16-24 bit carry-chain adder plus local
 /// routing, about 0.7 ns on UltraScale+ at speed grade -1/-2): at 5 ns HLS chains six levels per
 /// cycle, so a Dense layer with up to 64 inputs sums in one cycle after its multipliers.
@@ -227,6 +231,11 @@ pub struct AnalyticModel {
     pub resource: Coefficients,
     /// Target clock period (ns), which sets how many adder levels share one pipeline stage.
     pub clock_ns: f64,
+    /// The HLS tool family (which multiplications get DSPs).
+    pub tool: Tool,
+    /// Share of the clock period kept as uncertainty (default 12.5 %, what `hwnas emit`
+    /// writes; hls4ml's own Vitis backend writes 27 %, [`Tool::clock_uncertainty`]).
+    pub clock_uncertainty: f64,
 }
 
 /// One row of a network estimate.
@@ -258,13 +267,21 @@ pub struct NetworkEstimate {
 impl AnalyticModel {
     /// The model with default coefficients.
     pub fn new(device: &'static Device, target: Target) -> Self {
-        let c = Coefficients::default_for(target);
+        AnalyticModel::for_tool(device, target, Tool::default())
+    }
+
+    /// The model of a tool family with its default coefficients
+    /// ([`Coefficients::default_for_tool`]).
+    pub fn for_tool(device: &'static Device, target: Target, tool: Tool) -> Self {
+        let c = Coefficients::default_for_tool(target, tool);
         AnalyticModel {
             device,
             target,
             latency: c.clone(),
             resource: c,
             clock_ns: DEFAULT_CLOCK_NS,
+            tool,
+            clock_uncertainty: EMITTED_CLOCK_UNCERTAINTY,
         }
     }
 
@@ -272,6 +289,15 @@ impl AnalyticModel {
     pub fn with_clock_ns(mut self, clock_ns: f64) -> Self {
         if clock_ns.is_finite() && clock_ns > 0.0 {
             self.clock_ns = clock_ns;
+        }
+        self
+    }
+
+    /// The same model with another clock uncertainty (a share of the period in `[0, 1)`, as
+    /// `set_clock_uncertainty` in the project's Tcl); other values are ignored.
+    pub fn with_clock_uncertainty(mut self, share: f64) -> Self {
+        if (0.0..1.0).contains(&share) {
+            self.clock_uncertainty = share;
         }
         self
     }
@@ -452,20 +478,35 @@ impl AnalyticModel {
         };
         let tree_cycles = self.adder_cycles(tree_levels + mult_levels);
         let positions = k.positions.max(1) as f64;
-        f.ii = positions * rf;
-        f.latency_cycles =
-            positions * rf + mult_stage + tree_cycles - 1.0 + if in_bram { 1.0 } else { 0.0 };
+        let depth = mult_stage + tree_cycles - 1.0 + if in_bram { 1.0 } else { 0.0 };
+        if resource {
+            // A Resource kernel is its own pipelined loop over the `rf` weight words, entered
+            // and left once per position (loop entry, the accumulator's final write): the
+            // positions do not overlap. Published Resource kernels (Vivado HLS 2019.1,
+            // `uw-acme/HLS4ML_VS_MANUAL`): Dense rf + 4 cycles, Conv2D rf + 5-6 per pixel.
+            // A single call (Dense) accepts its next input after `rf` cycles.
+            let per_position = rf + depth + RESOURCE_LOOP_OVERHEAD;
+            f.latency_cycles = positions * per_position;
+            f.ii = if positions > 1.0 {
+                f.latency_cycles
+            } else {
+                rf
+            };
+        } else {
+            f.ii = positions * rf;
+            f.latency_cycles = positions * rf + depth;
+        }
         f
     }
 
-    /// Adder levels HLS chains in one cycle: the clock period less hls4ml's default 12.5 %
-    /// uncertainty, over the delay of one carry-chain adder level with its routing.
+    /// Adder levels HLS chains in one cycle: the clock period less its uncertainty, over the
+    /// delay of one carry-chain adder level with its routing.
     fn levels_per_cycle(&self) -> f64 {
         let level = match self.device.family {
             crate::devices::Family::Series7 => ADDER_LEVEL_NS_SERIES7,
             _ => ADDER_LEVEL_NS,
         };
-        (self.clock_ns * (1.0 - CLOCK_UNCERTAINTY) / level)
+        (self.clock_ns * (1.0 - self.clock_uncertainty) / level)
             .floor()
             .max(1.0)
     }
@@ -529,23 +570,67 @@ impl AnalyticModel {
         crate::layers::activation::softmax_features(self, n, 1).price(&self.latency)
     }
 
+    /// The features of every layer of `net` with its configuration; `None` for a BatchNorm
+    /// directly after a Dense or Conv layer, which hls4ml fuses into it. Zero and hard weights
+    /// are counted when the network carries weights ([`weight_shares`]).
+    ///
+    /// # Errors
+    /// The errors of [`Network::analyze`].
+    pub fn network_layer_features(
+        &self,
+        net: &Network,
+        io: IoType,
+    ) -> Result<Vec<(LayerConfig, Option<Features>)>> {
+        let configs = LayerConfig::of_network(net, io).map_err(Error::Core)?;
+        Ok(net
+            .layers
+            .iter()
+            .zip(configs)
+            .enumerate()
+            .map(|(i, (layer, cfg))| {
+                let fused = matches!(layer.op, Op::BatchNorm(_))
+                    && i > 0
+                    && net.layers[i - 1].op.has_kernel();
+                let f = (!fused)
+                    .then(|| self.layer_features(&cfg, weight_shares(net, &layer.name, &cfg)));
+                (cfg, f)
+            })
+            .collect())
+    }
+
+    /// The summed area features of a whole network (what calibration fits coefficients to).
+    ///
+    /// # Errors
+    /// The errors of [`Network::analyze`].
+    pub fn network_features(&self, net: &Network, io: IoType) -> Result<Features> {
+        let mut total = Features::default();
+        for (_, f) in self.network_layer_features(net, io)? {
+            if let Some(f) = f {
+                total.add_area(&f);
+            }
+        }
+        Ok(total)
+    }
+
     /// Per-layer estimate of a whole network: BatchNorm directly after a Dense or Conv layer is
     /// fused into it (cost zero), zero weights are counted when the network carries weights.
+    ///
+    /// Areas add up. Timing depends on how hls4ml connects the layers: io_parallel layers run
+    /// one after the other in one pipeline (latencies add, the slowest II wins); io_stream
+    /// layers are the processes of a DATAFLOW region connected by FIFOs, so they overlap: the
+    /// network takes as long as its slowest process plus the pipeline depth of every process
+    /// (see [`dataflow_timing`]).
     ///
     /// # Errors
     /// The errors of [`Network::analyze`].
     pub fn estimate_network(&self, net: &Network, io: IoType) -> Result<NetworkEstimate> {
-        let configs = LayerConfig::of_network(net, io).map_err(Error::Core)?;
-        let mut layers = Vec::with_capacity(configs.len());
+        let rows = self.network_layer_features(net, io)?;
+        let mut layers = Vec::with_capacity(rows.len());
         let mut total = Resources::default();
-        for (i, (layer, cfg)) in net.layers.iter().zip(&configs).enumerate() {
-            let fused =
-                matches!(layer.op, Op::BatchNorm(_)) && i > 0 && net.layers[i - 1].op.has_kernel();
-            let r = if fused {
-                Resources::default()
-            } else {
-                self.layer_resources(cfg, weight_shares(net, &layer.name, cfg))
-            };
+        for (layer, (cfg, f)) in net.layers.iter().zip(&rows) {
+            let r = f.map_or_else(Resources::default, |f| {
+                f.price(self.coefficients(cfg.hls.strategy))
+            });
             total = total.then(r);
             layers.push(LayerEstimate {
                 name: layer.name.clone(),
@@ -555,6 +640,15 @@ impl AnalyticModel {
                 resources: r,
             });
         }
+        if io == IoType::IoStream {
+            let stages: Vec<Resources> = layers
+                .iter()
+                .zip(&rows)
+                .filter(|(_, (_, f))| f.is_some())
+                .map(|(l, _)| l.resources)
+                .collect();
+            (total.latency_cycles, total.ii) = dataflow_timing(&stages);
+        }
         Ok(NetworkEstimate {
             device: self.device.name.to_string(),
             target: self.target,
@@ -562,6 +656,20 @@ impl AnalyticModel {
             total,
         })
     }
+}
+
+/// Latency and II of a DATAFLOW region whose processes (in order) have the given per-process
+/// latency and II: a new input enters every `max II` cycles (the slowest process), and one
+/// input's last result leaves after the slowest process's II plus the pipeline depth
+/// (`latency - II`) of every process, since each process starts on the first values its
+/// producer writes into the FIFO rather than on the last.
+pub fn dataflow_timing(stages: &[Resources]) -> (f64, f64) {
+    let ii = stages.iter().map(|s| s.ii).fold(0.0, f64::max);
+    let depth: f64 = stages
+        .iter()
+        .map(|s| (s.latency_cycles - s.ii).max(0.0))
+        .sum();
+    (ii + depth, ii)
 }
 
 impl CostModel for AnalyticModel {

@@ -1,0 +1,381 @@
+//! The model against the published hls4ml designs of the public corpus, with leave-one-design-
+//! out cross-validation of the fitted coefficients, and the error bands `hwnas estimate`
+//! prints (`src/resources/corpus_bands.json`, rewritten by `HWNAS_BLESS=1`).
+//!
+//! `scripts/corpus/convert.py` turns `shared/data/synthesis/calibration_public.csv` into
+//! `tests/data/public_corpus/`: one IR document per design (architecture, every type, reuse
+//! factor and strategy of the committed firmware or of the generating code), the committed
+//! weights where a snapshot of the repository was at hand, and `published.csv` (figures,
+//! provenance, per-layer pruned-weight counts, the stand-in weight distribution for designs
+//! whose weights were never committed, clock uncertainty, flags).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use hwnas_core::cost::{IoType, Resources};
+use hwnas_core::ir::{Network, Tensor};
+use hwnas_hls::calibration::{fit_linear, median, relative_error};
+use hwnas_hls::devices::Device;
+use hwnas_hls::resources::{
+    AnalyticModel, Band, Coefficients, CorpusBands, Coverage, Family, Features, METRICS, Target,
+    Tool, quantile,
+};
+
+/// Columns of `published.csv` with the figure of each of [`METRICS`].
+const PUBLISHED: [&str; 6] = ["dsp", "lut", "ff", "bram18", "latency_max", "ii_max"];
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/public_corpus")
+}
+
+/// One published report of one design, with the model's view of it.
+struct Design {
+    id: String,
+    family: Family,
+    tool: Tool,
+    /// Why the row is outside what the model can be asked (a Tcl directive the IR cannot
+    /// express); such rows are printed, never used in a fit or a band.
+    outside: Option<&'static str>,
+    features: Features,
+    /// Estimate with the default coefficients (DSP, BRAM, latency and II are structural).
+    estimate: Resources,
+    published: [Option<f64>; 6],
+    coverage: Coverage,
+}
+
+/// A deterministic stream of uniform numbers in `[0, 1)`.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Stand-in weights for a design whose weights were not committed: every kernel drawn from
+/// the initialiser `how` names (`glorot_uniform`, `lecun_uniform`, `uniform:A:B`), with the
+/// published number of zero weights (`layer_zeros`: `name:count ...`) spread evenly; the
+/// model reads which values are zero and how many CSD terms each needs in its type. Other
+/// tensors (bias, BatchNorm) get a harmless constant.
+fn give_stand_in_weights(net: &mut Network, layer_zeros: &str, how: &str, seed: u64) {
+    let zeros: BTreeMap<&str, usize> = layer_zeros
+        .split_whitespace()
+        .filter_map(|p| p.split_once(':'))
+        .map(|(k, v)| (k, v.parse().unwrap()))
+        .collect();
+    let analysis = net.analyze().unwrap();
+    let mut rng = Lcg(seed);
+    for (layer, info) in net.layers.iter().zip(&analysis.layers) {
+        for (key, shape) in &info.weight_shapes {
+            let n: usize = shape.iter().product();
+            let data = if *key == "weight" && shape.len() >= 2 {
+                let fan_out = shape[shape.len() - 1];
+                let fan_in = n / fan_out;
+                let receptive = shape[..shape.len() - 2].iter().product::<usize>();
+                let (lo, hi) = match how.split(':').collect::<Vec<_>>().as_slice() {
+                    ["uniform", a, b] => (a.parse().unwrap(), b.parse().unwrap()),
+                    ["lecun_uniform"] => {
+                        let l = (3.0 / fan_in as f64).sqrt();
+                        (-l, l)
+                    }
+                    _ => {
+                        let l = (6.0 / (fan_in + fan_out * receptive) as f64).sqrt();
+                        (-l, l)
+                    }
+                };
+                let z = zeros.get(layer.name.as_str()).copied().unwrap_or(0);
+                (0..n)
+                    .map(|i| {
+                        let v = lo + (hi - lo) * rng.next();
+                        if z > 0 && (i * z) / n != ((i + 1) * z) / n {
+                            0.0
+                        } else {
+                            v as f32
+                        }
+                    })
+                    .collect()
+            } else {
+                vec![0.375; n]
+            };
+            net.weights.insert(
+                format!("{}.{key}", layer.name),
+                Tensor::new(shape.clone(), data).unwrap(),
+            );
+        }
+    }
+}
+
+fn load() -> Vec<Design> {
+    let dir = corpus_dir();
+    let text = std::fs::read_to_string(dir.join("published.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let mut out = Vec::new();
+    for line in lines {
+        let row: Vec<&str> = line.split(',').collect();
+        let col = |k: &str| row[header.iter().position(|h| *h == k).unwrap()];
+        let id = col("design_id").to_string();
+        let mut net = Network::load(&dir.join(format!("{id}.json"))).unwrap();
+        if !net.has_weights() {
+            let seed = id.bytes().fold(7u64, |h, b| h * 31 + b as u64);
+            give_stand_in_weights(&mut net, col("layer_zeros"), col("stand_in"), seed);
+        }
+        let device = Device::lookup(col("part")).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let target: Target = col("target").parse().unwrap();
+        let tool: Tool = col("tool").parse().unwrap();
+        let io = if col("io_type") == "io_stream" {
+            IoType::IoStream
+        } else {
+            IoType::IoParallel
+        };
+        let model = AnalyticModel::for_tool(device, target, tool)
+            .with_clock_ns(col("clock_ns").parse().unwrap_or(5.0))
+            .with_clock_uncertainty(col("clock_uncertainty").parse().unwrap());
+        let estimate = model
+            .estimate_network(&net, io)
+            .unwrap_or_else(|e| panic!("{id}: {e}"))
+            .total;
+        let features = model.network_features(&net, io).unwrap();
+        let outside = (col("mul_impl") == "fabric")
+            .then_some("`config_op mul -impl fabric` in the Tcl (every multiplier in LUTs)");
+        out.push(Design {
+            id,
+            family: Family::of(&net, io, target).unwrap(),
+            tool,
+            outside,
+            features,
+            estimate,
+            published: PUBLISHED.map(|k| col(k).parse::<f64>().ok()),
+            coverage: Coverage::of(&net).unwrap(),
+        });
+    }
+    out
+}
+
+/// The prediction of every design when the LUT/FF coefficients and the BRAM scale are fitted
+/// to all the other designs of its target (and of its tool family, when that family has at
+/// least [`MIN_TOOL_ROWS`] of them; else to both families).
+fn leave_one_design_out(designs: &[Design]) -> Vec<Resources> {
+    designs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let others = |same_tool: bool| -> Vec<&Design> {
+                designs
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, o)| {
+                        *j != i
+                            && o.outside.is_none()
+                            && o.family.target == d.family.target
+                            && (!same_tool || o.tool == d.tool)
+                    })
+                    .map(|(_, o)| o)
+                    .collect()
+            };
+            let mut train = others(true);
+            if train.len() < MIN_TOOL_ROWS {
+                train = others(false);
+            }
+            let feats: Vec<Features> = train.iter().map(|o| o.features).collect();
+            let measured: Vec<Resources> = train
+                .iter()
+                .map(|o| Resources {
+                    dsp: o.published[0].unwrap_or(0.0),
+                    lut: o.published[1].unwrap_or(0.0),
+                    ff: o.published[2].unwrap_or(0.0),
+                    bram18: o.published[3].unwrap_or(0.0),
+                    ..Resources::default()
+                })
+                .collect();
+            let prior = Coefficients::default_for_tool(d.family.target, d.tool);
+            let c = fit_linear(&feats, &measured, &prior).unwrap();
+            let p = d.features.price(&c);
+            Resources {
+                lut: p.lut,
+                ff: p.ff,
+                bram18: p.bram18,
+                ..d.estimate
+            }
+        })
+        .collect()
+}
+
+/// Fewest training designs of one tool family for a fit of its own.
+const MIN_TOOL_ROWS: usize = 10;
+
+fn errors(d: &Design, p: &Resources) -> [Option<f64>; 6] {
+    let v = [p.dsp, p.lut, p.ff, p.bram18, p.latency_cycles, p.ii];
+    std::array::from_fn(|i| d.published[i].map(|m| relative_error(v[i], m)))
+}
+
+fn pct(x: f64) -> String {
+    format!("{:5.1}%", 100.0 * x)
+}
+
+/// Per family: rows and the relative errors of each metric.
+fn by_family(
+    designs: &[Design],
+    preds: &[Resources],
+) -> BTreeMap<String, (usize, [Vec<f64>; 6], Coverage)> {
+    let mut fam: BTreeMap<String, (usize, [Vec<f64>; 6], Coverage)> = BTreeMap::new();
+    for (d, p) in designs.iter().zip(preds) {
+        if d.outside.is_some() {
+            continue;
+        }
+        let e = fam
+            .entry(d.family.to_string())
+            .or_insert_with(|| (0, Default::default(), d.coverage.clone()));
+        e.0 += 1;
+        e.2 = e.2.union(&d.coverage);
+        for (i, x) in errors(d, p).into_iter().enumerate() {
+            if let Some(x) = x {
+                e.1[i].push(x);
+            }
+        }
+    }
+    fam
+}
+
+fn print_table(title: &str, fam: &BTreeMap<String, (usize, [Vec<f64>; 6], Coverage)>) {
+    println!("\n{title}: relative error median / 80th percentile (rows with that figure)");
+    print!("{:<34} {:>4}", "family", "rows");
+    for m in METRICS {
+        print!(" {m:>21}");
+    }
+    println!();
+    for (family, (rows, errs, _)) in fam {
+        print!("{family:<34} {rows:>4}");
+        for e in errs {
+            if e.is_empty() {
+                print!(" {:>21}", "-");
+            } else {
+                let cell = format!(
+                    "{} / {} ({})",
+                    pct(median(&mut e.clone())),
+                    pct(quantile(&mut e.clone(), 0.8)),
+                    e.len()
+                );
+                print!(" {cell:>21}");
+            }
+        }
+        println!();
+    }
+}
+
+/// Leave-one-design-out cross-validation on the public corpus, per family (MLP / CNN,
+/// io_parallel / io_stream, Latency / Resource, csynth / synth): median and 80th-percentile
+/// relative errors of DSP, LUT, FF, BRAM18, latency and II with row counts, for the default
+/// coefficients and for the refit. Rows the model cannot be asked about, and reports the IR
+/// cannot express, are listed with the reason. The bands of the refit are what
+/// `hwnas estimate` prints beside its totals: this test fails when
+/// `src/resources/corpus_bands.json` no longer matches them (`HWNAS_BLESS=1` rewrites it).
+/// `HWNAS_CORPUS_DETAIL=1` prints every design beside its published figures.
+#[test]
+fn public_corpus_leave_one_design_out() {
+    let designs = load();
+    let defaults: Vec<Resources> = designs.iter().map(|d| d.estimate).collect();
+    let loo = leave_one_design_out(&designs);
+    if std::env::var_os("HWNAS_CORPUS_DETAIL").is_some() {
+        for (d, p) in designs.iter().zip(&loo) {
+            let v = [p.dsp, p.lut, p.ff, p.bram18, p.latency_cycles, p.ii];
+            let cells: Vec<String> = (0..6)
+                .map(|i| {
+                    format!(
+                        "{} {:.0} vs {}",
+                        METRICS[i],
+                        v[i],
+                        d.published[i].map_or("-".into(), |m| format!("{m:.0}"))
+                    )
+                })
+                .collect();
+            println!("{} [{}]: {}", d.id, d.family, cells.join(", "));
+        }
+    }
+    println!(
+        "public corpus: {} report rows of {} designs",
+        designs.len(),
+        designs
+            .iter()
+            .map(|d| &d.id)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    );
+    print_table("default coefficients", &by_family(&designs, &defaults));
+    let fam = by_family(&designs, &loo);
+    print_table(
+        "leave-one-design-out refit of the LUT/FF coefficients and BRAM scale",
+        &fam,
+    );
+    let mut outside: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for d in &designs {
+        if let Some(why) = d.outside {
+            outside.entry(why).or_default().push(&d.id);
+        }
+    }
+    for (why, ids) in outside {
+        println!(
+            "  not in the table: {} rows with {why}: {}",
+            ids.len(),
+            ids.join(" ")
+        );
+    }
+    let skipped = std::fs::read_to_string(corpus_dir().join("unconverted.csv")).unwrap();
+    let mut reasons: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in skipped.lines().skip(1) {
+        let mut f = line.splitn(3, ',');
+        let (id, target, reason) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+        reasons
+            .entry(reason.to_string())
+            .or_default()
+            .push(format!("{id}/{target}"));
+    }
+    for (reason, rows) in reasons {
+        println!(
+            "  not converted: {} report rows: {reason}: {}",
+            rows.len(),
+            rows.join(" ")
+        );
+    }
+    assert!(designs.len() >= 110, "only {} report rows", designs.len());
+
+    let bands = CorpusBands {
+        source: "hwnas-hls/tests/resource_model/corpus.rs: leave-one-design-out cross-validation \
+                 on tests/data/public_corpus"
+            .into(),
+        bands: fam
+            .iter()
+            .map(|(family, (rows, errs, coverage))| Band {
+                family: family.clone(),
+                rows: *rows,
+                median: std::array::from_fn(|i| round4(median(&mut errs[i].clone()))),
+                p80: std::array::from_fn(|i| round4(quantile(&mut errs[i].clone(), 0.8))),
+                counts: std::array::from_fn(|i| errs[i].len()),
+                coverage: coverage.clone(),
+            })
+            .collect(),
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/resources/corpus_bands.json");
+    let text = serde_json::to_string_pretty(&bands).unwrap() + "\n";
+    if std::env::var_os("HWNAS_BLESS").is_some() {
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, &text).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "{} does not hold the bands this cross-validation measured; rerun with HWNAS_BLESS=1 \
+         after a model change, and say how the bands moved",
+        path.display()
+    );
+    assert_eq!(CorpusBands::builtin(), &bands);
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
