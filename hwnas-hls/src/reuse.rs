@@ -1,5 +1,7 @@
 //! hls4ml's reuse-factor rules: which reuse factors a kernel accepts, and the one it snaps to.
 
+use hwnas_core::ir::Strategy;
+
 /// Whether hls4ml (Vivado/Vitis backends) accepts `rf` for a kernel of `n_in` inputs and `n_out`
 /// outputs (a convolution uses `n_in = kernel * channels`, `n_out = filters`):
 /// `rf` divides `n_in * n_out`; `rf < n_in` or `rf` is a multiple of `n_in`; and
@@ -60,6 +62,23 @@ pub fn snap_reuse_factor(n_in: usize, n_out: usize, rf: u32) -> u32 {
         }
     }
     1
+}
+
+/// The reuse factor hls4ml builds a kernel with: Resource kernels snap `rf` to a valid one
+/// ([`snap_reuse_factor`]); Latency kernels use it as given (hls4ml validates reuse factors
+/// only for the Resource strategy; the Latency kernel's multiplier limit takes any value).
+///
+/// ```
+/// use hwnas_core::ir::Strategy;
+/// use hwnas_hls::reuse::effective_reuse_factor;
+/// assert_eq!(effective_reuse_factor(274, 8, 100, Strategy::Latency), 100);
+/// assert_eq!(effective_reuse_factor(9, 4, 4, Strategy::Resource), 3);
+/// ```
+pub fn effective_reuse_factor(n_in: usize, n_out: usize, rf: u32, strategy: Strategy) -> u32 {
+    match strategy {
+        Strategy::Resource => snap_reuse_factor(n_in, n_out, rf),
+        Strategy::Latency => rf.max(1),
+    }
 }
 
 #[cfg(test)]

@@ -133,11 +133,11 @@ pub fn fit(base: &AnalyticModel, prior: &Coefficients, samples: &[Sample]) -> Re
         })
         .collect();
     let weights: Vec<Resources> = samples.iter().map(|s| s.measured).collect();
-    fit_linear_weighted(&feats, &net, &weights, &c)
+    fit_linear_weighted(&feats, &net, &weights, &c, false)
 }
 
-/// Fits the LUT and FF coefficients (non-negative least squares on relative errors, pulled
-/// towards `prior` by [`PRIOR_WEIGHT`]) and the BRAM scale to designs whose summed features
+/// Fits the LUT and FF coefficients (non-negative, least absolute relative error by
+/// [`robust_fit`], pulled towards `prior` by [`PRIOR_WEIGHT`]) and the BRAM scale to designs whose summed features
 /// are known (e.g. [`crate::resources::AnalyticModel::network_features`] of each design with
 /// its own device, clock and tool); everything else is kept from `prior`.
 ///
@@ -165,17 +165,28 @@ pub fn fit_linear(
             "a measured design has negative or non-finite resources ({m:?}); check the report"
         )));
     }
-    fit_linear_weighted(feats, measured, measured, prior)
+    fit_linear_weighted(feats, measured, measured, prior, true)
 }
 
 /// [`fit_linear`] against `targets`, with relative-error weights taken from `scale` (the
-/// whole measured design when `targets` has known parts removed).
+/// whole measured design when `targets` has known parts removed): squared relative errors,
+/// or absolute ones when `robust` (designs from many projects, some of which the features
+/// cannot describe; see [`robust_fit`]).
 fn fit_linear_weighted(
     feats: &[Features],
     targets: &[Resources],
     scale: &[Resources],
     prior: &Coefficients,
+    robust: bool,
 ) -> Result<Coefficients> {
+    let solve = |rows: &[Vec<f64>], y: &[f64], s: &[f64], p: &[f64]| {
+        if robust {
+            robust_fit(rows, y, s, p)
+        } else {
+            let w: Vec<f64> = s.iter().map(|v| weight(*v)).collect();
+            nnls_with_prior(rows, y, &w, p, PRIOR_WEIGHT)
+        }
+    };
     let mut c = prior.clone();
     // Errors relative to the larger of the measured value and the prior's prediction: a
     // design the prior over-predicts tenfold (tiny CI designs of a few dozen FFs) must not
@@ -183,24 +194,24 @@ fn fit_linear_weighted(
     let before: Vec<Resources> = feats.iter().map(|f| f.price(prior)).collect();
     let lut_rows: Vec<Vec<f64>> = feats.iter().map(|f| f.lut.to_vec()).collect();
     let lut_y: Vec<f64> = targets.iter().map(|t| t.lut).collect();
-    let lut_w: Vec<f64> = scale
+    let lut_s: Vec<f64> = scale
         .iter()
         .zip(&before)
-        .map(|(s, p)| weight(s.lut.max(p.lut)))
+        .map(|(s, p)| s.lut.max(p.lut))
         .collect();
-    let lut = nnls_with_prior(&lut_rows, &lut_y, &lut_w, &c.lut_vector(), PRIOR_WEIGHT);
+    let lut = solve(&lut_rows, &lut_y, &lut_s, &c.lut_vector());
     c.set_lut_vector(
         lut.try_into()
             .map_err(|_| Error::Calibration("internal: LUT size".into()))?,
     );
     let ff_rows: Vec<Vec<f64>> = feats.iter().map(|f| f.ff.to_vec()).collect();
     let ff_y: Vec<f64> = targets.iter().map(|t| t.ff).collect();
-    let ff_w: Vec<f64> = scale
+    let ff_s: Vec<f64> = scale
         .iter()
         .zip(&before)
-        .map(|(s, p)| weight(s.ff.max(p.ff)))
+        .map(|(s, p)| s.ff.max(p.ff))
         .collect();
-    let ff = nnls_with_prior(&ff_rows, &ff_y, &ff_w, &c.ff_vector(), PRIOR_WEIGHT);
+    let ff = solve(&ff_rows, &ff_y, &ff_s, &c.ff_vector());
     c.set_ff_vector(
         ff.try_into()
             .map_err(|_| Error::Calibration("internal: FF size".into()))?,
@@ -219,6 +230,35 @@ fn fit_linear_weighted(
     }
     c.validate()?;
     Ok(c)
+}
+
+/// Iterations of [`robust_fit`]'s reweighting.
+const ROBUST_ITERATIONS: usize = 12;
+/// Relative residual below which [`robust_fit`] stops growing a row's weight.
+const ROBUST_FLOOR: f64 = 0.02;
+
+/// Non-negative coefficients minimising the sum of absolute relative errors
+/// `|x_i . c - y_i| / s_i` (pulled towards `prior`), by iteratively reweighted least squares:
+/// a least-squares fit of squared relative errors lets a few designs the features cannot
+/// describe (a Tcl directive, an unusual tool version) drag every other design, where the
+/// absolute error, like the median the cross-validation reports, lets them go.
+fn robust_fit(rows: &[Vec<f64>], y: &[f64], s: &[f64], prior: &[f64]) -> Vec<f64> {
+    let base: Vec<f64> = s.iter().map(|v| weight(*v)).collect();
+    let mut c = nnls_with_prior(rows, y, &base, prior, PRIOR_WEIGHT);
+    for _ in 0..ROBUST_ITERATIONS {
+        let w: Vec<f64> = rows
+            .iter()
+            .zip(y)
+            .zip(s)
+            .zip(&base)
+            .map(|(((r, yi), si), bi)| {
+                let p: f64 = r.iter().zip(&c).map(|(a, b)| a * b).sum();
+                bi / ((p - yi).abs() / si.max(1.0)).max(ROBUST_FLOOR)
+            })
+            .collect();
+        c = nnls_with_prior(rows, y, &w, prior, PRIOR_WEIGHT);
+    }
+    c
 }
 
 /// Median relative errors of `model` on `samples`.

@@ -28,32 +28,12 @@ use super::file::{Calibration, CalibrationEntry};
 use super::fit::{Sample, fit, quality};
 use crate::devices::Device;
 use crate::reports::ProjectReport;
-use crate::resources::{AnalyticModel, Coefficients, Target, WeightShares, weight_shares};
+use crate::resources::{AnalyticModel, Coefficients, Target, Tool, WeightShares, weight_shares};
 use crate::reuse::is_valid_reuse_factor;
 use crate::{Error, Result};
 
 /// `format` of `suite.json`.
 pub const SUITE_FORMAT: &str = "hwnas-calibration-suite";
-
-/// The HLS tool a suite is synthesised with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HlsTool {
-    /// Vivado HLS (up to 2020.1).
-    VivadoHls,
-    /// Vitis HLS (2020.2 and later).
-    VitisHls,
-}
-
-impl HlsTool {
-    /// The executable.
-    pub fn program(self) -> &'static str {
-        match self {
-            HlsTool::VivadoHls => "vivado_hls",
-            HlsTool::VitisHls => "vitis_hls",
-        }
-    }
-}
 
 /// One project of a suite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,7 +52,7 @@ pub struct Suite {
     /// Full part string.
     pub part: String,
     /// The HLS tool.
-    pub tool: HlsTool,
+    pub tool: Tool,
     /// io type of every project.
     pub io: IoType,
     /// The projects.
@@ -219,7 +199,7 @@ fn one_layer(
 pub fn write_suite(
     dir: &Path,
     part: &str,
-    tool: HlsTool,
+    tool: Tool,
     io: IoType,
     spec: &SuiteSpec,
 ) -> Result<usize> {
@@ -299,7 +279,7 @@ fn make_executable(_: &Path) -> Result<()> {
     Ok(())
 }
 
-fn synth_one_script(part: &str, tool: HlsTool, io: &str) -> String {
+fn synth_one_script(part: &str, tool: Tool, io: &str) -> String {
     format!(
         r#"#!/usr/bin/env bash
 # Emits and synthesises one project of this calibration suite: ./synth_one.sh ID
@@ -398,10 +378,7 @@ pub fn fit_suite(dir: &Path) -> Result<SuiteFit> {
     let suite: Suite = serde_json::from_slice(&bytes)
         .map_err(|e| Error::Calibration(format!("{}: {e}", manifest.display())))?;
     let device = Device::lookup(&suite.part)?;
-    let tool_prefix = match suite.tool {
-        HlsTool::VivadoHls => "vivado_hls",
-        HlsTool::VitisHls => "vitis_hls",
-    };
+    let tool_prefix = suite.tool.program();
     // (strategy, target, tool) -> samples
     let mut groups: Vec<((Strategy, Target, String), Vec<Sample>)> = Vec::new();
     let mut missing = Vec::new();
@@ -426,13 +403,16 @@ pub fn fit_suite(dir: &Path) -> Result<SuiteFit> {
                 (c, w)
             })
             .collect();
+        // The top function's own registers are known exactly; the fit sees the rest.
+        let interface = AnalyticModel::for_tool(device, Target::Csynth, suite.tool)
+            .interface(&net, suite.io)?;
         used += 1;
         let mut push = |target: Target, tool: String, measured| {
             let key = (e.strategy, target, tool);
             let sample = Sample {
                 layers: layers.clone(),
                 measured,
-                extra: Default::default(),
+                extra: interface,
             };
             match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, v)) => v.push(sample),
@@ -458,8 +438,12 @@ pub fn fit_suite(dir: &Path) -> Result<SuiteFit> {
     }
     let mut calibration = Calibration::default();
     for ((strategy, target, tool), samples) in groups {
-        let base = AnalyticModel::new(device, target);
-        let c = fit(&base, &Coefficients::default_for(target), &samples)?;
+        let base = AnalyticModel::for_tool(device, target, suite.tool);
+        let c = fit(
+            &base,
+            &Coefficients::default_for_tool(target, suite.tool),
+            &samples,
+        )?;
         let model = base.with_coefficients(c.clone());
         calibration.insert(CalibrationEntry {
             device: device.name.to_string(),

@@ -36,7 +36,7 @@ use hwnas_core::rng::{Random, SplitMix64};
 use crate::csim::ProjectInterface;
 use crate::emulate::Emulator;
 use crate::model::{MAX_CONST_WIDTH, QNetwork};
-use crate::reuse::snap_reuse_factor;
+use crate::reuse::effective_reuse_factor;
 use crate::{Error, Result};
 
 use layers::{Knobs, Names, StreamShape, emit_layer, literal, pixels};
@@ -305,7 +305,7 @@ fn project_files(q: &QNetwork, cfg: &HlsConfig) -> Result<(Files, Vec<String>)> 
         let wanted = cfg.reuse_factor.unwrap_or(l.hls.reuse_factor);
         let reuse = match l.mult_shape() {
             Some((n_in, n_out)) => {
-                let rf = snap_reuse_factor(n_in, n_out, wanted) as usize;
+                let rf = effective_reuse_factor(n_in, n_out, wanted, strategy) as usize;
                 if rf != wanted as usize {
                     warnings.push(format!(
                         "layer `{}`: reuse factor {wanted} is not valid for {n_in} x {n_out} \

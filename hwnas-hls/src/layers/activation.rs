@@ -16,8 +16,8 @@ use super::{Casts, LayerImpl, Plan};
 use crate::emit::layers::{Knobs, LayerCode, Names, typedef, weight_file};
 use crate::emit::template::render;
 use crate::model::{QLayer, QTensor};
-use crate::resources::AnalyticModel;
 use crate::resources::model::{ACT, CostCx, ELEM, FF_ELEM, Features, bram18, timing};
+use crate::resources::{AnalyticModel, Tool, csd_terms};
 
 /// An activation lowered for the firmware: constants quantised, tables computed.
 #[derive(Debug, Clone, PartialEq)]
@@ -406,12 +406,25 @@ pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
     } else {
         CostCx::elems(&cx.l.input_shape)
     };
+    // Constants of one or two CSD terms are shifts and an adder, which HLS builds in LUTs;
+    // a slope of exactly 1 makes the layer the identity.
+    let easy = |x: f64, t: Option<FixedType>| {
+        t.is_some_and(|t| csd_terms(t.quantize_printed(x as f32)) < 3)
+    };
     let (logic_per_bit, table, product, stages) = match a {
         Activation::ReLU(_) => (1.0, None, None, 0.0),
+        Activation::LeakyReLU(l) if l.alpha == 1.0 => (0.0, None, None, 0.0),
         Activation::LeakyReLU(_) => (2.0, None, None, 0.0),
         Activation::PReLU(_) => {
-            let w = t.weight.map_or(t.input.width, |w| w.width);
-            (1.0, None, Some((t.input.width, w)), 1.0)
+            let w = t.weight.or(t.param).map_or(t.input.width, |w| w.width);
+            // Per channel a product by its slope: only the hard slopes need a DSP.
+            let hard = cx.weights.hard.unwrap_or(1.0);
+            (
+                1.0,
+                None,
+                (hard > 0.0).then_some((t.input.width, w, hard)),
+                1.0,
+            )
         }
         Activation::Sigmoid(x)
         | Activation::Tanh(x)
@@ -419,12 +432,9 @@ pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
         | Activation::Softsign(x) => (1.0, Some((x.table_size, x.table_t.width)), None, 1.0),
         Activation::ELU(e) => {
             let p = t.param.map_or(1, |p| p.width);
-            (
-                1.0,
-                Some((e.table_size, e.table_t.width)),
-                Some((p, e.table_t.width)),
-                2.0,
-            )
+            let product =
+                (!easy(e.alpha, t.param.or(Some(e.table_t)))).then_some((p, e.table_t.width, 1.0));
+            (1.0, Some((e.table_size, e.table_t.width)), product, 2.0)
         }
         Activation::Softmax(_) => {
             let slices = width / cx.in_ch.max(1);
@@ -438,12 +448,18 @@ pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
     };
     let mut f = Features::default();
     f.lut[ACT] = logic_per_bit * (width * cx.in_bits as usize) as f64;
-    f.ff[FF_ELEM] = (width * cx.out_bits as usize) as f64;
+    // A combinational io_parallel activation (ReLU, LeakyReLU) registers nothing: HLS chains
+    // it into its neighbours (hls4ml notebook reports: ReLU instances with 0 FF).
+    if cx.stream || stages > 0.0 {
+        f.ff[FF_ELEM] = (width * cx.out_bits as usize) as f64;
+    }
     if let Some((entries, bits)) = table {
         f.bram18 = width.div_ceil(2) as f64 * bram18(entries, bits as usize);
     }
-    if let Some((a_bits, b_bits)) = product {
-        f.dsp = width as f64 * f64::from(cx.model.dsp_kind().slices_per_product(a_bits, b_bits));
+    if let Some((a_bits, b_bits, share)) = product {
+        f.dsp = share
+            * width as f64
+            * f64::from(cx.model.dsp_kind().slices_per_product(a_bits, b_bits));
     }
     // io_parallel: a sign test and a multiplexer (one LUT level) that HLS chains into the
     // producer's last stage, plus a stage per table read or product; io_stream: its own
@@ -459,8 +475,8 @@ pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
 
 /// hls4ml's stable softmax over `slices` slices of `n` values: per output one DSP
 /// multiplication by the inverted sum, LUT and FF as the `softmax_stable` instance of the
-/// nac-opt tutorial report (n = 10: 2,158 LUT, 1,817 FF, 10 DSP, 2 BRAM18), two BRAM18 tables
-/// (exp and inverse) per slice; a max tree, the exp table read (one BRAM cycle), a sum tree,
+/// nac-opt tutorial report (n = 10: 2,158 LUT, 1,817 FF, 10 DSP), BRAM18 table copies as the
+/// tool makes them; a max tree, the exp table read (one BRAM cycle), a sum tree,
 /// the inverse table read (one BRAM cycle) and a registered DSP multiplication.
 pub(crate) fn softmax_features(model: &AnalyticModel, n: usize, slices: usize) -> Features {
     let mut f = Features::default();
@@ -468,7 +484,15 @@ pub(crate) fn softmax_features(model: &AnalyticModel, n: usize, slices: usize) -
     f.lut[ELEM] = 216.0 * outputs;
     f.ff[FF_ELEM] = 182.0 * outputs;
     f.dsp = outputs;
-    f.bram18 = 2.0 * slices.max(1) as f64;
+    // Table copies for parallel reads: Vitis HLS 2021.1 keeps one BRAM18 per output (the
+    // ArgyKokk softmaxes of 2, 3, 5, 6, 10 and 16 classes: 2, 3, 5, 6, 10 and 16 BRAM18),
+    // Vivado HLS 2019.2 one exp table per two outputs (dual-port) and the inverse table (hls4ml
+    // notebooks, 5 classes: 4).
+    let per_slice = match model.tool {
+        Tool::VitisHls => n.max(1) as f64,
+        Tool::VivadoHls => n.div_ceil(2) as f64 + 1.0,
+    };
+    f.bram18 = per_slice * slices.max(1) as f64;
     let tree = model.adder_cycles((n.max(2) as f64).log2().ceil());
     f.latency_cycles = 2.0 * tree + 3.0;
     f.ii = 1.0;

@@ -321,7 +321,9 @@ impl Sum<'_> {
             n_out => self.outputs,
             reuse => k.reuse,
             block_factor => total / k.reuse,
-            multiplier_limit => total.div_ceil(k.reuse),
+            // hls4ml's `DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor`,
+            // at least one.
+            multiplier_limit => (total.div_ceil(k.reuse) - zeros / k.reuse).max(1),
             n_zeros => zeros,
             n_nonzeros => total - zeros,
             strategy => strategy_name(k.strategy),

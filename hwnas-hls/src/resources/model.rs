@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Tool;
 use super::coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 use crate::devices::{Device, DspKind};
-use crate::reuse::snap_reuse_factor;
+use crate::reuse::effective_reuse_factor;
 use crate::{Error, Result};
 
 /// What one layer is made of, before the coefficients price it. LUT and FF are linear in
@@ -76,6 +76,12 @@ pub(crate) const FF_LAYERS: usize = 4;
 /// Register bits of a LUT-built constant multiplication relative to a DSP one: the tree stage
 /// only, no product register (see [`AnalyticModel::kernel_features`]).
 const CONST_LUT_REGISTER_SHARE: f64 = 0.5;
+/// Delay of a combinational DSP multiplication in adder levels (about 1.4 ns on UltraScale+,
+/// 3 ns on 7-series against 0.7 and 1.5 ns per adder level): a Dense kernel of 16 inputs
+/// (2 + 4 tree levels + the bias) fits in one 5 ns cycle at 12.5-27 % uncertainty on
+/// UltraScale+, as the hls4ml tutorial's and notebooks' reports (latency 1) show, and a 8-input
+/// one on Zynq-7000 at 3.33 ns takes 5 cycles (ArgyKokk).
+const DSP_MULT_LEVELS: f64 = 2.0;
 /// Cycles a Resource-strategy kernel's weight loop adds per call beyond its pipeline depth:
 /// entering the loop and writing the accumulators out (see [`AnalyticModel::kernel_features`]).
 const RESOURCE_LOOP_OVERHEAD: f64 = 2.0;
@@ -111,7 +117,7 @@ pub struct Kernel {
     pub accum_bits: u32,
     /// Result width (bits).
     pub result_bits: u32,
-    /// Requested reuse factor (snapped to a valid one).
+    /// Requested reuse factor (Resource kernels snap it to a valid one).
     pub reuse_factor: u32,
     /// Latency or Resource kernels.
     pub strategy: Strategy,
@@ -233,6 +239,10 @@ pub struct AnalyticModel {
     pub clock_ns: f64,
     /// The HLS tool family (which multiplications get DSPs).
     pub tool: Tool,
+    /// Whether a Latency kernel's multiplier limit subtracts its zero weights
+    /// (`ceil(n / rf) - n_zeros / rf`: hls4ml 0.6 and later, and `hwnas emit`); hls4ml 0.5
+    /// wrote `ceil(n / rf)`.
+    pub limit_subtracts_zeros: bool,
     /// Share of the clock period kept as uncertainty (default 12.5 %, what `hwnas emit`
     /// writes; hls4ml's own Vitis backend writes 27 %, [`Tool::clock_uncertainty`]).
     pub clock_uncertainty: f64,
@@ -282,6 +292,7 @@ impl AnalyticModel {
             clock_ns: DEFAULT_CLOCK_NS,
             tool,
             clock_uncertainty: EMITTED_CLOCK_UNCERTAINTY,
+            limit_subtracts_zeros: true,
         }
     }
 
@@ -368,23 +379,26 @@ impl AnalyticModel {
     }
 
     pub(crate) fn kernel(&self, c: &Coefficients, k: &Kernel) -> Features {
-        let rf = snap_reuse_factor(k.n_in, k.n_out, k.reuse_factor) as f64;
+        let rf = effective_reuse_factor(k.n_in, k.n_out, k.reuse_factor, k.strategy) as f64;
         let n = (k.n_in * k.n_out) as f64;
         let keep = 1.0 - k.weights.zero.clamp(0.0, 1.0);
         let hard = k.weights.hard.map(|h| h.clamp(0.0, 1.0) * n);
         let nz = n * keep;
         let per_cycle = (n / rf).ceil();
         let resource = k.strategy == Strategy::Resource;
-        // Latency kernels drop multiplications by zero; Resource kernels read every weight
-        // from memory and keep them.
-        let mults = if resource {
+        // hls4ml's `multiplier_limit` for Latency kernels: `ceil(n / rf) - zeros / rf`
+        // (integer division), the ALLOCATION limit on `mul` operations.
+        let limit = if resource || !self.limit_subtracts_zeros {
             per_cycle
         } else {
-            nz.min(per_cycle)
+            (per_cycle - ((n - nz).round() / rf).floor()).max(1.0)
         };
+        // Latency kernels drop multiplications by zero; Resource kernels read every weight
+        // from memory and keep them.
+        let mults = if resource { per_cycle } else { nz.min(limit) };
         let bit_products = (k.weight_bits * k.input_bits) as f64;
         // A Latency multiplier that serves a single weight multiplies by a constant.
-        let constant = !resource && nz <= per_cycle;
+        let constant = !resource && nz <= limit;
         let mult = if constant { CONST_MULT } else { LUT_MULT };
         let mut f = Features::default();
         let in_dsp = if bit_products >= c.dsp_threshold_bit_products {
@@ -395,9 +409,9 @@ impl AnalyticModel {
                 mults
             } else if let Some(hard) = hard {
                 // Known weights: the constants of three or more CSD terms (see WeightShares).
-                hard.min(per_cycle)
+                hard.min(limit)
             } else {
-                (c.dsp_fraction_constant * nz).min(per_cycle)
+                (c.dsp_fraction_constant * nz).min(limit)
             };
             let slices = self
                 .dsp_kind()
@@ -420,20 +434,116 @@ impl AnalyticModel {
             };
             0.0
         };
-        // Pipeline registers. A multiplication in a DSP is a registered operation in the HLS
-        // schedule (the DSP48/DSP58 M stage, which csynth counts as fabric FFs and synthesis
-        // later absorbs), so each of its products passes two register stages: the product
-        // register and the adder-tree register it feeds. A constant multiplication built in LUTs
-        // (Latency strategy, one weight per multiplier, narrow operands) is a few adder levels
-        // that HLS chains combinationally with the adder tree in the same stage (see the timing
-        // below): no product register, only the tree stage, i.e. half the register bits.
-        // Shared multipliers (reuse factor > 1, Resource) keep their product register.
         let lut_mults = (mults - in_dsp).max(0.0);
         let reg_share = if mults > 0.0 && constant {
             (in_dsp + CONST_LUT_REGISTER_SHARE * lut_mults) / mults
         } else {
             1.0
         };
+        // Products that share a multiplier are multiplexed onto it: operands and constants
+        // (Latency), operands only (Resource: weights come from memory).
+        f.lut[MUX] = if resource {
+            (n - mults).max(0.0) * k.input_bits as f64
+        } else {
+            (nz - mults).max(0.0) * (k.input_bits + k.weight_bits) as f64
+        };
+        let in_bram = resource && rf > 1.0;
+        if in_bram {
+            // Weights reshaped into `ceil(n / rf)`-wide words, `rf` deep, bound to BRAM.
+            f.bram18 = bram18(rf as usize, per_cycle as usize * k.weight_bits as usize);
+        }
+        // Timing. One position is a chain of operations: the multiplication (a DSP
+        // multiplication is worth [`DSP_MULT_LEVELS`] adder levels; a constant built in LUTs
+        // one; a shared LUT multiplier core is a partial-product tree of `ceil(log2(min(w, a)))` levels and a carry-propagate adder),
+        // the adder tree over the non-zero products of one output (`ceil(log2)` levels, zero
+        // weights having been propagated away) and the bias addition. HLS chains as many levels
+        // per cycle as fit in the clock period less its uncertainty and registers the rest: a
+        // chain that fits in one cycle costs no cycle at all (the Dense 1->64 kernels of the
+        // hls4ml CI report a latency of 0). A BRAM weight read adds one cycle.
+        let tree_levels = (k.n_in as f64 * keep).max(1.0).log2().ceil();
+        let narrow = k.weight_bits.min(k.input_bits).max(1) as f64;
+        let lut_core = narrow.log2().ceil() + 1.0;
+        let mult_levels = if in_dsp > 0.0 {
+            DSP_MULT_LEVELS
+        } else if bit_products <= 0.0 {
+            0.0
+        } else {
+            match (self.tool, constant) {
+                // Vitis HLS decomposes a constant into its shifts and an adder or two (the
+                // ArgyKokk designs forced into LUTs are faster than their DSP twins) and
+                // leaves a shared multiplication in LUTs only where that is no slower than a
+                // DSP.
+                (Tool::VitisHls, true) => 1.0,
+                (Tool::VitisHls, false) => lut_core.min(DSP_MULT_LEVELS),
+                // Vivado HLS binds every multiplication, constant or not, to a LUT multiplier
+                // core (hls4ml tutorial, 7-bit QKeras weights: 15 cycles where the same
+                // network in DSPs takes 13).
+                (Tool::VivadoHls, _) => lut_core,
+            }
+        };
+        let stages = self.chain_registers(mult_levels + tree_levels + 1.0);
+        let positions = k.positions.max(1) as f64;
+        let depth = stages + if in_bram { 1.0 } else { 0.0 };
+        // Cycles of one position's schedule.
+        let mut one = depth;
+        if resource {
+            // A Resource kernel is its own pipelined loop over the `rf` weight words, entered
+            // and left once per position (loop entry, the accumulator's final write): the
+            // positions do not overlap. Published Resource kernels (Vivado HLS 2019.1,
+            // `uw-acme/HLS4ML_VS_MANUAL`): Dense rf + 4 cycles, Conv2D rf + 5-6 per pixel.
+            // A single call (Dense) accepts its next input after `rf` cycles.
+            let per_position = rf + depth.max(1.0) + RESOURCE_LOOP_OVERHEAD;
+            f.latency_cycles = positions * per_position;
+            f.ii = if positions > 1.0 {
+                f.latency_cycles
+            } else {
+                rf
+            };
+        } else if rf > 1.0 {
+            // The `mul` operations (the hard constants; every product of a shared multiplier)
+            // are scheduled `limit` per cycle. Vitis HLS does not pad a schedule shorter than
+            // `rf`: the position is done when its last product is summed, and the next starts
+            // one cycle later (the ArgyKokk Vitis HLS 2021.1 projects: the same latency at
+            // reuse factors 1 and 2; II 16 and 24, latency 15 and 23 at 100). Vivado HLS spreads
+            // the products over the whole II (hls4ml tutorial, Vivado HLS 2019.2: one cycle
+            // more per layer at reuse factor 2).
+            let real = if constant {
+                hard.unwrap_or(nz * c.dsp_fraction_constant).min(nz)
+            } else {
+                nz
+            };
+            let mut cycles = (real / limit).ceil().max(1.0);
+            if self.tool == Tool::VivadoHls {
+                cycles = cycles.max(rf);
+            }
+            one = cycles - 1.0 + depth;
+            let ii_one = rf.min(one + 1.0);
+            f.ii = positions * ii_one;
+            f.latency_cycles = (positions - 1.0) * ii_one + one;
+        } else {
+            f.ii = positions;
+            f.latency_cycles = positions - 1.0 + depth;
+        }
+        // Pipeline registers: every stage boundary of one position's schedule holds the
+        // partial sums that cross it; where HLS puts the boundaries depends on the tool
+        // ([`register_stages`]); no boundary, no registers. A multiplication in a DSP
+        // is a registered operation in the Vivado HLS schedule (the M stage, counted as fabric
+        // FF by csynth), so its products pass one boundary more than a LUT-built constant
+        // multiplication does (see `CONST_LUT_REGISTER_SHARE`).
+        let terms = (k.n_in as f64 * keep).max(1.0);
+        // Cycles a multiplier limit adds hold only the multipliers' own results: at most one
+        // boundary more than the chain's.
+        let boundaries = register_stages(
+            one.min(depth + 1.0),
+            self.levels_per_cycle(),
+            terms,
+            self.tool,
+        );
+        // A kernel that takes cycles registers its results at the call boundary; a
+        // combinational one (latency 0, io_parallel) registers nothing.
+        if one + positions > 1.0 || resource {
+            f.ff[FF_OUT] = (k.n_out * k.result_bits as usize) as f64;
+        }
         let acc = k.accum_bits as f64;
         if resource {
             f.lut[ADDER] = mults * acc;
@@ -443,58 +553,8 @@ impl AnalyticModel {
         } else {
             f.lut[ADDER] = n * acc;
             f.lut[NZ_ADDER] = nz * acc;
-            f.ff[FF_ADDER] = reg_share * n * acc;
-            f.ff[FF_NZ_ADDER] = reg_share * nz * acc;
-        }
-        // Products that share a multiplier are multiplexed onto it: operands and constants
-        // (Latency), operands only (Resource: weights come from memory).
-        f.lut[MUX] = if resource {
-            (n - mults).max(0.0) * k.input_bits as f64
-        } else {
-            (nz - mults).max(0.0) * (k.input_bits + k.weight_bits) as f64
-        };
-        f.ff[FF_OUT] = (k.n_out * k.result_bits as usize) as f64;
-        let in_bram = resource && rf > 1.0;
-        if in_bram {
-            // Weights reshaped into `ceil(n / rf)`-wide words, `rf` deep, bound to BRAM.
-            f.bram18 = bram18(rf as usize, per_cycle as usize * k.weight_bits as usize);
-        }
-        // Timing. The pipelined loop issues one position every `rf` cycles (II); the last
-        // position's products leave the multipliers `rf` cycles after it starts. Then: the
-        // DSP's registered M stage (one cycle), or for a LUT multiplier its own adder levels
-        // (HLS binds a LUT multiplier core at C synthesis: a partial-product tree of
-        // `ceil(log2(min(w, a)))` levels and a carry-propagate adder) chained with the adder tree
-        // (`ceil(log2)` levels over the non-zero products of one output, zero weights having
-        // been propagated away). HLS chains as many adder levels per cycle as fit in the clock
-        // period less its uncertainty. A BRAM weight read adds one cycle.
-        let tree_levels = (k.n_in as f64 * keep).max(1.0).log2().ceil();
-        let (mult_stage, mult_levels) = if in_dsp > 0.0 {
-            (1.0, 0.0)
-        } else if bit_products > 0.0 {
-            let narrow = k.weight_bits.min(k.input_bits).max(1) as f64;
-            (0.0, narrow.log2().ceil() + 1.0)
-        } else {
-            (0.0, 0.0)
-        };
-        let tree_cycles = self.adder_cycles(tree_levels + mult_levels);
-        let positions = k.positions.max(1) as f64;
-        let depth = mult_stage + tree_cycles - 1.0 + if in_bram { 1.0 } else { 0.0 };
-        if resource {
-            // A Resource kernel is its own pipelined loop over the `rf` weight words, entered
-            // and left once per position (loop entry, the accumulator's final write): the
-            // positions do not overlap. Published Resource kernels (Vivado HLS 2019.1,
-            // `uw-acme/HLS4ML_VS_MANUAL`): Dense rf + 4 cycles, Conv2D rf + 5-6 per pixel.
-            // A single call (Dense) accepts its next input after `rf` cycles.
-            let per_position = rf + depth + RESOURCE_LOOP_OVERHEAD;
-            f.latency_cycles = positions * per_position;
-            f.ii = if positions > 1.0 {
-                f.latency_cycles
-            } else {
-                rf
-            };
-        } else {
-            f.ii = positions * rf;
-            f.latency_cycles = positions * rf + depth;
+            f.ff[FF_ADDER] = reg_share * boundaries * n * acc;
+            f.ff[FF_NZ_ADDER] = reg_share * boundaries * nz * acc;
         }
         f
     }
@@ -514,6 +574,12 @@ impl AnalyticModel {
     /// Cycles of `levels` chained adder levels (at least one: the result is registered).
     pub(crate) fn adder_cycles(&self, levels: f64) -> f64 {
         (levels / self.levels_per_cycle()).ceil().max(1.0)
+    }
+
+    /// Registers HLS inserts into a chain of `levels` adder levels: none when it fits in
+    /// one cycle.
+    pub(crate) fn chain_registers(&self, levels: f64) -> f64 {
+        ((levels / self.levels_per_cycle()).ceil() - 1.0).max(0.0)
     }
 
     /// Window selection (io_parallel) or line buffers (io_stream) of a convolution.
@@ -545,13 +611,18 @@ impl AnalyticModel {
         let extra = if average { 1 } else { 0 };
         f.lut[ELEM] = (outputs * (p.saturating_sub(1) + extra) * bits) as f64;
         f.ff[FF_ELEM] = (outputs * bits) as f64;
-        // A comparator (or adder) tree over the window, chained like an adder tree.
-        let depth = self.adder_cycles((p.max(1) as f64).log2().ceil());
+        // A comparator (or adder) tree over the window, chained like an adder tree; an
+        // io_parallel one that fits in a cycle is combinational (hls4ml CI: latency 0).
+        let levels = (p.max(1) as f64).log2().ceil();
         if stream {
             line_buffer(&mut f, &l.input_shape, pool, bits as u32);
-            timing(&mut f, in_pos, depth);
+            timing(&mut f, in_pos, self.adder_cycles(levels));
         } else {
+            let depth = self.chain_registers(levels + 1.0);
             timing(&mut f, 0, depth);
+            if depth == 0.0 {
+                f.ff[FF_ELEM] = 0.0;
+            }
         }
         f
     }
@@ -598,7 +669,9 @@ impl AnalyticModel {
             .collect())
     }
 
-    /// The summed area features of a whole network (what calibration fits coefficients to).
+    /// The summed area features of a whole network's layers (what calibration fits
+    /// coefficients to; the top function's own registers, [`AnalyticModel::interface`], are
+    /// not among them).
     ///
     /// # Errors
     /// The errors of [`Network::analyze`].
@@ -610,6 +683,24 @@ impl AnalyticModel {
             }
         }
         Ok(total)
+    }
+
+    /// What the top function itself holds, one FF per bit (no coefficient: these are plain
+    /// registers): an io_parallel top registers its whole input array (the hls4ml CI's
+    /// pooling designs, combinational with latency 0, report `121 x 3 x 16 + 2` and
+    /// `18 x 15 x 3 x 16 + 2` FF); io_stream inputs arrive through a FIFO, priced with the
+    /// first layer.
+    ///
+    /// # Errors
+    /// The errors of [`Network::analyze`].
+    pub fn interface(&self, net: &Network, io: IoType) -> Result<Resources> {
+        let mut r = Resources::default();
+        if io == IoType::IoParallel {
+            let a = net.analyze().map_err(Error::Core)?;
+            let elems: usize = a.input_shape.iter().product();
+            r.ff = (elems * a.input_type.width as usize) as f64;
+        }
+        Ok(r)
     }
 
     /// Per-layer estimate of a whole network: BatchNorm directly after a Dense or Conv layer is
@@ -626,7 +717,7 @@ impl AnalyticModel {
     pub fn estimate_network(&self, net: &Network, io: IoType) -> Result<NetworkEstimate> {
         let rows = self.network_layer_features(net, io)?;
         let mut layers = Vec::with_capacity(rows.len());
-        let mut total = Resources::default();
+        let mut total = self.interface(net, io)?;
         for (layer, (cfg, f)) in net.layers.iter().zip(&rows) {
             let r = f.map_or_else(Resources::default, |f| {
                 f.price(self.coefficients(cfg.hls.strategy))
@@ -635,20 +726,19 @@ impl AnalyticModel {
             layers.push(LayerEstimate {
                 name: layer.name.clone(),
                 kind: layer.op.kind().to_string(),
-                reuse_factor: kernel_dims(cfg)
-                    .map(|(a, b)| snap_reuse_factor(a, b, cfg.hls.reuse_factor)),
+                reuse_factor: kernel_dims(cfg).map(|(a, b)| {
+                    effective_reuse_factor(a, b, cfg.hls.reuse_factor, cfg.hls.strategy)
+                }),
                 resources: r,
             });
         }
-        if io == IoType::IoStream {
-            let stages: Vec<Resources> = layers
-                .iter()
-                .zip(&rows)
-                .filter(|(_, (_, f))| f.is_some())
-                .map(|(l, _)| l.resources)
-                .collect();
-            (total.latency_cycles, total.ii) = dataflow_timing(&stages);
-        }
+        let stages: Vec<Resources> = layers
+            .iter()
+            .zip(&rows)
+            .filter(|(_, (_, f))| f.is_some())
+            .map(|(l, _)| l.resources)
+            .collect();
+        (total.latency_cycles, total.ii) = network_timing(&stages, io);
         Ok(NetworkEstimate {
             device: self.device.name.to_string(),
             target: self.target,
@@ -656,6 +746,32 @@ impl AnalyticModel {
             total,
         })
     }
+}
+
+/// Latency and II of a network whose layers (in order) have the given per-layer latency and
+/// II, as hls4ml connects them: io_parallel layers are the calls of one pipelined top
+/// function ([`sequential_timing`]), io_stream layers the processes of a DATAFLOW region
+/// ([`dataflow_timing`]).
+pub fn network_timing(stages: &[Resources], io: IoType) -> (f64, f64) {
+    match io {
+        IoType::IoParallel => sequential_timing(stages),
+        IoType::IoStream => dataflow_timing(stages),
+    }
+}
+
+/// Latency and II of layers called one after another in a pipelined top function: a call
+/// that takes cycles registers its result once more at the call boundary (one cycle), a
+/// combinational one (latency 0) is chained into its neighbours for free. The slowest II
+/// wins. (hls4ml notebook reports, Vivado HLS 2019.2 and Vitis HLS 2024.1: four Dense layers
+/// of latency 1 and a softmax of 4 give 13-14 cycles; the CI's Dense + ReLU of latency 0
+/// give 0.)
+pub fn sequential_timing(stages: &[Resources]) -> (f64, f64) {
+    let latency = stages
+        .iter()
+        .map(|s| s.latency_cycles + if s.latency_cycles >= 1.0 { 1.0 } else { 0.0 })
+        .sum();
+    let ii = stages.iter().map(|s| s.ii).fold(0.0, f64::max);
+    (latency, ii)
 }
 
 /// Latency and II of a DATAFLOW region whose processes (in order) have the given per-process
@@ -676,6 +792,19 @@ impl CostModel for AnalyticModel {
     fn layer_cost(&self, layer: &LayerConfig) -> Resources {
         self.layer_resources(layer, 0.0)
     }
+
+    /// Areas add; timing as hls4ml connects the layers ([`network_timing`]).
+    fn network_cost(&self, layers: &[LayerConfig]) -> Resources {
+        let stages: Vec<Resources> = layers.iter().map(|l| self.layer_cost(l)).collect();
+        let mut total = stages
+            .iter()
+            .copied()
+            .fold(Resources::default(), Resources::then);
+        if let Some(io) = layers.first().map(|l| l.io) {
+            (total.latency_cycles, total.ii) = network_timing(&stages, io);
+        }
+        total
+    }
 }
 
 /// `(n_in, n_out)` of a Dense or Conv layer's kernel.
@@ -689,20 +818,22 @@ pub fn kernel_dims(l: &LayerConfig) -> Option<(usize, usize)> {
     }
 }
 
-/// What `<layer>.weight` of `net` says of the weights (nothing when the network has no
-/// weights): the share of exact zeros, and the shares of values that need three or more CSD
-/// terms, and of adders, once quantised to the layer's weight type as the firmware loads them.
+/// What `<layer>.weight` (or a PReLU's `<layer>.alpha`) of `net` says of the weights (nothing
+/// when the network has no weights): the share of exact zeros, and the shares of values that
+/// need three or more CSD terms, and of adders, once quantised to the layer's weight type as
+/// the firmware loads them.
 pub fn weight_shares(net: &Network, layer: &str, cfg: &LayerConfig) -> WeightShares {
-    let Some(t) = net
-        .weights
-        .get(&format!("{layer}.weight"))
-        .filter(|t| !t.data.is_empty())
+    // A kernel's weights, or a PReLU's slopes.
+    let Some(t) = ["weight", "alpha"]
+        .iter()
+        .filter_map(|k| net.weights.get(&format!("{layer}.{k}")))
+        .find(|t| !t.data.is_empty())
     else {
         return WeightShares::default();
     };
     let n = t.data.len() as f64;
     let zero = t.data.iter().filter(|v| **v == 0.0).count() as f64 / n;
-    let Some(wt) = cfg.types.weight else {
+    let Some(wt) = cfg.types.weight.or(cfg.types.param) else {
         return WeightShares::from(zero);
     };
     let (mut hard, mut easy, mut all) = (0u64, 0u64, 0u64);
@@ -768,6 +899,23 @@ pub(crate) fn spatial(shape: &[usize]) -> (usize, usize) {
 pub(crate) fn timing(f: &mut Features, positions: usize, depth: f64) {
     f.latency_cycles = positions as f64 + depth.max(0.0);
     f.ii = positions.max(1) as f64;
+}
+
+/// Register boundaries of a product-and-sum chain with `stages` registers when `lpc` adder
+/// levels fit in a cycle, each weighted by the share of the `terms` products per output whose
+/// (partial) sums cross it. Vivado HLS registers from the inputs on: the products first (the
+/// DSP's M stage), then every `lpc` levels half as many partial sums per level: `1 + 2^-lpc +
+/// 2^-2lpc ...`. Vitis HLS moves the registers towards the narrow end of the tree: one
+/// boundary holds the sums only (`1 / terms`), the next `2^lpc / terms` and so on (hls4ml
+/// notebook reports at 5 ns, one cycle per Dense layer: Vitis HLS 2024.1 registers 993 FF for
+/// a 16x64 layer, about its 64 sums; Vivado HLS 2019.2 12,065, about its 1,024 products).
+fn register_stages(stages: f64, lpc: f64, terms: f64, tool: Tool) -> f64 {
+    (0..stages.max(0.0) as u32)
+        .map(|k| match tool {
+            Tool::VivadoHls => 0.5f64.powf(k as f64 * lpc),
+            Tool::VitisHls => (2f64.powf(k as f64 * lpc) / terms).min(1.0),
+        })
+        .sum()
 }
 
 /// 18 Kb BRAMs for a memory of `depth` words of `width` bits: the cheapest aspect ratio of

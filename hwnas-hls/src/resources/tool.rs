@@ -23,6 +23,14 @@ impl Tool {
     /// Both families, in release order.
     pub const ALL: [Tool; 2] = [Tool::VivadoHls, Tool::VitisHls];
 
+    /// The tool's executable.
+    pub fn program(self) -> &'static str {
+        match self {
+            Tool::VivadoHls => "vivado_hls",
+            Tool::VitisHls => "vitis_hls",
+        }
+    }
+
     /// Clock uncertainty of hls4ml's backend for this tool, as a share of the period (Vivado
     /// backend `12.5%`, Vitis backend `27%`): the schedule fills only the rest of the period.
     pub fn clock_uncertainty(self) -> f64 {

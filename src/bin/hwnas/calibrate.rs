@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use hwnas::core::cost::IoType;
 use hwnas::hls::calibration::Calibration;
-use hwnas::hls::calibration::suite::{HlsTool, SuiteSpec, fit_suite, write_suite};
+use hwnas::hls::calibration::suite::{SuiteSpec, fit_suite, write_suite};
+use hwnas::hls::resources::Tool;
 
 use crate::table::Table;
 
@@ -56,8 +57,8 @@ pub fn run(c: CalibrateCommand) -> Result<(), hwnas::hls::Error> {
             stream,
         } => {
             let tool = match tool {
-                ToolArg::Vivado => HlsTool::VivadoHls,
-                ToolArg::Vitis => HlsTool::VitisHls,
+                ToolArg::Vivado => Tool::VivadoHls,
+                ToolArg::Vitis => Tool::VitisHls,
             };
             let io = if stream {
                 IoType::IoStream
