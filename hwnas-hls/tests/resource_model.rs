@@ -173,7 +173,7 @@ fn jet_mlp_per_layer_leave_one_configuration_out() {
             .collect();
         let c = fit(
             &base,
-            &Coefficients::default_for_tool(Target::Csynth, Tool::VivadoHls),
+            &Coefficients::default_for_tool(Target::Csynth, Tool::VivadoHls, IoType::IoParallel),
             &train,
         )
         .unwrap();

@@ -153,8 +153,12 @@ impl Calibration {
         if let Some(c) = lat.map(|e| e.coefficients.clone()).or_else(|| any.clone()) {
             m.latency = c;
         }
-        if let Some(c) = res.map(|e| e.coefficients.clone()).or(any) {
+        if let Some(c) = res.map(|e| e.coefficients.clone()).or(any.clone()) {
             m.resource = c;
+        }
+        // A calibration measured the user's own projects: it prices io_stream layers too.
+        if let Some(c) = any {
+            m.stream = c;
         }
         Ok(m)
     }

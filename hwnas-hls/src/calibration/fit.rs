@@ -137,7 +137,7 @@ pub fn fit(base: &AnalyticModel, prior: &Coefficients, samples: &[Sample]) -> Re
 }
 
 /// Fits the LUT and FF coefficients (non-negative, least absolute relative error by
-/// [`robust_fit`], pulled towards `prior` by [`PRIOR_WEIGHT`]) and the BRAM scale to designs whose summed features
+/// [`robust_fit`], pulled towards `prior` by [`PRIOR_WEIGHT`]) to designs whose summed features
 /// are known (e.g. [`crate::resources::AnalyticModel::network_features`] of each design with
 /// its own device, clock and tool); everything else is kept from `prior`.
 ///
@@ -216,6 +216,12 @@ fn fit_linear_weighted(
         ff.try_into()
             .map_err(|_| Error::Calibration("internal: FF size".into()))?,
     );
+    // BRAM is structural (hls4ml's memory shapes); a corpus of many projects would only blur
+    // it, a suite of one device's projects may scale it.
+    if robust {
+        c.validate()?;
+        return Ok(c);
+    }
     let (num, den) =
         targets
             .iter()

@@ -441,7 +441,7 @@ pub fn fit_suite(dir: &Path) -> Result<SuiteFit> {
         let base = AnalyticModel::for_tool(device, target, suite.tool);
         let c = fit(
             &base,
-            &Coefficients::default_for_tool(target, suite.tool),
+            &Coefficients::default_for_tool(target, suite.tool, suite.io),
             &samples,
         )?;
         let model = base.with_coefficients(c.clone());

@@ -655,7 +655,7 @@ mod tests {
         let l = &LayerConfig::of_network(&flat, IoType::IoParallel).unwrap()[0];
         let f = model.layer_features(l, 0.0);
         let whole = model.softmax(5);
-        let c = model.coefficients(l.hls.strategy);
+        let c = model.coefficients_for(l);
         let layer = f.price(c);
         assert_eq!((layer.dsp, layer.bram18), (whole.dsp, whole.bram18));
         assert_eq!(layer.latency_cycles, whole.latency_cycles);

@@ -10,7 +10,7 @@ use hwnas_core::cost::IoType;
 use hwnas_core::ir::{Network, Op, Strategy};
 use serde::{Deserialize, Serialize};
 
-use super::Target;
+use super::{Coefficients, Target, Tool};
 use crate::{Error, Result};
 
 /// The metrics of a band, in order.
@@ -186,7 +186,24 @@ pub struct Band {
     pub coverage: Coverage,
 }
 
-/// The bands of every family the corpus holds.
+/// Coefficients fitted to every corpus design of one target, tool family and io type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorpusFit {
+    /// Which report.
+    pub target: Target,
+    /// Which tool family.
+    pub tool: Tool,
+    /// Which io type's layers.
+    pub io: IoType,
+    /// Published reports the fit used (of this tool when it has enough of them, else of
+    /// both families; of this io type).
+    pub designs: usize,
+    /// The fitted coefficients.
+    pub coefficients: Coefficients,
+}
+
+/// The bands of every family the corpus holds, and the coefficients fitted to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CorpusBands {
@@ -194,6 +211,8 @@ pub struct CorpusBands {
     pub source: String,
     /// One per family.
     pub bands: Vec<Band>,
+    /// One per target and tool family.
+    pub fits: Vec<CorpusFit>,
 }
 
 impl CorpusBands {
@@ -206,8 +225,16 @@ impl CorpusBands {
                     "corpus_bands.json does not parse; rerun the corpus test with HWNAS_BLESS=1"
                         .into(),
                 bands: Vec::new(),
+                fits: Vec::new(),
             })
         })
+    }
+
+    /// The fit for a target, tool family and io type, if the corpus has enough reports.
+    pub fn fit(&self, target: Target, tool: Tool, io: IoType) -> Option<&CorpusFit> {
+        self.fits
+            .iter()
+            .find(|f| f.target == target && f.tool == tool && f.io == io)
     }
 
     /// The band of a family, if the corpus holds any of its designs.

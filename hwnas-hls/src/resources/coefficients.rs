@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use hwnas_core::cost::IoType;
+
 use super::Tool;
 use crate::{Error, Result};
 
@@ -166,12 +168,25 @@ impl Coefficients {
         }
     }
 
-    /// Defaults for a target and tool family: the tool decides which multiplications it binds
-    /// to DSP slices ([`Tool::dsp_threshold_bit_products`]).
-    pub fn default_for_tool(target: Target, tool: Tool) -> Self {
+    /// The published-fact defaults for a target and tool family (the tool decides which
+    /// multiplications it binds to DSP slices, [`Tool::dsp_threshold_bit_products`]): the
+    /// prior that calibration pulls towards.
+    pub fn published_for_tool(target: Target, tool: Tool) -> Self {
         let mut c = Coefficients::default_for(target);
         c.dsp_threshold_bit_products = tool.dsp_threshold_bit_products();
         c
+    }
+
+    /// The coefficients a model of this target and tool uses by default for layers of `io`:
+    /// the fit to the public corpus of published hls4ml designs ([`super::CorpusBands::fit`])
+    /// where the corpus has enough reports of that target and io type, else
+    /// [`Coefficients::published_for_tool`].
+    pub fn default_for_tool(target: Target, tool: Tool, io: IoType) -> Self {
+        super::CorpusBands::builtin()
+            .fit(target, tool, io)
+            .map_or_else(|| Coefficients::published_for_tool(target, tool), |f| {
+                f.coefficients.clone()
+            })
     }
 
     /// LUT coefficients in the order of [`LUT_FEATURES`].

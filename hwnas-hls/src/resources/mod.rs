@@ -12,7 +12,7 @@ mod coefficients;
 pub(crate) mod model;
 mod tool;
 
-pub use bands::{Band, CorpusBands, Coverage, Family, METRICS, quantile};
+pub use bands::{Band, CorpusBands, CorpusFit, Coverage, Family, METRICS, quantile};
 pub use coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 pub use model::{
     AnalyticModel, DEFAULT_CLOCK_NS, EMITTED_CLOCK_UNCERTAINTY, Features, Kernel, LayerEstimate,

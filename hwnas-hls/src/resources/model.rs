@@ -235,6 +235,8 @@ pub struct AnalyticModel {
     pub latency: Coefficients,
     /// Coefficients used for Resource-strategy layers.
     pub resource: Coefficients,
+    /// Coefficients used for io_stream layers (either strategy).
+    pub stream: Coefficients,
     /// Target clock period (ns), which sets how many adder levels share one pipeline stage.
     pub clock_ns: f64,
     /// The HLS tool family (which multiplications get DSPs).
@@ -281,14 +283,15 @@ impl AnalyticModel {
     }
 
     /// The model of a tool family with its default coefficients
-    /// ([`Coefficients::default_for_tool`]).
+    /// ([`Coefficients::default_for_tool`], for io_parallel and for io_stream layers).
     pub fn for_tool(device: &'static Device, target: Target, tool: Tool) -> Self {
-        let c = Coefficients::default_for_tool(target, tool);
+        let c = Coefficients::default_for_tool(target, tool, IoType::IoParallel);
         AnalyticModel {
             device,
             target,
             latency: c.clone(),
             resource: c,
+            stream: Coefficients::default_for_tool(target, tool, IoType::IoStream),
             clock_ns: DEFAULT_CLOCK_NS,
             tool,
             clock_uncertainty: EMITTED_CLOCK_UNCERTAINTY,
@@ -321,18 +324,28 @@ impl AnalyticModel {
         Ok(AnalyticModel::new(Device::lookup(part)?, target))
     }
 
-    /// The same model with these coefficients for both strategies.
+    /// The same model with these coefficients for every layer.
     pub fn with_coefficients(mut self, c: Coefficients) -> Self {
         self.latency = c.clone();
-        self.resource = c;
+        self.resource = c.clone();
+        self.stream = c;
         self
     }
 
-    /// The coefficients used for a strategy.
+    /// The coefficients used for an io_parallel layer of a strategy.
     pub fn coefficients(&self, s: Strategy) -> &Coefficients {
         match s {
             Strategy::Latency => &self.latency,
             Strategy::Resource => &self.resource,
+        }
+    }
+
+    /// The coefficients used for a layer: [`AnalyticModel::stream`] for io_stream layers,
+    /// else those of its strategy.
+    pub fn coefficients_for(&self, l: &LayerConfig) -> &Coefficients {
+        match l.io {
+            IoType::IoStream => &self.stream,
+            IoType::IoParallel => self.coefficients(l.hls.strategy),
         }
     }
 
@@ -344,7 +357,7 @@ impl AnalyticModel {
     /// of zero weights alone converts into it; 0 when the weights are unknown).
     pub fn layer_features(&self, l: &LayerConfig, weights: impl Into<WeightShares>) -> Features {
         let weights = weights.into();
-        let c = self.coefficients(l.hls.strategy);
+        let c = self.coefficients_for(l);
         let t = &l.types;
         let in_bits = t.input.width;
         let out_bits = t.result.width;
@@ -631,7 +644,7 @@ impl AnalyticModel {
     /// alone converts into [`WeightShares`]).
     pub fn layer_resources(&self, l: &LayerConfig, weights: impl Into<WeightShares>) -> Resources {
         self.layer_features(l, weights)
-            .price(self.coefficients(l.hls.strategy))
+            .price(self.coefficients_for(l))
     }
 
     /// The resources of an hls4ml softmax (`stable`, default tables) over `n` values, as a
@@ -720,7 +733,7 @@ impl AnalyticModel {
         let mut total = self.interface(net, io)?;
         for (layer, (cfg, f)) in net.layers.iter().zip(&rows) {
             let r = f.map_or_else(Resources::default, |f| {
-                f.price(self.coefficients(cfg.hls.strategy))
+                f.price(self.coefficients_for(cfg))
             });
             total = total.then(r);
             layers.push(LayerEstimate {
