@@ -22,7 +22,6 @@ use clap::Parser;
 use hwnas::core::cost::{IoType, Resources};
 use hwnas::fixed::FixedType;
 use hwnas::hls::csim::{CsimOptions, emit_and_check};
-use hwnas::hls::devices::Device;
 use hwnas::hls::emit::HlsConfig;
 use hwnas::hls::emulate::Emulator;
 use hwnas::hls::model::QNetwork;
@@ -97,8 +96,13 @@ fn main() -> AnyResult<()> {
     let sn0 = supernet_around::<B>(&model, &pinned, &dev)?;
     let mut baseline = derive(&sn0, &idx0, &train.head(2000))?;
     baseline.name = "energy_baseline".into();
-    let device = Device::lookup(PART)?;
-    let cost = AnalyticModel::new(device, Target::Synth);
+    // The project to be written, which the search prices (part, tool, clock, io).
+    let project = HlsConfig {
+        io: IoType::IoParallel,
+        part: PART.into(),
+        ..HlsConfig::default()
+    };
+    let cost = AnalyticModel::for_config(&project, Target::Synth)?;
     let base = evaluate(&baseline, &test, &cost)?;
     println!(
         "[2/5] fixed-point baseline in {:.1} s: test MAE {:.3} GeV (bit-exact emulation), {} \
@@ -182,8 +186,6 @@ fn main() -> AnyResult<()> {
     let t = Instant::now();
     let samples = 500;
     let hls = HlsConfig {
-        io: IoType::IoParallel,
-        part: PART.into(),
         tb_inputs: Some(
             test.x[..samples * test.features]
                 .iter()
@@ -191,7 +193,7 @@ fn main() -> AnyResult<()> {
                 .collect(),
         ),
         force: true,
-        ..HlsConfig::default()
+        ..project.clone()
     };
     let check = emit_and_check(
         &searched,

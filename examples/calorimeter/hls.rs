@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use hwnas::core::cost::IoType;
 use hwnas::hls::csim::{CsimOptions, emit_and_check};
 use hwnas::hls::emit::HlsConfig;
 use hwnas::ir::Network;
@@ -29,24 +28,22 @@ pub struct CsimCheck {
     pub run_s: f64,
 }
 
-/// Writes the io_stream project of `net` for `part` into `dir` with the first `events` test
+/// Writes the project `project` describes for `net` into `dir` with the first `events` test
 /// events as its testbench, compiles and runs its C simulation, and compares every output with
 /// the emulator.
 pub fn emit_and_check_events(
     net: &Network,
     test: &Events,
     events: usize,
-    part: &str,
+    project: &HlsConfig,
     dir: &Path,
 ) -> Result<CsimCheck, Box<dyn std::error::Error>> {
     let cfg = HlsConfig {
-        io: IoType::IoStream,
-        part: part.into(),
         tb_inputs: Some(test.inputs(events)),
         // The directory lives inside the example's own output directory; a rerun replaces the
         // project it wrote before (the writer refuses directories it did not create).
         force: true,
-        ..HlsConfig::default()
+        ..project.clone()
     };
     let spinner = crate::progress::bar(1, "HLS project: writing, compiling (g++), simulating");
     let check = emit_and_check(net, &cfg, dir, &CsimOptions::default())?;

@@ -28,8 +28,10 @@ use std::time::Instant;
 use burn::tensor::backend::AutodiffBackend;
 use clap::{Parser, ValueEnum};
 use hwnas::SearchSpace;
+use hwnas::core::cost::IoType;
 use hwnas::datasets::calorimeter::{CalorimeterConfig, metrics};
 use hwnas::hls::devices::Device;
+use hwnas::hls::emit::HlsConfig;
 use hwnas::hls::resources::{AnalyticModel, Target};
 use hwnas::search::{Budget, Metric};
 
@@ -227,8 +229,15 @@ fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
 
     // 2. The baseline CNN.
     let t = Instant::now();
+    // One description of the project to be written: the search prices networks as it will
+    // be built (part, tool, clock, io_stream).
+    let project = HlsConfig {
+        io: IoType::IoStream,
+        part: PART.into(),
+        ..HlsConfig::default()
+    };
     let device_info = Device::lookup(PART)?;
-    let model = AnalyticModel::new(device_info, Target::Synth);
+    let model = AnalyticModel::for_config(&project, Target::Synth)?;
     let widest = if args.full {
         space::CaloFull::baseline().to_arch()
     } else {
@@ -313,7 +322,7 @@ fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
         &searched_net,
         &data.test,
         CSIM_EVENTS,
-        PART,
+        &project,
         &files.path("hls_searched"),
     )?;
     println!(

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fit::FitQuality;
 use crate::devices::Device;
-use crate::resources::{AnalyticModel, Coefficients, Target};
+use crate::resources::{AnalyticModel, Coefficients, Target, Tool};
 use crate::{Error, Result};
 
 /// `format` of a calibration file.
@@ -104,7 +104,8 @@ impl Calibration {
         self.entries.push(entry);
     }
 
-    /// The entry for a key; with `tool = None`, any tool version (the last one listed).
+    /// The entry for a key; with `tool = None`, any tool version (the last one listed); a tool
+    /// without a version (`vitis_hls`) matches every version of it (`vitis_hls_2023.2`).
     pub fn find(
         &self,
         device: &str,
@@ -116,7 +117,7 @@ impl Calibration {
             e.device == device
                 && e.strategy == strategy
                 && e.target == target
-                && tool.is_none_or(|t| e.tool == t)
+                && tool.is_none_or(|t| e.tool == t || e.tool.starts_with(&format!("{t}_")))
         })
     }
 
@@ -132,7 +133,11 @@ impl Calibration {
         target: Target,
         tool: Option<&str>,
     ) -> Result<AnalyticModel> {
-        let mut m = AnalyticModel::new(device, target);
+        let family = tool
+            .map(str::parse::<Tool>)
+            .transpose()?
+            .unwrap_or_default();
+        let mut m = AnalyticModel::for_tool(device, target, family);
         let lat = self.find(device.name, tool, Strategy::Latency, target);
         let res = self.find(device.name, tool, Strategy::Resource, target);
         if lat.is_none() && res.is_none() && !self.entries.is_empty() {

@@ -36,6 +36,7 @@ use hwnas_core::rng::{Random, SplitMix64};
 use crate::csim::ProjectInterface;
 use crate::emulate::Emulator;
 use crate::model::{MAX_CONST_WIDTH, QNetwork};
+use crate::resources::Tool;
 use crate::reuse::effective_reuse_factor;
 use crate::{Error, Result};
 
@@ -53,12 +54,17 @@ pub struct HlsConfig {
     pub io: IoType,
     /// Strategy for every layer, overriding the IR's per-layer choice.
     pub strategy: Option<Strategy>,
-    /// Reuse factor for every layer, overriding the IR's (then snapped to a valid one).
+    /// Reuse factor for every layer, overriding the IR's (Resource layers then snapped to a
+    /// valid one, as hls4ml does).
     pub reuse_factor: Option<u32>,
     /// FPGA part.
     pub part: String,
     /// Clock period in ns.
     pub clock_ns: f64,
+    /// The HLS tool the project is meant for. The project builds with either; the tool
+    /// decides how the resource model prices it
+    /// ([`crate::resources::AnalyticModel::for_config`]).
+    pub tool: Tool,
     /// Inputs for `tb_data/` (flat, `input_len()` values per sample); `None`: `tb_samples`
     /// pseudo-random samples over the input type's range.
     pub tb_inputs: Option<Vec<f64>>,
@@ -78,6 +84,7 @@ impl Default for HlsConfig {
             reuse_factor: None,
             part: "xcvu13p-flga2577-2-e".into(),
             clock_ns: 5.0,
+            tool: Tool::default(),
             tb_inputs: None,
             tb_samples: 10,
             seed: 0x5eed,

@@ -184,9 +184,10 @@ impl Coefficients {
     pub fn default_for_tool(target: Target, tool: Tool, io: IoType) -> Self {
         super::CorpusBands::builtin()
             .fit(target, tool, io)
-            .map_or_else(|| Coefficients::published_for_tool(target, tool), |f| {
-                f.coefficients.clone()
-            })
+            .map_or_else(
+                || Coefficients::published_for_tool(target, tool),
+                |f| f.coefficients.clone(),
+            )
     }
 
     /// LUT coefficients in the order of [`LUT_FEATURES`].

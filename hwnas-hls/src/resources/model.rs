@@ -316,6 +316,33 @@ impl AnalyticModel {
         self
     }
 
+    /// The model of the project `cfg` describes: its part, tool family and clock period, so
+    /// that the search prices a network as the written project will be built.
+    ///
+    /// ```
+    /// use hwnas_hls::emit::HlsConfig;
+    /// use hwnas_hls::resources::{AnalyticModel, Target, Tool};
+    ///
+    /// let cfg = HlsConfig {
+    ///     part: "xcu50-fsvh2104-2-e".into(),
+    ///     clock_ns: 4.0,
+    ///     tool: Tool::VitisHls,
+    ///     ..HlsConfig::default()
+    /// };
+    /// let model = AnalyticModel::for_config(&cfg, Target::Synth)?;
+    /// assert_eq!((model.clock_ns, model.tool), (4.0, Tool::VitisHls));
+    /// # Ok::<(), hwnas_hls::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownPart`].
+    pub fn for_config(cfg: &crate::emit::HlsConfig, target: Target) -> Result<Self> {
+        Ok(
+            AnalyticModel::for_tool(Device::lookup(&cfg.part)?, target, cfg.tool)
+                .with_clock_ns(cfg.clock_ns),
+        )
+    }
+
     /// The model for a part string (`xcvu13p-flga2577-2-e`) with default coefficients.
     ///
     /// # Errors
@@ -732,9 +759,7 @@ impl AnalyticModel {
         let mut layers = Vec::with_capacity(rows.len());
         let mut total = self.interface(net, io)?;
         for (layer, (cfg, f)) in net.layers.iter().zip(&rows) {
-            let r = f.map_or_else(Resources::default, |f| {
-                f.price(self.coefficients_for(cfg))
-            });
+            let r = f.map_or_else(Resources::default, |f| f.price(self.coefficients_for(cfg)));
             total = total.then(r);
             layers.push(LayerEstimate {
                 name: layer.name.clone(),

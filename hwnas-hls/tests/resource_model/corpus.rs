@@ -17,8 +17,8 @@ use hwnas_core::ir::{Network, Tensor};
 use hwnas_hls::calibration::{fit_linear, median, relative_error};
 use hwnas_hls::devices::Device;
 use hwnas_hls::resources::{
-    AnalyticModel, Band, Coefficients, CorpusBands, CorpusFit, Coverage, Family, Features,
-    METRICS, Target, Tool, quantile,
+    AnalyticModel, Band, Coefficients, CorpusBands, CorpusFit, Coverage, Family, Features, METRICS,
+    Target, Tool, quantile,
 };
 
 /// Columns of `published.csv` with the figure of each of [`METRICS`].

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use hwnas::core::cost::IoType;
 use hwnas::hls::calibration::Calibration;
 use hwnas::hls::devices::Device;
-use hwnas::hls::resources::{AnalyticModel, Target};
+use hwnas::hls::resources::{AnalyticModel, CorpusBands, Coverage, Family, Target, Tool};
 use hwnas::ir::Network;
 
 use crate::table::{Table, thousands};
@@ -49,7 +49,9 @@ pub struct EstimateArgs {
     /// A calibration file written by `hwnas calibrate fit` (default: built-in coefficients).
     #[arg(long)]
     pub calibration: Option<PathBuf>,
-    /// Tool version of the calibration entry to use (e.g. vitis_hls_2023.2; default: any).
+    /// HLS tool: `vitis_hls` (default) or `vivado_hls`, optionally with its version
+    /// (`vitis_hls_2023.2`). It sets which multiplications get DSPs, how the schedule registers
+    /// and the coefficients; with --calibration it also picks that tool's entry.
     #[arg(long)]
     pub tool: Option<String>,
     /// Print JSON instead of a table.
@@ -69,9 +71,10 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
         IoArg::Parallel => IoType::IoParallel,
         IoArg::Stream => IoType::IoStream,
     };
+    let tool: Tool = a.tool.as_deref().unwrap_or("vitis_hls").parse()?;
     let model = match &a.calibration {
         Some(path) => Calibration::load(path)?.model(device, target, a.tool.as_deref())?,
-        None => AnalyticModel::new(device, target),
+        None => AnalyticModel::for_tool(device, target, tool),
     };
     if !(a.clock.is_finite() && a.clock > 0.0) {
         return Err(hwnas::hls::Error::Input(format!(
@@ -82,13 +85,22 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
     let model = model.with_clock_ns(a.clock);
     let est = model.estimate_network(&net, io)?;
     let util = device.utilisation(&est.total);
+    let family = Family::of(&net, io, target)?;
+    let band = CorpusBands::builtin().band(&family);
+    let outside = band.map_or_else(Vec::new, |b| {
+        Coverage::of(&net).map_or_else(|_| Vec::new(), |c| b.coverage.outside(&c))
+    });
     if a.json {
         let doc = serde_json::json!({
             "network": net.name,
             "part": a.part,
+            "tool": tool,
             "clock_ns": a.clock,
             "estimate": est,
             "utilisation_percent": util,
+            "family": family.to_string(),
+            "error_band": band,
+            "outside_corpus": outside,
         });
         outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return Ok(());
@@ -135,6 +147,28 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
         n(r.latency_cycles),
         n(r.ii),
     ]);
+    if let Some(b) = band {
+        // The leave-one-design-out errors of this family, in the table's column order.
+        let cell = |i: usize| {
+            if b.counts[i] == 0 {
+                "-".to_string()
+            } else {
+                format!("±{:.0}%/{:.0}%", 100.0 * b.median[i], 100.0 * b.p80[i])
+            }
+        };
+        t.row(vec![
+            String::new(),
+            "error band".into(),
+            String::new(),
+            String::new(),
+            cell(1),
+            cell(2),
+            cell(3),
+            cell(0),
+            cell(4),
+            cell(5),
+        ]);
+    }
     t.row(vec![
         String::new(),
         format!("% of {}", device.name),
@@ -148,7 +182,7 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
         String::new(),
     ]);
     outln!(
-        "network `{}` on {} ({}), {} estimate at {} ns, {}{}",
+        "network `{}` on {} ({}), {} estimate for {tool} at {} ns, {}{}",
         net.name,
         device.name,
         device.boards,
@@ -164,6 +198,27 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
         )
     );
     out!("{}", t.render());
+    match band {
+        Some(b) => {
+            outln!(
+                "error band: median/80th-percentile relative error of {} published {family} \
+                 designs, leave-one-design-out (hwnas-hls/tests/resource_model/corpus.rs){}",
+                b.rows,
+                if a.calibration.is_some() {
+                    "; measured for the built-in coefficients, not this calibration"
+                } else {
+                    ""
+                }
+            );
+            for why in &outside {
+                outln!("warning: outside what the corpus covers for this family: {why}");
+            }
+        }
+        None => outln!(
+            "warning: the public corpus has no published {family} design; this estimate is \
+             unchecked against synthesis"
+        ),
+    }
     if util.max() > 100.0 {
         outln!("does not fit: {:.0}% of the scarcest resource", util.max());
     }
