@@ -571,14 +571,15 @@ impl AnalyticModel {
         // FF by csynth), so its products pass one boundary more than a LUT-built constant
         // multiplication does (see `CONST_LUT_REGISTER_SHARE`).
         let terms = (k.n_in as f64 * keep).max(1.0);
-        // Cycles a multiplier limit adds hold only the multipliers' own results: at most one
-        // boundary more than the chain's.
-        let boundaries = register_stages(
-            one.min(depth + 1.0),
-            self.levels_per_cycle(),
-            terms,
-            self.tool,
-        );
+        // Cycles a multiplier limit adds hold only the multipliers' own results: Vivado HLS,
+        // which spreads the products over the II, registers at most one boundary more than the
+        // chain has; Vitis HLS none (the ArgyKokk designs at reuse factor 2 and 100 report
+        // fewer FF than at 1).
+        let padded = match self.tool {
+            Tool::VivadoHls => one.min(depth + 1.0),
+            Tool::VitisHls => depth,
+        };
+        let boundaries = register_stages(padded, self.levels_per_cycle(), terms, self.tool);
         // A kernel that takes cycles registers its results at the call boundary; a
         // combinational one (latency 0, io_parallel) registers nothing.
         if one + positions > 1.0 || resource {
