@@ -137,9 +137,10 @@ pub fn fit(base: &AnalyticModel, prior: &Coefficients, samples: &[Sample]) -> Re
 }
 
 /// Fits the LUT and FF coefficients (non-negative, least absolute relative error by
-/// [`robust_fit`], pulled towards `prior` by [`PRIOR_WEIGHT`]) to designs whose summed features
-/// are known (e.g. [`crate::resources::AnalyticModel::network_features`] of each design with
-/// its own device, clock and tool); everything else is kept from `prior`.
+/// iteratively reweighted least squares, pulled towards `prior` by [`PRIOR_WEIGHT`]) to
+/// designs whose summed features are known (e.g.
+/// [`crate::resources::AnalyticModel::network_features`] of each design with its own device,
+/// clock and tool); everything else is kept from `prior`.
 ///
 /// # Errors
 /// [`Error::Calibration`] when the lengths differ, there are no designs, or a measured value
