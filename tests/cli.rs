@@ -595,7 +595,7 @@ fn estimate_takes_the_clock_period() {
         let o = hwnas(&["estimate", "examples/nets/jet_mlp.json", "--clock", clock]);
         assert_ok(&o, "estimate --clock");
         let out = stdout(&o);
-        assert_contains(&out, &format!("estimate at {clock} ns"));
+        assert_contains(&out, &format!("estimate for vitis_hls at {clock} ns"));
         let total = out
             .lines()
             .find(|l| l.trim_start().starts_with("total"))
@@ -613,4 +613,40 @@ fn estimate_takes_the_clock_period() {
     let bad = hwnas(&["estimate", "examples/nets/jet_mlp.json", "--clock", "0"]);
     assert!(!bad.status.success());
     assert_contains(&stderr(&bad), "--clock 0 is not a clock period");
+}
+
+#[test]
+fn estimate_prints_the_error_band_and_names_the_tool() {
+    let o = hwnas(&[
+        "estimate",
+        "examples/nets/jet_mlp.json",
+        "--part",
+        "xcu250-figd2104-2L-e",
+        "--tool",
+        "vivado_hls_2019.2",
+    ]);
+    assert_ok(&o, "estimate --tool");
+    let out = stdout(&o);
+    assert_contains(&out, "estimate for vivado_hls at 5 ns");
+    // The jet MLP is an io_parallel Latency MLP: the corpus's largest family.
+    let band = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("error band"))
+        .unwrap_or_else(|| panic!("no error band row in:\n{out}"));
+    assert!(band.contains('±'), "{band}");
+    assert_contains(&out, "published MLP io_parallel Latency csynth designs");
+    // A family the corpus lacks is said to be unchecked.
+    let o = hwnas(&[
+        "estimate",
+        "examples/nets/jet_mlp.json",
+        "--target",
+        "synth",
+        "--io",
+        "stream",
+    ]);
+    assert_ok(&o, "estimate synth stream");
+    assert_contains(&stdout(&o), "has no published MLP io_stream Latency synth design");
+    let bad = hwnas(&["estimate", "examples/nets/jet_mlp.json", "--tool", "quartus"]);
+    assert!(!bad.status.success());
+    assert_contains(&stderr(&bad), "unknown HLS tool `quartus`");
 }

@@ -87,3 +87,44 @@ pub fn evaluate(
         val_loss,
     })
 }
+
+/// Largest uniform reuse factor tried for the fitting baseline.
+const MAX_FITTING_RF: u32 = 4096;
+
+/// The baseline `net` (evaluated as `base`) at the smallest uniform reuse factor whose
+/// estimate fits `device` (every kernel layer at that reuse factor; Resource layers snap it as
+/// hls4ml does), and its evaluation: the same arithmetic, so the same accuracy, priced anew.
+pub fn fitting_baseline(
+    net: &Network,
+    base: &Evaluation,
+    model: &AnalyticModel,
+    device: &Device,
+) -> Result<(u32, Evaluation), Box<dyn std::error::Error>> {
+    let mut rf = 1;
+    loop {
+        let mut n = net.clone();
+        for l in n.layers.iter_mut().filter(|l| l.op.has_kernel()) {
+            l.hls.reuse_factor = rf;
+        }
+        let resources = model.estimate_network(&n, IoType::IoStream)?.total;
+        let use_percent = device.utilisation(&resources).max();
+        if use_percent <= 100.0 {
+            return Ok((
+                rf,
+                Evaluation {
+                    resources,
+                    device_use_percent: use_percent,
+                    ..base.clone()
+                },
+            ));
+        }
+        if rf >= MAX_FITTING_RF {
+            return Err(format!(
+                "the baseline does not fit the {} even at reuse factor {rf}",
+                device.name
+            )
+            .into());
+        }
+        rf += 1;
+    }
+}

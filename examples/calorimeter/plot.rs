@@ -24,7 +24,9 @@ type Field = fn(&Resources) -> f64;
 const W: f64 = 1000.0;
 const H: f64 = 420.0;
 const PAD: f64 = 60.0;
-const COLORS: [&str; 4] = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+const COLORS: [&str; 6] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+];
 
 struct Axes {
     x0: f64,
@@ -127,11 +129,13 @@ pub fn render(
     );
     let _ = writeln!(svg, r#"<rect width="{W}" height="{H}" fill="white"/>"#);
     // (a) expected resources, % of baseline.
-    let fields: [(&str, Field); 4] = [
+    let fields: [(&str, Field); 6] = [
         ("LUT", |r| r.lut),
         ("FF", |r| r.ff),
         ("DSP", |r| r.dsp),
         ("BRAM18", |r| r.bram18),
+        ("latency", |r| r.latency_cycles),
+        ("II", |r| r.ii),
     ];
     let pct = |f: Field, r: &Resources| 100.0 * f(r) / f(baseline).max(1e-12);
     let epochs = history.len().max(2) as f64 - 1.0;
@@ -167,7 +171,7 @@ pub fn render(
         let _ = writeln!(
             svg,
             r#"<text x="{}" y="{}" fill="{}">{name}</text>"#,
-            a.x0 + 10.0 + 70.0 * k as f64,
+            a.x0 + 10.0 + 62.0 * k as f64,
             PAD + 18.0,
             COLORS[k]
         );

@@ -1,14 +1,17 @@
-//! The comparison table: naive sum, baseline and searched network, with the change in percent.
+//! The comparison table: naive sum, baseline, fitting baseline and searched network, with the
+//! changes in percent against both baselines.
 
 use hwnas::datasets::calorimeter::metrics::Metrics;
 
 use crate::evaluate::Evaluation;
 
-/// One row: label, naive-sum cell, baseline value, searched value, and how to print values.
+/// One row: label, naive-sum cell, baseline, fitting-baseline and searched values, and how to
+/// print values.
 struct Row {
     label: &'static str,
     naive: String,
     base: f64,
+    fitting: f64,
     searched: f64,
     decimals: usize,
 }
@@ -18,63 +21,71 @@ pub fn change(base: f64, new: f64) -> Option<f64> {
     (base != 0.0).then(|| 100.0 * (new - base) / base)
 }
 
-fn rows(naive: &Metrics, b: &Evaluation, s: &Evaluation) -> Vec<Row> {
-    let r = |label, base: f64, searched: f64, decimals| Row {
+fn rows(naive: &Metrics, b: &Evaluation, f: &Evaluation, s: &Evaluation) -> Vec<Row> {
+    // One value of each column: baseline, fitting baseline, searched.
+    let r = |label, v: [f64; 3], decimals| Row {
         label,
         naive: "-".into(),
-        base,
-        searched,
+        base: v[0],
+        fitting: v[1],
+        searched: v[2],
         decimals,
     };
-    let (rb, rs) = (&b.resources, &s.resources);
+    let each = |g: fn(&Evaluation) -> f64| [g(b), g(f), g(s)];
     vec![
-        r("parameters", b.params as f64, s.params as f64, 0),
-        r("MACs / event", b.macs as f64, s.macs as f64, 0),
-        r("LUT", rb.lut, rs.lut, 0),
-        r("FF", rb.ff, rs.ff, 0),
-        r("BRAM18", rb.bram18, rs.bram18, 1),
-        r("DSP", rb.dsp, rs.dsp, 0),
-        r("latency (cycles)", rb.latency_cycles, rs.latency_cycles, 0),
-        r("II (cycles)", rb.ii, rs.ii, 0),
-        r(
-            "device use (max %)",
-            b.device_use_percent,
-            s.device_use_percent,
-            0,
-        ),
+        r("parameters", each(|e| e.params as f64), 0),
+        r("MACs / event", each(|e| e.macs as f64), 0),
+        r("LUT", each(|e| e.resources.lut), 0),
+        r("FF", each(|e| e.resources.ff), 0),
+        r("BRAM18", each(|e| e.resources.bram18), 1),
+        r("DSP", each(|e| e.resources.dsp), 0),
+        r("latency (cycles)", each(|e| e.resources.latency_cycles), 0),
+        r("II (cycles)", each(|e| e.resources.ii), 0),
+        r("device use (max %)", each(|e| e.device_use_percent), 0),
         Row {
             naive: format!("{:.3}", naive.mae),
-            ..r("MAE (GeV)", b.mae_gev, s.mae_gev, 3)
+            ..r("MAE (GeV)", each(|e| e.mae_gev), 3)
         },
         Row {
             naive: format!("{:.2} %", 100.0 * naive.sigma_iqr),
-            ..r("sigma_IQR (%)", 100.0 * b.sigma_iqr, 100.0 * s.sigma_iqr, 2)
+            ..r("sigma_IQR (%)", each(|e| 100.0 * e.sigma_iqr), 2)
         },
     ]
 }
 
-/// The table as text.
-pub fn render(naive: &Metrics, base: &Evaluation, searched: &Evaluation) -> String {
+/// The table as text: the naive sum, the baseline, the baseline at the reuse factor
+/// `fitting.0` that fits the part, the searched network, and the searched network's change
+/// against both baselines.
+pub fn render(
+    naive: &Metrics,
+    base: &Evaluation,
+    fitting: (u32, &Evaluation),
+    searched: &Evaluation,
+) -> String {
     let mut lines = vec![[
         "".to_string(),
         "naive sum".into(),
         "baseline".into(),
+        format!("fitting (RF {})", fitting.0),
         "searched".into(),
-        "change".into(),
+        "vs baseline".into(),
+        "vs fitting".into(),
     ]];
-    for row in rows(naive, base, searched) {
+    let pct =
+        |from: f64, to: f64| change(from, to).map_or_else(|| "-".into(), |c| format!("{c:+.1} %"));
+    for row in rows(naive, base, fitting.1, searched) {
         let v = |x: f64| format!("{:.*}", row.decimals, x);
-        let delta =
-            change(row.base, row.searched).map_or_else(|| "-".into(), |c| format!("{c:+.1} %"));
         lines.push([
             row.label.to_string(),
             row.naive,
             v(row.base),
+            v(row.fitting),
             v(row.searched),
-            delta,
+            pct(row.base, row.searched),
+            pct(row.fitting, row.searched),
         ]);
     }
-    let widths: Vec<usize> = (0..5)
+    let widths: Vec<usize> = (0..7)
         .map(|c| {
             lines
                 .iter()
@@ -100,7 +111,7 @@ pub fn render(naive: &Metrics, base: &Evaluation, searched: &Evaluation) -> Stri
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
         if i == 0 {
-            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 8));
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 12));
             out.push('\n');
         }
     }

@@ -963,3 +963,84 @@ fn a_streamed_dataset_trains_and_searches_exactly_as_one_in_memory() {
     let e = StreamedDataset::open(&y, &dir.path().join("none.csv")).unwrap_err();
     assert!(e.to_string().contains("none.csv"), "{e}");
 }
+
+/// One search, many budgets: re-deriving under a tight LUT budget (weights frozen) gives a
+/// cheaper architecture than under a loose one, never touches the supernet's weights, and
+/// leaves the search where it was (a re-derivation repeated gives the same answer).
+#[test]
+fn rederive_meets_tighter_budgets_without_training_the_weights() {
+    let s = small_space();
+    let (train, val) = (toy_data(96, 1), toy_data(64, 2));
+    let metric = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)]).unwrap();
+    let mut search =
+        Search::<B>::new(&s, &Analytic, metric, vec![], quick_config(), &dev()).unwrap();
+    let found = search.run(&train, &val).unwrap();
+    let weights_before = search.net.clone();
+    let cheapest = search.table.minimum(&s, &Metric::field("lut").unwrap()).0;
+    let tight_limit = cheapest + 0.1 * (found.resources.lut - cheapest).max(1.0);
+    let tight = search
+        .rederive(vec![Budget::max("lut", tight_limit).unwrap()], &val, 6)
+        .unwrap();
+    let loose = search
+        .rederive(vec![Budget::max("lut", 1e12).unwrap()], &val, 6)
+        .unwrap();
+    assert!(
+        tight.resources.lut <= loose.resources.lut,
+        "tight {} > loose {}",
+        tight.resources.lut,
+        loose.resources.lut
+    );
+    assert!(
+        tight.resources.lut < found.resources.lut || found.resources.lut <= tight_limit,
+        "the tight budget {tight_limit} changed nothing: {}",
+        tight.resources.lut
+    );
+    assert_eq!(tight.history.len(), 6);
+    assert_bitwise_equal(&weights_before, &search.net);
+    let again = search
+        .rederive(vec![Budget::max("lut", tight_limit).unwrap()], &val, 6)
+        .unwrap();
+    assert_eq!(again.arch, tight.arch);
+    assert!(search.rederive(vec![], &val, 0).is_err());
+}
+
+/// A model whose layers form a DATAFLOW pipeline: the table's latency is the sum of the
+/// layers' shares plus the slowest interval, for one architecture and in expectation.
+#[test]
+fn cost_table_composes_latency_as_the_model_says() {
+    struct Dataflow;
+    impl CostModel for Dataflow {
+        fn layer_cost(&self, l: &LayerConfig) -> Resources {
+            let rf = l.hls.reuse_factor as f64;
+            Resources {
+                latency_cycles: 10.0 * rf + 3.0,
+                ii: 10.0 * rf,
+                ..Resources::default()
+            }
+        }
+        fn latency_share(&self, r: &Resources, _: hwnas_core::cost::IoType) -> f64 {
+            r.latency_cycles - r.ii
+        }
+        fn latency_adds_slowest_ii(&self, _: hwnas_core::cost::IoType) -> bool {
+            true
+        }
+    }
+    let s = small_space();
+    let table = CostTable::build(&s, &Dataflow, hwnas_core::cost::IoType::IoStream).unwrap();
+    let idx = vec![0; s.decisions().len()];
+    let arch = s.arch_from_indices(&idx).unwrap();
+    let net = concrete(&s, &arch);
+    let layers = LayerConfig::of_network(&net, hwnas_core::cost::IoType::IoStream).unwrap();
+    let direct = Dataflow.network_cost(&layers);
+    let r = table.cost_of(&idx);
+    assert_eq!(r.latency_cycles, direct.latency_cycles);
+    assert_eq!(r.ii, direct.ii);
+    // Every layer adds 3 cycles of depth; the slowest interval once.
+    assert_eq!(r.latency_cycles, 3.0 * layers.len() as f64 + r.ii);
+    let onehot: Vec<Vec<f64>> = s
+        .decisions()
+        .iter()
+        .map(|d| (0..d.options.len()).map(|i| if i == 0 { 1.0 } else { 0.0 }).collect())
+        .collect();
+    assert_eq!(table.expected_host(&onehot).latency_cycles, r.latency_cycles);
+}

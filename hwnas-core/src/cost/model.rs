@@ -83,12 +83,39 @@ pub trait CostModel: Sync {
     /// Resources and timing of one layer.
     fn layer_cost(&self, layer: &LayerConfig) -> Resources;
 
-    /// Resources of layers that run one after another (areas and latencies add, the slowest
-    /// initiation interval wins). Override for models that see cross-layer effects.
+    /// The part of a layer's latency that adds up into the network's, for layers exchanging
+    /// data as `io` says: by default the whole `latency_cycles` (layers one after another). A
+    /// model whose layers overlap returns less (a DATAFLOW process adds only its pipeline
+    /// depth; see [`CostModel::latency_adds_slowest_ii`]). The search's expected latency is
+    /// the sum of these shares, so it stays exact and differentiable.
+    fn latency_share(&self, layer: &Resources, io: IoType) -> f64 {
+        let _ = io;
+        layer.latency_cycles
+    }
+
+    /// Whether the network's latency also includes its slowest layer's initiation interval
+    /// (a DATAFLOW pipeline: the slowest process sets the pace). Default: no.
+    fn latency_adds_slowest_ii(&self, io: IoType) -> bool {
+        let _ = io;
+        false
+    }
+
+    /// Resources of layers that run one after another: areas add, the latency is the sum of
+    /// the layers' [`CostModel::latency_share`]s (plus the slowest interval where
+    /// [`CostModel::latency_adds_slowest_ii`]), the slowest initiation interval wins.
     fn network_cost(&self, layers: &[LayerConfig]) -> Resources {
-        layers
-            .iter()
-            .map(|l| self.layer_cost(l))
-            .fold(Resources::default(), Resources::then)
+        let io = layers.first().map_or(IoType::IoParallel, |l| l.io);
+        let mut total = Resources::default();
+        let mut latency = 0.0;
+        for l in layers {
+            let r = self.layer_cost(l);
+            latency += self.latency_share(&r, io);
+            total = total.then(r);
+        }
+        if self.latency_adds_slowest_ii(io) {
+            latency += total.ii;
+        }
+        total.latency_cycles = latency;
+        total
     }
 }

@@ -97,6 +97,30 @@ impl Metric {
         Self::weighted(&[(name, 1.0)])
     }
 
+    /// The latency in nanoseconds at a clock period of `clock_ns` (the HLS configuration's):
+    /// `latency_cycles * clock_ns`.
+    ///
+    /// ```
+    /// use hwnas_core::cost::Resources;
+    /// use hwnas_core::search::Metric;
+    ///
+    /// let r = Resources { latency_cycles: 40.0, ..Default::default() };
+    /// assert_eq!(Metric::latency_ns(5.0)?.eval(&r), 200.0);
+    /// # Ok::<(), hwnas_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::Error::Search`] when `clock_ns` is not a positive period.
+    pub fn latency_ns(clock_ns: f64) -> crate::Result<Self> {
+        if !(clock_ns.is_finite() && clock_ns > 0.0) {
+            return Err(crate::Error::Search(format!(
+                "clock period {clock_ns} ns is not a period; give the HLS configuration's clock \
+                 in ns, e.g. 5"
+            )));
+        }
+        Self::weighted(&[("latency_cycles", clock_ns)])
+    }
+
     /// The largest fraction of `capacity` used.
     pub fn device_fraction(capacity: Resources) -> Self {
         Metric::DeviceFraction(capacity)
@@ -171,5 +195,26 @@ impl Budget {
     /// As [`Metric::field`].
     pub fn max(field: &str, limit: f64) -> crate::Result<Self> {
         Ok(Self::new(field, Metric::field(field)?, limit))
+    }
+
+    /// A latency limit in nanoseconds at a clock period of `clock_ns` (a Level-1 trigger's
+    /// few hundred ns): `latency_cycles * clock_ns <= limit_ns`.
+    ///
+    /// ```
+    /// use hwnas_core::search::Budget;
+    ///
+    /// let b = Budget::latency_ns(400.0, 5.0)?;
+    /// assert_eq!((b.name.as_str(), b.limit), ("latency_ns", 400.0));
+    /// # Ok::<(), hwnas_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Metric::latency_ns`].
+    pub fn latency_ns(limit_ns: f64, clock_ns: f64) -> crate::Result<Self> {
+        Ok(Self::new(
+            "latency_ns",
+            Metric::latency_ns(clock_ns)?,
+            limit_ns,
+        ))
     }
 }

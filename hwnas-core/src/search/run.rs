@@ -408,6 +408,87 @@ impl<B: AutodiffBackend> Search<B> {
         })
     }
 
+    /// One search, many budgets: re-derives an architecture for `budgets` without retraining
+    /// the supernet's weights. Starting from the searched architecture logits, it re-optimises
+    /// them against the same objective under `budgets` with every weight frozen, for `passes`
+    /// passes over `val` at the final temperature, updating the budgets' multipliers after
+    /// each pass, and returns the argmax architecture with one history record per pass (its
+    /// `train_loss` is 0: no weight step runs). The
+    /// search itself is left as it was (logits, optimiser state, budgets, multipliers, random
+    /// state), so several budgets can be re-derived one after another from the same search.
+    ///
+    /// # Errors
+    /// As [`Search::run`]; [`Error::Search`] for an empty validation set or `passes == 0`.
+    pub fn rederive(
+        &mut self,
+        budgets: Vec<Budget>,
+        val: &dyn Samples,
+        passes: usize,
+    ) -> Result<SearchResult> {
+        self.net.check_data(val.features(), val.outputs())?;
+        if val.is_empty() || passes == 0 {
+            return Err(Error::Search(
+                "re-deriving needs a non-empty validation set and at least one pass".into(),
+            ));
+        }
+        let saved = (
+            self.net.store.clone(),
+            self.adam_a.clone(),
+            std::mem::replace(&mut self.budgets, budgets),
+            std::mem::replace(&mut self.lambdas, Vec::new()),
+            self.rng,
+            self.val_pos,
+            self.step,
+        );
+        self.lambdas = vec![0.0; self.budgets.len()];
+        let result = self.rederive_passes(val, passes);
+        (
+            self.net.store,
+            self.adam_a,
+            self.budgets,
+            self.lambdas,
+            self.rng,
+            self.val_pos,
+            self.step,
+        ) = saved;
+        result
+    }
+
+    fn rederive_passes(&mut self, val: &dyn Samples, passes: usize) -> Result<SearchResult> {
+        let tau = self.config.tau_end;
+        let steps = val.len().div_ceil(self.config.batch_size.min(val.len()).max(1));
+        let mut history = Vec::with_capacity(passes);
+        for pass in 0..passes {
+            for _ in 0..steps {
+                self.arch_step(val, tau)?;
+            }
+            let expected = self.expected();
+            for (b, lambda) in self.budgets.iter().zip(self.lambdas.iter_mut()) {
+                let c = (b.metric.eval(&expected) - b.limit) / b.limit.abs().max(1e-12);
+                *lambda = (*lambda + self.config.rho * c).max(0.0);
+            }
+            let idx = self.net.argmax_indices();
+            history.push(EpochRecord {
+                epoch: pass,
+                // No weight step ran.
+                train_loss: 0.0,
+                val_loss: evaluate(&self.net, &idx, val, 256)?.of(self.config.loss),
+                metric: self.objective.eval(&expected),
+                expected,
+                temperature: tau,
+                lambdas: self.lambdas.clone(),
+                arch: self.net.spec.arch_from_indices(&idx)?.to_string(),
+            });
+        }
+        let indices = self.net.argmax_indices();
+        Ok(SearchResult {
+            arch: self.net.spec.arch_from_indices(&indices)?,
+            resources: self.table.cost_of(&indices),
+            indices,
+            history,
+        })
+    }
+
     /// One search step outside [`Search::run`] (benchmarks, custom loops): a weight step on the
     /// samples `batch` of `train` and, after the warm-up, a logit step on the next validation
     /// batch, at the temperature of the current epoch. Returns the weight-step loss.

@@ -24,12 +24,18 @@ pub struct LayerTable {
 /// Every layer's costs, priced once by a [`CostModel`] before the search (DESIGN 2.4).
 ///
 /// The expected resources of the network are the exact expectation over this table under
-/// independent categorical distributions per decision: areas and latency add over layers, the
-/// initiation interval is the largest expected per-layer interval.
+/// independent categorical distributions per decision: areas add over layers, the initiation
+/// interval is the largest expected per-layer interval, and the latency is the sum of the
+/// layers' latency shares (each entry's `latency_cycles` holds its
+/// [`CostModel::latency_share`]) plus, for a model whose layers form a DATAFLOW pipeline, that
+/// largest interval.
 #[derive(Debug, Clone)]
 pub struct CostTable {
     /// One table per space layer.
     pub layers: Vec<LayerTable>,
+    /// Whether the network's latency includes the slowest interval
+    /// ([`CostModel::latency_adds_slowest_ii`]).
+    pub latency_adds_slowest_ii: bool,
 }
 
 impl CostTable {
@@ -71,7 +77,10 @@ impl CostTable {
             });
             let mut costs = Vec::with_capacity(total);
             for c in chunks {
-                costs.extend(c?);
+                costs.extend(c?.into_iter().map(|mut r| {
+                    r.latency_cycles = model.latency_share(&r, io);
+                    r
+                }));
             }
             layers.push(LayerTable {
                 layer: li,
@@ -80,7 +89,10 @@ impl CostTable {
                 costs,
             });
         }
-        Ok(CostTable { layers })
+        Ok(CostTable {
+            layers,
+            latency_adds_slowest_ii: model.latency_adds_slowest_ii(io),
+        })
     }
 
     /// Number of priced configurations.
@@ -102,10 +114,15 @@ impl CostTable {
 
     /// Resources of one architecture (option indices), from the table.
     pub fn cost_of(&self, idx: &[usize]) -> Resources {
-        self.layers
+        let mut r = self
+            .layers
             .iter()
             .map(|t| t.costs[Self::row(t, idx)])
-            .fold(Resources::default(), Resources::then)
+            .fold(Resources::default(), Resources::then);
+        if self.latency_adds_slowest_ii {
+            r.latency_cycles += r.ii;
+        }
+        r
     }
 
     /// Exact expected resources in `f64` for probabilities `p[decision][option]`.
@@ -131,6 +148,9 @@ impl CostTable {
             ii = ii.max(e[6]);
         }
         sum[6] = ii;
+        if self.latency_adds_slowest_ii {
+            sum[5] += ii;
+        }
         Resources::from_array(sum)
     }
 
@@ -172,7 +192,12 @@ impl CostTable {
             .slice([0..self.layers.len(), 6..7])
             .max_dim(0)
             .reshape([1]);
-        Tensor::cat(vec![sums.slice(0..6), ii], 0)
+        let latency = if self.latency_adds_slowest_ii {
+            sums.clone().slice(5..6) + ii.clone()
+        } else {
+            sums.clone().slice(5..6)
+        };
+        Tensor::cat(vec![sums.slice(0..5), latency, ii], 0)
     }
 
     /// The smallest value of `metric` over the architectures of `spec` and one architecture

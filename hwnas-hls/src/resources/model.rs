@@ -792,39 +792,42 @@ impl AnalyticModel {
 /// function ([`sequential_timing`]), io_stream layers the processes of a DATAFLOW region
 /// ([`dataflow_timing`]).
 pub fn network_timing(stages: &[Resources], io: IoType) -> (f64, f64) {
+    let ii = stages.iter().map(|s| s.ii).fold(0.0, f64::max);
+    let shares: f64 = stages.iter().map(|s| latency_share(s, io)).sum();
+    let slowest = if io == IoType::IoStream { ii } else { 0.0 };
+    (shares + slowest, ii)
+}
+
+/// What one layer adds to the network's latency (see [`network_timing`]): an io_parallel
+/// call that takes cycles registers its result once more at the call boundary (one cycle), a
+/// combinational one (latency 0) is chained into its neighbours for free (hls4ml notebook
+/// reports, Vivado HLS 2019.2 and Vitis HLS 2024.1: four Dense layers of latency 1 and a
+/// softmax of 4 give 13-14 cycles; the CI's Dense + ReLU of latency 0 give 0). A DATAFLOW
+/// process adds its pipeline depth (`latency - II`): each starts on the first values its
+/// producer writes into the FIFO, and the slowest process's II is added once for the network.
+pub fn latency_share(layer: &Resources, io: IoType) -> f64 {
     match io {
-        IoType::IoParallel => sequential_timing(stages),
-        IoType::IoStream => dataflow_timing(stages),
+        IoType::IoParallel => {
+            layer.latency_cycles
+                + if layer.latency_cycles >= 1.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+        }
+        IoType::IoStream => (layer.latency_cycles - layer.ii).max(0.0),
     }
 }
 
-/// Latency and II of layers called one after another in a pipelined top function: a call
-/// that takes cycles registers its result once more at the call boundary (one cycle), a
-/// combinational one (latency 0) is chained into its neighbours for free. The slowest II
-/// wins. (hls4ml notebook reports, Vivado HLS 2019.2 and Vitis HLS 2024.1: four Dense layers
-/// of latency 1 and a softmax of 4 give 13-14 cycles; the CI's Dense + ReLU of latency 0
-/// give 0.)
+/// [`network_timing`] of io_parallel layers.
 pub fn sequential_timing(stages: &[Resources]) -> (f64, f64) {
-    let latency = stages
-        .iter()
-        .map(|s| s.latency_cycles + if s.latency_cycles >= 1.0 { 1.0 } else { 0.0 })
-        .sum();
-    let ii = stages.iter().map(|s| s.ii).fold(0.0, f64::max);
-    (latency, ii)
+    network_timing(stages, IoType::IoParallel)
 }
 
-/// Latency and II of a DATAFLOW region whose processes (in order) have the given per-process
-/// latency and II: a new input enters every `max II` cycles (the slowest process), and one
-/// input's last result leaves after the slowest process's II plus the pipeline depth
-/// (`latency - II`) of every process, since each process starts on the first values its
-/// producer writes into the FIFO rather than on the last.
+/// [`network_timing`] of io_stream layers: a new input every `max II` cycles; one input's
+/// last result after the slowest II plus the pipeline depth of every process.
 pub fn dataflow_timing(stages: &[Resources]) -> (f64, f64) {
-    let ii = stages.iter().map(|s| s.ii).fold(0.0, f64::max);
-    let depth: f64 = stages
-        .iter()
-        .map(|s| (s.latency_cycles - s.ii).max(0.0))
-        .sum();
-    (ii + depth, ii)
+    network_timing(stages, IoType::IoStream)
 }
 
 impl CostModel for AnalyticModel {
@@ -832,17 +835,14 @@ impl CostModel for AnalyticModel {
         self.layer_resources(layer, 0.0)
     }
 
-    /// Areas add; timing as hls4ml connects the layers ([`network_timing`]).
-    fn network_cost(&self, layers: &[LayerConfig]) -> Resources {
-        let stages: Vec<Resources> = layers.iter().map(|l| self.layer_cost(l)).collect();
-        let mut total = stages
-            .iter()
-            .copied()
-            .fold(Resources::default(), Resources::then);
-        if let Some(io) = layers.first().map(|l| l.io) {
-            (total.latency_cycles, total.ii) = network_timing(&stages, io);
-        }
-        total
+    /// As hls4ml connects the layers ([`latency_share`]).
+    fn latency_share(&self, layer: &Resources, io: IoType) -> f64 {
+        latency_share(layer, io)
+    }
+
+    /// io_stream layers are a DATAFLOW pipeline.
+    fn latency_adds_slowest_ii(&self, io: IoType) -> bool {
+        io == IoType::IoStream
     }
 }
 

@@ -284,9 +284,22 @@ fn print_table(title: &str, fam: &BTreeMap<String, (usize, [Vec<f64>; 6], Covera
         print!(" {m:>21}");
     }
     println!();
-    for (family, (rows, errs, _)) in fam {
+    // Every family together, first.
+    let mut all: (usize, [Vec<f64>; 6]) = Default::default();
+    for (rows, errs, _) in fam.values() {
+        all.0 += rows;
+        for (a, e) in all.1.iter_mut().zip(errs) {
+            a.extend(e);
+        }
+    }
+    let all_row = ("all families".to_string(), all.0, all.1);
+    let rows = std::iter::once(all_row).chain(
+        fam.iter()
+            .map(|(f, (rows, errs, _))| (f.clone(), *rows, errs.clone())),
+    );
+    for (family, rows, errs) in rows {
         print!("{family:<34} {rows:>4}");
-        for e in errs {
+        for e in &errs {
             if e.is_empty() {
                 print!(" {:>21}", "-");
             } else {
