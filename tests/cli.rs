@@ -645,8 +645,16 @@ fn estimate_prints_the_error_band_and_names_the_tool() {
         "stream",
     ]);
     assert_ok(&o, "estimate synth stream");
-    assert_contains(&stdout(&o), "has no published MLP io_stream Latency synth design");
-    let bad = hwnas(&["estimate", "examples/nets/jet_mlp.json", "--tool", "quartus"]);
+    assert_contains(
+        &stdout(&o),
+        "has no published MLP io_stream Latency synth design",
+    );
+    let bad = hwnas(&[
+        "estimate",
+        "examples/nets/jet_mlp.json",
+        "--tool",
+        "quartus",
+    ]);
     assert!(!bad.status.success());
     assert_contains(&stderr(&bad), "unknown HLS tool `quartus`");
 }

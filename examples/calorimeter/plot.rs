@@ -21,28 +21,29 @@ pub struct Marker {
 /// Reads one resource.
 type Field = fn(&Resources) -> f64;
 
-const W: f64 = 1000.0;
-const H: f64 = 420.0;
-const PAD: f64 = 60.0;
+pub(crate) const W: f64 = 1000.0;
+pub(crate) const H: f64 = 420.0;
+pub(crate) const PAD: f64 = 60.0;
 const COLORS: [&str; 6] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
 ];
 
-struct Axes {
-    x0: f64,
-    w: f64,
-    xr: (f64, f64),
-    yr: (f64, f64),
+/// A plot area: left edge and width in pixels, x and y value ranges.
+pub(crate) struct Axes {
+    pub x0: f64,
+    pub w: f64,
+    pub xr: (f64, f64),
+    pub yr: (f64, f64),
 }
 
 impl Axes {
-    fn x(&self, v: f64) -> f64 {
+    pub(crate) fn x(&self, v: f64) -> f64 {
         self.x0 + (v - self.xr.0) / (self.xr.1 - self.xr.0).max(1e-12) * self.w
     }
-    fn y(&self, v: f64) -> f64 {
+    pub(crate) fn y(&self, v: f64) -> f64 {
         H - PAD - (v - self.yr.0) / (self.yr.1 - self.yr.0).max(1e-12) * (H - 2.0 * PAD)
     }
-    fn frame(&self, svg: &mut String, title: &str, xlabel: &str, ylabel: &str) {
+    pub(crate) fn frame(&self, svg: &mut String, title: &str, xlabel: &str, ylabel: &str) {
         let (l, r, t, b) = (self.x0, self.x0 + self.w, PAD, H - PAD);
         let _ = writeln!(
             svg,
@@ -104,7 +105,7 @@ fn short(v: f64) -> String {
     }
 }
 
-fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+pub(crate) fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) = values
         .filter(|v| v.is_finite())
         .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));

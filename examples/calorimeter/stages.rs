@@ -186,9 +186,21 @@ impl<B: AutodiffBackend> Run<'_, B> {
     /// The searched network: derived from the supernet, fine-tuned with quantisation-aware
     /// training at its own bit-widths and integer bits.
     pub fn finetune(&self, search: &Search<B>, result: &SearchResult) -> hwnas::Result<Network> {
+        self.finetune_as(search, result, "searched", "calo_searched")
+    }
+
+    /// [`Run::finetune`] of another architecture of the same search (a point of the Pareto
+    /// front), saved as `file.json` and named `network`.
+    pub fn finetune_as(
+        &self,
+        search: &Search<B>,
+        result: &SearchResult,
+        file: &str,
+        network: &str,
+    ) -> hwnas::Result<Network> {
         let stage = Stage {
-            file: "searched",
-            network: "calo_searched",
+            file,
+            network,
             epochs: self.schedule.finetune_epochs,
             lr: (2e-3, 5e-5),
             seed: self.seed.wrapping_add(7),

@@ -995,7 +995,12 @@ fn rederive_meets_tighter_budgets_without_training_the_weights() {
         "the tight budget {tight_limit} changed nothing: {}",
         tight.resources.lut
     );
-    assert_eq!(tight.history.len(), 6);
+    // Passes stop once the architecture meets the budget.
+    assert!((1..=6).contains(&tight.history.len()));
+    assert!(
+        loose.history.len() == 1,
+        "a budget met at once needs one pass"
+    );
     assert_bitwise_equal(&weights_before, &search.net);
     let again = search
         .rederive(vec![Budget::max("lut", tight_limit).unwrap()], &val, 6)
@@ -1040,7 +1045,14 @@ fn cost_table_composes_latency_as_the_model_says() {
     let onehot: Vec<Vec<f64>> = s
         .decisions()
         .iter()
-        .map(|d| (0..d.options.len()).map(|i| if i == 0 { 1.0 } else { 0.0 }).collect())
+        .map(|d| {
+            (0..d.options.len())
+                .map(|i| if i == 0 { 1.0 } else { 0.0 })
+                .collect()
+        })
         .collect();
-    assert_eq!(table.expected_host(&onehot).latency_cycles, r.latency_cycles);
+    assert_eq!(
+        table.expected_host(&onehot).latency_cycles,
+        r.latency_cycles
+    );
 }

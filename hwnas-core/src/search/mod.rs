@@ -8,6 +8,7 @@ mod data;
 mod derive;
 mod metric;
 mod observe;
+mod pareto;
 mod run;
 mod stream;
 mod table;
@@ -20,6 +21,7 @@ pub use derive::{
 };
 pub use metric::{Budget, Metric};
 pub use observe::{Control, EpochEvent, Observer, Stage, StepEvent};
+pub use pareto::pareto_front;
 pub use run::{EpochRecord, Search, SearchConfig, SearchResult, write_history};
 pub use stream::StreamedDataset;
 pub use table::{CostTable, LayerTable};

@@ -410,9 +410,10 @@ impl<B: AutodiffBackend> Search<B> {
 
     /// One search, many budgets: re-derives an architecture for `budgets` without retraining
     /// the supernet's weights. Starting from the searched architecture logits, it re-optimises
-    /// them against the same objective under `budgets` with every weight frozen, for `passes`
-    /// passes over `val` at the final temperature, updating the budgets' multipliers after
-    /// each pass, and returns the argmax architecture with one history record per pass (its
+    /// them against the same objective under `budgets` with every weight frozen, for up to
+    /// `passes` passes over `val` at the final temperature (stopping after the first pass whose
+    /// argmax architecture meets every budget), updating the budgets' multipliers after each
+    /// pass, and returns the argmax architecture with one history record per pass (its
     /// `train_loss` is 0: no weight step runs). The
     /// search itself is left as it was (logits, optimiser state, budgets, multipliers, random
     /// state), so several budgets can be re-derived one after another from the same search.
@@ -456,7 +457,9 @@ impl<B: AutodiffBackend> Search<B> {
 
     fn rederive_passes(&mut self, val: &dyn Samples, passes: usize) -> Result<SearchResult> {
         let tau = self.config.tau_end;
-        let steps = val.len().div_ceil(self.config.batch_size.min(val.len()).max(1));
+        let steps = val
+            .len()
+            .div_ceil(self.config.batch_size.min(val.len()).max(1));
         let mut history = Vec::with_capacity(passes);
         for pass in 0..passes {
             for _ in 0..steps {
@@ -468,6 +471,8 @@ impl<B: AutodiffBackend> Search<B> {
                 *lambda = (*lambda + self.config.rho * c).max(0.0);
             }
             let idx = self.net.argmax_indices();
+            let cost = self.table.cost_of(&idx);
+            let feasible = self.budgets.iter().all(|b| b.metric.eval(&cost) <= b.limit);
             history.push(EpochRecord {
                 epoch: pass,
                 // No weight step ran.
@@ -479,6 +484,9 @@ impl<B: AutodiffBackend> Search<B> {
                 lambdas: self.lambdas.clone(),
                 arch: self.net.spec.arch_from_indices(&idx)?.to_string(),
             });
+            if feasible {
+                break;
+            }
         }
         let indices = self.net.argmax_indices();
         Ok(SearchResult {
