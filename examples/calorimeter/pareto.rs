@@ -136,16 +136,7 @@ pub fn render(points: &[ParetoPoint], references: &[(&str, &Evaluation)]) -> Str
                 r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{c}"><title>{title}</title></circle>"#
             );
         }
-        let (tx, anchor) = if x > a.x0 + a.w / 2.0 {
-            (x - 9.0, "end")
-        } else {
-            (x + 9.0, "start")
-        };
-        let _ = writeln!(
-            svg,
-            r#"<text x="{tx:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}">{label}</text>"#,
-            y - 8.0
-        );
+        a.label(svg, x, y, &label, r#"font-size="11""#);
     };
     for p in points {
         dot(&mut svg, &p.evaluation, &p.label, 6.0, false);

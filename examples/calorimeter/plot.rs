@@ -43,6 +43,21 @@ impl Axes {
     pub(crate) fn y(&self, v: f64) -> f64 {
         H - PAD - (v - self.yr.0) / (self.yr.1 - self.yr.0).max(1e-12) * (H - 2.0 * PAD)
     }
+    /// A label beside the point `(x, y)` (pixels): to its right in the left half of the plot,
+    /// to its left in the right half, so that it stays inside. `style`: extra attributes.
+    pub(crate) fn label(&self, svg: &mut String, x: f64, y: f64, text: &str, style: &str) {
+        let (tx, anchor) = if x > self.x0 + self.w / 2.0 {
+            (x - 8.0, "end")
+        } else {
+            (x + 8.0, "start")
+        };
+        let _ = writeln!(
+            svg,
+            r#"<text x="{tx:.1}" y="{:.1}" text-anchor="{anchor}" {style}>{text}</text>"#,
+            y - 8.0
+        );
+    }
+
     pub(crate) fn frame(&self, svg: &mut String, title: &str, xlabel: &str, ylabel: &str) {
         let (l, r, t, b) = (self.x0, self.x0 + self.w, PAD, H - PAD);
         let _ = writeln!(
@@ -247,18 +262,8 @@ pub fn render(
     for (k, m) in markers.iter().enumerate() {
         let (x, y) = (b.x(m.lut), b.y(m.loss));
         let c = COLORS[k % COLORS.len()];
-        // Labels of points in the right half go to their left, so they stay inside.
-        let (tx, anchor) = if x > b.x0 + b.w / 2.0 {
-            (x - 8.0, "end")
-        } else {
-            (x + 8.0, "start")
-        };
-        let _ = writeln!(
-            svg,
-            r#"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="{c}"/><text x="{tx:.1}" y="{:.1}" fill="{c}" text-anchor="{anchor}">{}</text>"#,
-            y - 8.0,
-            m.label
-        );
+        let _ = writeln!(svg, r#"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="{c}"/>"#);
+        b.label(&mut svg, x, y, &m.label, &format!(r#"fill="{c}""#));
     }
     let _ = writeln!(
         svg,
