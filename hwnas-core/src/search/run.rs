@@ -436,7 +436,7 @@ impl<B: AutodiffBackend> Search<B> {
             self.net.store.clone(),
             self.adam_a.clone(),
             std::mem::replace(&mut self.budgets, budgets),
-            std::mem::replace(&mut self.lambdas, Vec::new()),
+            std::mem::take(&mut self.lambdas),
             self.rng,
             self.val_pos,
             self.step,
