@@ -835,7 +835,7 @@ impl CostModel for AnalyticModel {
         self.layer_resources(layer, 0.0)
     }
 
-    /// As hls4ml connects the layers ([`latency_share`]).
+    /// As hls4ml connects the layers ([`crate::resources::latency_share`]).
     fn latency_share(&self, layer: &Resources, io: IoType) -> f64 {
         latency_share(layer, io)
     }
