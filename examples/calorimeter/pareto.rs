@@ -8,7 +8,7 @@ use hwnas::search::pareto_front;
 use serde::Serialize;
 
 use crate::evaluate::Evaluation;
-use crate::plot::{Axes, H, PAD, W, range};
+use crate::plot::{Axes, H, PAD, W, finish, range};
 
 /// One point of the front.
 #[derive(Debug, Clone, Serialize)]
@@ -163,12 +163,11 @@ pub fn render(points: &[ParetoPoint], references: &[(&str, &Evaluation)]) -> Str
         sx + 22.0,
         sy + 24.0 * 10.0 + 16.0
     );
-    let _ = writeln!(
-        svg,
-        r#"<text x="{}" y="{}" font-size="11" fill="dimgray">circles: re-derived and fine-tuned architectures (dashed: the front); squares: baselines</text>"#,
+    finish(
+        &mut svg,
         a.x0,
-        H - 8.0
+        H - 8.0,
+        "circles: re-derived and fine-tuned architectures (dashed: the front); squares: baselines",
     );
-    svg.push_str("</svg>\n");
     svg
 }

@@ -265,12 +265,20 @@ pub fn render(
         let _ = writeln!(svg, r#"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="{c}"/>"#);
         b.label(&mut svg, x, y, &m.label, &format!(r#"fill="{c}""#));
     }
+    finish(
+        &mut svg,
+        b.x0,
+        PAD - 6.0,
+        "grey: search epochs (expected LUT, loss of the current best architecture)",
+    );
+    svg
+}
+
+/// Writes the figure's grey footnote at `(x, y)` and closes the SVG.
+pub(crate) fn finish(svg: &mut String, x: f64, y: f64, note: &str) {
     let _ = writeln!(
         svg,
-        r#"<text x="{}" y="{}" font-size="11" fill="dimgray">grey: search epochs (expected LUT, loss of the current best architecture)</text>"#,
-        b.x0,
-        PAD - 6.0
+        r#"<text x="{x}" y="{y}" font-size="11" fill="dimgray">{note}</text>"#
     );
     svg.push_str("</svg>\n");
-    svg
 }
