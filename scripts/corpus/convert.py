@@ -368,13 +368,19 @@ def convert_text(row):
 def stand_in(row):
     """How the test draws stand-in weights for a design whose weights were not committed: the
     initialiser the architecture names (CI tests), else Keras's default `glorot_uniform` (the
-    tutorial and notebook models were trained from it; trained values keep its scale)."""
+    tutorial and notebook models were trained from it; trained values keep its scale), and
+    `+zero_slopes` where PReLU slopes start (and stay) at zero."""
     m = re.search(r"RandomUniform\((-?[0-9.]+),\s*(-?[0-9.]+)\)", row["architecture"])
     if m:
-        return f"uniform:{m.group(1)}:{m.group(2)}"
-    if "lecun_uniform" in row["architecture"]:
-        return "lecun_uniform"
-    return "glorot_uniform"
+        init = f"uniform:{m.group(1)}:{m.group(2)}"
+    elif "lecun_uniform" in row["architecture"]:
+        init = "lecun_uniform"
+    else:
+        init = "glorot_uniform"
+    # PReLU slopes initialised to zero (and never trained: the CI models are not fitted).
+    if "alpha_initializer='zeros'" in row["architecture"]:
+        init += "+zero_slopes"
+    return init
 
 
 def clock_uncertainty(row):

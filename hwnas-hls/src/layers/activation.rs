@@ -418,13 +418,11 @@ pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
         Activation::PReLU(_) => {
             let w = t.weight.or(t.param).map_or(t.input.width, |w| w.width);
             // Per channel a product by its slope: only the hard slopes need a DSP.
+            // Slopes of one or two CSD terms (zero included) are shifts chained combinationally
+            // into the comparison (hls4ml CI: Dense + PReLU with zero slopes, latency 0, 18 FF).
             let hard = cx.weights.hard.unwrap_or(1.0);
-            (
-                1.0,
-                None,
-                (hard > 0.0).then_some((t.input.width, w, hard)),
-                1.0,
-            )
+            let product = (hard > 0.0).then_some((t.input.width, w, hard));
+            (1.0, None, product, if hard > 0.0 { 1.0 } else { 0.0 })
         }
         Activation::Sigmoid(x)
         | Activation::Tanh(x)

@@ -475,7 +475,10 @@ impl AnalyticModel {
             0.0
         };
         let lut_mults = (mults - in_dsp).max(0.0);
-        let reg_share = if mults > 0.0 && constant {
+        // Every Latency weight is a constant, shared multiplier or not: the easy ones are
+        // shifts and adders whatever the reuse factor (ArgyKokk: fewer FF at reuse factor 2 and
+        // 100 than at 1).
+        let reg_share = if mults > 0.0 && !resource {
             (in_dsp + CONST_LUT_REGISTER_SHARE * lut_mults) / mults
         } else {
             1.0
@@ -649,8 +652,12 @@ impl AnalyticModel {
         let (in_pos, _) = spatial(&l.input_shape);
         let outputs = if stream { out_ch } else { out_pos * out_ch };
         let mut f = Features::default();
-        let extra = if average { 1 } else { 0 };
-        f.lut[ELEM] = (outputs * (p.saturating_sub(1) + extra) * bits) as f64;
+        // Per output, `p - 1` operations over the window: an average's additions (the division
+        // by a power-of-two window is a shift) cost a carry chain, one LUT per bit; a maximum's
+        // comparisons a carry chain and a 2:1 multiplexer, two per bit (hls4ml CI, Vitis HLS
+        // 2024.1, 2x2 windows of 16-bit values: 51 LUT per average, 117 per maximum).
+        let per_op = if average { 1 } else { 2 };
+        f.lut[ELEM] = (outputs * p.saturating_sub(1) * per_op * bits) as f64;
         f.ff[FF_ELEM] = (outputs * bits) as f64;
         // A comparator (or adder) tree over the window, chained like an adder tree; an
         // io_parallel one that fits in a cycle is combinational (hls4ml CI: latency 0).

@@ -59,11 +59,16 @@ impl Lcg {
 }
 
 /// Stand-in weights for a design whose weights were not committed: every kernel drawn from
-/// the initialiser `how` names (`glorot_uniform`, `lecun_uniform`, `uniform:A:B`), with the
+/// the initialiser `how` names (`glorot_uniform`, `lecun_uniform`, `uniform:A:B`; a
+/// `+zero_slopes` suffix makes PReLU slopes zero), with the
 /// published number of zero weights (`layer_zeros`: `name:count ...`) spread evenly; the
 /// model reads which values are zero and how many CSD terms each needs in its type. Other
 /// tensors (bias, BatchNorm) get a harmless constant.
 fn give_stand_in_weights(net: &mut Network, layer_zeros: &str, how: &str, seed: u64) {
+    let (how, zero_slopes) = match how.split_once('+') {
+        Some((init, "zero_slopes")) => (init, true),
+        _ => (how, false),
+    };
     let zeros: BTreeMap<&str, usize> = layer_zeros
         .split_whitespace()
         .filter_map(|p| p.split_once(':'))
@@ -100,6 +105,8 @@ fn give_stand_in_weights(net: &mut Network, layer_zeros: &str, how: &str, seed: 
                         }
                     })
                     .collect()
+            } else if *key == "alpha" && zero_slopes {
+                vec![0.0; n]
             } else {
                 vec![0.375; n]
             };
