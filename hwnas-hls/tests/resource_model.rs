@@ -297,7 +297,7 @@ fn whole_model_uncalibrated_defaults() {
             .iter()
             .copied()
             .fold(Resources::default(), Resources::then);
-        (p.latency_cycles, p.ii) = hwnas_hls::resources::sequential_timing(&stages);
+        (p.latency_cycles, p.ii) = model.network_timing(&stages, IoType::IoParallel);
         let (d, l, f) = (
             relative_error(p.dsp, num(r, "dsp")),
             relative_error(p.lut, num(r, "lut")),

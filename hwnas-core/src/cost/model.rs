@@ -100,22 +100,30 @@ pub trait CostModel: Sync {
         false
     }
 
-    /// Resources of layers that run one after another: areas add, the latency is the sum of
-    /// the layers' [`CostModel::latency_share`]s (plus the slowest interval where
-    /// [`CostModel::latency_adds_slowest_ii`]), the slowest initiation interval wins.
+    /// `(latency, II)` of a network whose layers (in order) cost `layers`: the sum of their
+    /// [`CostModel::latency_share`]s (plus the slowest interval where
+    /// [`CostModel::latency_adds_slowest_ii`]), and the slowest initiation interval.
+    fn network_timing(&self, layers: &[Resources], io: IoType) -> (f64, f64) {
+        let ii = layers.iter().map(|r| r.ii).fold(0.0, f64::max);
+        let shares: f64 = layers.iter().map(|r| self.latency_share(r, io)).sum();
+        let slowest = if self.latency_adds_slowest_ii(io) {
+            ii
+        } else {
+            0.0
+        };
+        (shares + slowest, ii)
+    }
+
+    /// Resources of layers that run one after another: areas add, timing as
+    /// [`CostModel::network_timing`] composes it.
     fn network_cost(&self, layers: &[LayerConfig]) -> Resources {
         let io = layers.first().map_or(IoType::IoParallel, |l| l.io);
-        let mut total = Resources::default();
-        let mut latency = 0.0;
-        for l in layers {
-            let r = self.layer_cost(l);
-            latency += self.latency_share(&r, io);
-            total = total.then(r);
-        }
-        if self.latency_adds_slowest_ii(io) {
-            latency += total.ii;
-        }
-        total.latency_cycles = latency;
+        let costs: Vec<Resources> = layers.iter().map(|l| self.layer_cost(l)).collect();
+        let mut total = costs
+            .iter()
+            .copied()
+            .fold(Resources::default(), Resources::then);
+        (total.latency_cycles, total.ii) = self.network_timing(&costs, io);
         total
     }
 }

@@ -16,7 +16,6 @@ pub use bands::{Band, CorpusBands, CorpusFit, Coverage, Family, METRICS, quantil
 pub use coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 pub use model::{
     AnalyticModel, DEFAULT_CLOCK_NS, EMITTED_CLOCK_UNCERTAINTY, Features, Kernel, LayerEstimate,
-    NetworkEstimate, WeightShares, bram18, csd_terms, dataflow_timing, kernel_dims, latency_share,
-    network_timing, sequential_timing, weight_shares,
+    NetworkEstimate, WeightShares, bram18, csd_terms, kernel_dims, latency_share, weight_shares,
 };
 pub use tool::Tool;

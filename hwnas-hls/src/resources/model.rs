@@ -758,7 +758,7 @@ impl AnalyticModel {
     /// one after the other in one pipeline (latencies add, the slowest II wins); io_stream
     /// layers are the processes of a DATAFLOW region connected by FIFOs, so they overlap: the
     /// network takes as long as its slowest process plus the pipeline depth of every process
-    /// (see [`dataflow_timing`]).
+    /// (see [`latency_share`]).
     ///
     /// # Errors
     /// The errors of [`Network::analyze`].
@@ -784,7 +784,7 @@ impl AnalyticModel {
             .filter(|(_, (_, f))| f.is_some())
             .map(|(l, _)| l.resources)
             .collect();
-        (total.latency_cycles, total.ii) = network_timing(&stages, io);
+        (total.latency_cycles, total.ii) = self.network_timing(&stages, io);
         Ok(NetworkEstimate {
             device: self.device.name.to_string(),
             target: self.target,
@@ -794,18 +794,8 @@ impl AnalyticModel {
     }
 }
 
-/// Latency and II of a network whose layers (in order) have the given per-layer latency and
-/// II, as hls4ml connects them: io_parallel layers are the calls of one pipelined top
-/// function ([`sequential_timing`]), io_stream layers the processes of a DATAFLOW region
-/// ([`dataflow_timing`]).
-pub fn network_timing(stages: &[Resources], io: IoType) -> (f64, f64) {
-    let ii = stages.iter().map(|s| s.ii).fold(0.0, f64::max);
-    let shares: f64 = stages.iter().map(|s| latency_share(s, io)).sum();
-    let slowest = if io == IoType::IoStream { ii } else { 0.0 };
-    (shares + slowest, ii)
-}
-
-/// What one layer adds to the network's latency (see [`network_timing`]): an io_parallel
+/// What one layer adds to the network's latency (the rule of the model's
+/// [`CostModel::network_timing`]): an io_parallel
 /// call that takes cycles registers its result once more at the call boundary (one cycle), a
 /// combinational one (latency 0) is chained into its neighbours for free (hls4ml notebook
 /// reports, Vivado HLS 2019.2 and Vitis HLS 2024.1: four Dense layers of latency 1 and a
@@ -824,17 +814,6 @@ pub fn latency_share(layer: &Resources, io: IoType) -> f64 {
         }
         IoType::IoStream => (layer.latency_cycles - layer.ii).max(0.0),
     }
-}
-
-/// [`network_timing`] of io_parallel layers.
-pub fn sequential_timing(stages: &[Resources]) -> (f64, f64) {
-    network_timing(stages, IoType::IoParallel)
-}
-
-/// [`network_timing`] of io_stream layers: a new input every `max II` cycles; one input's
-/// last result after the slowest II plus the pipeline depth of every process.
-pub fn dataflow_timing(stages: &[Resources]) -> (f64, f64) {
-    network_timing(stages, IoType::IoStream)
 }
 
 impl CostModel for AnalyticModel {
