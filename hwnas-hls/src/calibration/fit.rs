@@ -78,15 +78,7 @@ pub fn fit(base: &AnalyticModel, prior: &Coefficients, samples: &[Sample]) -> Re
         ));
     }
     for s in samples {
-        let m = s.measured;
-        if [m.lut, m.ff, m.dsp, m.bram18]
-            .iter()
-            .any(|v| !v.is_finite() || *v < 0.0)
-        {
-            return Err(Error::Calibration(format!(
-                "a measured design has negative or non-finite resources ({m:?}); check the report"
-            )));
-        }
+        check_measured(&s.measured)?;
     }
     let mut c = prior.clone();
     let model_with = |c: &Coefficients| base.clone().with_coefficients(c.clone());
@@ -157,16 +149,23 @@ pub fn fit_linear(
             measured.len()
         )));
     }
-    if let Some(m) = measured.iter().find(|m| {
-        [m.lut, m.ff, m.bram18]
-            .iter()
-            .any(|v| !v.is_finite() || *v < 0.0)
-    }) {
+    for m in measured {
+        check_measured(m)?;
+    }
+    fit_linear_weighted(feats, measured, measured, prior, true)
+}
+
+/// A measured design's LUT, FF, DSP and BRAM must be finite and non-negative.
+fn check_measured(m: &Resources) -> Result<()> {
+    if [m.lut, m.ff, m.dsp, m.bram18]
+        .iter()
+        .any(|v| !v.is_finite() || *v < 0.0)
+    {
         return Err(Error::Calibration(format!(
             "a measured design has negative or non-finite resources ({m:?}); check the report"
         )));
     }
-    fit_linear_weighted(feats, measured, measured, prior, true)
+    Ok(())
 }
 
 /// [`fit_linear`] against `targets`, with relative-error weights taken from `scale` (the

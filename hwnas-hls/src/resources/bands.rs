@@ -31,12 +31,9 @@ pub struct Family {
 
 impl Family {
     /// The family of `net` built with `io`, predicted for `target`.
-    ///
-    /// # Errors
-    /// None today; kept fallible so that families may need the network's analysis.
-    pub fn of(net: &Network, io: IoType, target: Target) -> Result<Family> {
+    pub fn of(net: &Network, io: IoType, target: Target) -> Family {
         let kernels = || net.layers.iter().filter(|l| l.op.has_kernel());
-        Ok(Family {
+        Family {
             cnn: net
                 .layers
                 .iter()
@@ -48,7 +45,7 @@ impl Family {
                 Strategy::Latency
             },
             target,
-        })
+        }
     }
 }
 
@@ -62,10 +59,7 @@ impl fmt::Display for Family {
                 IoType::IoParallel => "io_parallel",
                 IoType::IoStream => "io_stream",
             },
-            match self.strategy {
-                Strategy::Latency => "Latency",
-                Strategy::Resource => "Resource",
-            },
+            self.strategy,
             self.target
         )
     }

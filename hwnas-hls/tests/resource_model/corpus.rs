@@ -156,7 +156,7 @@ fn load() -> Vec<Design> {
             .then_some("`config_op mul -impl fabric` in the Tcl (every multiplier in LUTs)");
         out.push(Design {
             id,
-            family: Family::of(&net, io, target).unwrap(),
+            family: Family::of(&net, io, target),
             tool,
             outside,
             features,

@@ -85,7 +85,7 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
     let model = model.with_clock_ns(a.clock);
     let est = model.estimate_network(&net, io)?;
     let util = device.utilisation(&est.total);
-    let family = Family::of(&net, io, target)?;
+    let family = Family::of(&net, io, target);
     let band = CorpusBands::builtin().band(&family);
     let outside = band.map_or_else(Vec::new, |b| {
         Coverage::of(&net).map_or_else(|_| Vec::new(), |c| b.coverage.outside(&c))
