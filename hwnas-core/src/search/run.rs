@@ -373,10 +373,7 @@ impl<B: AutodiffBackend> Search<B> {
             let val_loss = evaluate(&self.net, &idx, val, 256)?.of(self.config.loss);
             let expected = self.expected();
             if !warm {
-                for (b, lambda) in self.budgets.iter().zip(self.lambdas.iter_mut()) {
-                    let c = (b.metric.eval(&expected) - b.limit) / b.limit.abs().max(1e-12);
-                    *lambda = (*lambda + self.config.rho * c).max(0.0);
-                }
+                self.update_multipliers(&expected);
             }
             self.history.push(EpochRecord {
                 epoch,
@@ -414,9 +411,9 @@ impl<B: AutodiffBackend> Search<B> {
     /// `passes` passes over `val` at the final temperature (stopping after the first pass whose
     /// argmax architecture meets every budget), updating the budgets' multipliers after each
     /// pass, and returns the argmax architecture with one history record per pass (its
-    /// `train_loss` is 0: no weight step runs). The
-    /// search itself is left as it was (logits, optimiser state, budgets, multipliers, random
-    /// state), so several budgets can be re-derived one after another from the same search.
+    /// `train_loss` is 0: no weight step runs). The search itself is left as it was (logits,
+    /// optimiser state, budgets, multipliers, random state), so several budgets can be
+    /// re-derived one after another from the same search.
     ///
     /// # Errors
     /// As [`Search::run`]; [`Error::Search`] for an empty validation set or `passes == 0`.
@@ -432,16 +429,16 @@ impl<B: AutodiffBackend> Search<B> {
                 "re-deriving needs a non-empty validation set and at least one pass".into(),
             ));
         }
+        let lambdas = vec![0.0; budgets.len()];
         let saved = (
             self.net.store.clone(),
             self.adam_a.clone(),
             std::mem::replace(&mut self.budgets, budgets),
-            std::mem::take(&mut self.lambdas),
+            std::mem::replace(&mut self.lambdas, lambdas),
             self.rng,
             self.val_pos,
             self.step,
         );
-        self.lambdas = vec![0.0; self.budgets.len()];
         let result = self.rederive_passes(val, passes);
         (
             self.net.store,
@@ -466,10 +463,7 @@ impl<B: AutodiffBackend> Search<B> {
                 self.arch_step(val, tau)?;
             }
             let expected = self.expected();
-            for (b, lambda) in self.budgets.iter().zip(self.lambdas.iter_mut()) {
-                let c = (b.metric.eval(&expected) - b.limit) / b.limit.abs().max(1e-12);
-                *lambda = (*lambda + self.config.rho * c).max(0.0);
-            }
+            self.update_multipliers(&expected);
             let idx = self.net.argmax_indices();
             let cost = self.table.cost_of(&idx);
             let feasible = self.budgets.iter().all(|b| b.metric.eval(&cost) <= b.limit);
@@ -495,6 +489,14 @@ impl<B: AutodiffBackend> Search<B> {
             indices,
             history,
         })
+    }
+
+    /// The augmented-Lagrangian step of every budget's multiplier at the expected resources.
+    fn update_multipliers(&mut self, expected: &Resources) {
+        for (b, lambda) in self.budgets.iter().zip(self.lambdas.iter_mut()) {
+            let c = (b.metric.eval(expected) - b.limit) / b.limit.abs().max(1e-12);
+            *lambda = (*lambda + self.config.rho * c).max(0.0);
+        }
     }
 
     /// One search step outside [`Search::run`] (benchmarks, custom loops): a weight step on the
