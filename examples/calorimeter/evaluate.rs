@@ -100,9 +100,9 @@ pub fn fitting_baseline(
     model: &AnalyticModel,
     device: &Device,
 ) -> Result<(u32, Evaluation), Box<dyn std::error::Error>> {
+    let mut n = net.clone();
     let mut rf = 1;
     loop {
-        let mut n = net.clone();
         for l in n.layers.iter_mut().filter(|l| l.op.has_kernel()) {
             l.hls.reuse_factor = rf;
         }

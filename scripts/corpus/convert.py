@@ -83,6 +83,18 @@ def dims(s):
     return [int(v) for v in s.split("x")]
 
 
+def unique_name(name, layers):
+    """`name` as a C identifier that no layer of `layers` has yet (`_2`, `_3`... appended)."""
+    n = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    if n[0].isdigit():
+        n = "l_" + n
+    taken = {l["name"] for l in layers}
+    out, i = n, 2
+    while out in taken:
+        out, i = f"{n}_{i}", i + 1
+    return out
+
+
 def convert(row):
     """The IR document of `row`, its total of pruned weights, and each kernel layer's number of
     pruned (zero) weights."""
@@ -97,14 +109,7 @@ def convert(row):
     input_type = m.group(1).strip() if m else "ap_fixed<16,6>"
 
     def name_of(keras):
-        n = re.sub(r"[^A-Za-z0-9_]", "_", keras)
-        if n[0].isdigit():
-            n = "l_" + n
-        taken = {l["name"] for l in layers}
-        base, i = n, 2
-        while n in taken:
-            n, i = f"{base}_{i}", i + 1
-        return n
+        return unique_name(keras, layers)
 
     for part in row["architecture"].split(" ; "):
         m = LAYER.match(part)
@@ -236,12 +241,7 @@ def convert_text(row):
     zeros = 0
 
     def name_of(base):
-        n = re.sub(r"[^A-Za-z0-9_]", "_", base)
-        taken = {l["name"] for l in layers}
-        out, i = n, 2
-        while out in taken:
-            out, i = f"{n}_{i}", i + 1
-        return out
+        return unique_name(base, layers)
 
     def kernel_layer(layer, n):
         nonlocal zeros
