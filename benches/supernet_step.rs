@@ -13,8 +13,8 @@
 
 use std::time::Instant;
 
-use burn::tensor::backend::AutodiffBackend;
 use criterion::Criterion;
+use hwnas::backend::TrainBackend;
 use hwnas::core::cost::{CostModel, LayerConfig, Resources};
 use hwnas::core::ir::Op;
 use hwnas::core::rng::{Random, SplitMix64};
@@ -153,7 +153,7 @@ impl Which {
 }
 
 /// A search positioned after its warm-up, so that every step trains weights and logits.
-fn search<B: AutodiffBackend>(space: &SpaceSpec, device: &B::Device) -> Search<B> {
+fn search<B: TrainBackend>(space: &SpaceSpec, device: &B::Device) -> Search<B> {
     let cfg = SearchConfig {
         batch_size: BATCH,
         warmup_epochs: 0,
@@ -166,17 +166,17 @@ fn search<B: AutodiffBackend>(space: &SpaceSpec, device: &B::Device) -> Search<B
     s
 }
 
-fn plain<B: AutodiffBackend>(space: &SpaceSpec, device: &B::Device) -> FixedTrainer<B> {
+fn plain<B: TrainBackend>(space: &SpaceSpec, device: &B::Device) -> FixedTrainer<B> {
     let net = Supernet::new(space, device, 0).expect("plain network");
     FixedTrainer::new(net, &[], 1e-3, Loss::Mse).expect("a space without decisions")
 }
 
-fn plain_step<B: AutodiffBackend>(p: &mut FixedTrainer<B>, d: &Dataset, batch: &[usize]) -> f32 {
+fn plain_step<B: TrainBackend>(p: &mut FixedTrainer<B>, d: &Dataset, batch: &[usize]) -> f32 {
     p.step(d, batch).expect("finite loss")
 }
 
 /// `(ms per supernet step, ms per plain step, supernet loss at step 10, plain loss at step 10)`.
-fn measure<B: AutodiffBackend>(
+fn measure<B: TrainBackend>(
     which: Which,
     device: &B::Device,
     steps: usize,

@@ -5,6 +5,8 @@
 //! CUDA toolkit because libcuda and NVRTC are loaded at run time. burn panics in a worker thread when that load fails, so check
 //! [`cuda_driver_available`] before choosing a CUDA device.
 
+pub use hwnas_core::backend::{Kernels, TrainBackend};
+
 /// burn's CPU backend (`flex`), the default.
 pub type Cpu = burn::backend::Flex;
 

@@ -26,9 +26,9 @@ mod table;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use burn::tensor::backend::AutodiffBackend;
 use clap::{Parser, ValueEnum};
 use hwnas::SearchSpace;
+use hwnas::backend::TrainBackend;
 use hwnas::core::cost::IoType;
 use hwnas::datasets::calorimeter::{CalorimeterConfig, metrics};
 use hwnas::hls::devices::Device;
@@ -163,7 +163,7 @@ fn prepare_out(args: &Args) -> AnyResult<()> {
     Ok(())
 }
 
-fn run<B: AutodiffBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
+fn run<B: TrainBackend>(args: &Args, device: &B::Device) -> AnyResult<()> {
     prepare_out(args)?;
     let files = Files::new(&args.out);
     let (config, space, mut schedule) = if args.full {

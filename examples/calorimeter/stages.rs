@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use burn::tensor::backend::AutodiffBackend;
+use hwnas::backend::TrainBackend;
 use hwnas::core::cost::{CostModel, IoType};
 use hwnas::ir::Network;
 use hwnas::progress::ProgressBars;
@@ -72,7 +72,7 @@ struct Stage<'a> {
 
 /// What every stage of one run shares: the data, the schedule, where the files go, the seed,
 /// whether to resume, and the device.
-pub struct Run<'a, B: AutodiffBackend> {
+pub struct Run<'a, B: TrainBackend> {
     /// The events.
     pub data: &'a Data,
     /// Epoch counts and batch size.
@@ -87,7 +87,7 @@ pub struct Run<'a, B: AutodiffBackend> {
     pub device: &'a B::Device,
 }
 
-impl<B: AutodiffBackend> Run<'_, B> {
+impl<B: TrainBackend> Run<'_, B> {
     /// Prints how far a checkpoint got when this run resumes from it.
     fn report_resume(&self, checkpoint: &Path, what: &str, epochs: usize) -> hwnas::Result<()> {
         if self.resume

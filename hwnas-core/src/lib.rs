@@ -11,6 +11,8 @@
 //!   document plus a safetensors file of weights.
 //! * [`samples`]: numeric arrays from `.npy` and CSV files (training data, emulator inputs).
 //! * [`rng`]: the seeded generators and samplers every random stream of the library uses.
+//! * [`backend`]: the backends the search trains on ([`TrainBackend`](backend::TrainBackend))
+//!   and hwnas's own CPU convolution.
 //! * [`cost`]: [`Resources`](cost::Resources), the [`CostModel`](cost::CostModel) trait and the
 //!   [`LayerConfig`](cost::LayerConfig) a model prices.
 //! * [`space`]: search spaces ([`SpaceSpec`](space::SpaceSpec), built with a builder that the
@@ -29,6 +31,7 @@
 //! # Ok::<(), hwnas_core::Error>(())
 //! ```
 
+pub mod backend;
 pub mod cost;
 mod error;
 pub mod fixed;

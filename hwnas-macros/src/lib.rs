@@ -116,7 +116,7 @@ mod values;
 ///    The trait's default methods do the rest: `space_size()`, `from_indices(&[usize])`,
 ///    `indices()`, `fixed_space()` and `network()` (the IR of this architecture, without
 ///    weights). Their supernets: `Supernet::<B>::of::<Calo>(&device, seed)` (the whole space,
-///    any `AutodiffBackend`) and `Supernet::<B>::fixed(&arch, &device, seed)` (this
+///    any `TrainBackend`) and `Supernet::<B>::fixed(&arch, &device, seed)` (this
 ///    architecture alone, a fixed network ready for `train_fixed` and `derive`).
 ///
 /// # Errors

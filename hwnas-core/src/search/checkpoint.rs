@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use burn::tensor::backend::AutodiffBackend;
+use crate::backend::TrainBackend;
 use burn::tensor::{Tensor, TensorData};
 use safetensors::{Dtype, SafeTensors, tensor::TensorView};
 use serde::Serialize;
@@ -20,7 +20,7 @@ use crate::{Error, Result, fs};
 ///
 /// # Errors
 /// [`Error::Io`] naming the file; [`Error::Weights`] if a tensor cannot be serialised.
-pub(crate) fn write<B: AutodiffBackend>(
+pub(crate) fn write<B: TrainBackend>(
     path: &Path,
     key: &str,
     meta: &impl Serialize,
@@ -116,7 +116,7 @@ impl Checkpoint {
     ///
     /// # Errors
     /// [`Error::Checkpoint`] when a parameter is missing or has another size.
-    pub(crate) fn restore<B: AutodiffBackend>(
+    pub(crate) fn restore<B: TrainBackend>(
         &self,
         store: &mut ParamStore<B>,
         adams: &mut [(&str, &mut Adam<B::InnerBackend>)],

@@ -1,6 +1,6 @@
 //! Data sets, losses and evaluation metrics.
 
-use burn::tensor::backend::AutodiffBackend;
+use crate::backend::TrainBackend;
 use burn::tensor::{Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
@@ -150,7 +150,7 @@ impl Dataset {
     }
 
     /// The samples `idx` as tensors `[b, features]`, `[b, outputs]`.
-    pub fn batch<B: AutodiffBackend>(
+    pub fn batch<B: TrainBackend>(
         &self,
         idx: &[usize],
         device: &B::Device,
@@ -208,7 +208,7 @@ impl Samples for Dataset {
 }
 
 /// The samples `idx` of `data` as tensors `[b, features]`, `[b, outputs]`.
-pub(crate) fn batch<B: AutodiffBackend>(
+pub(crate) fn batch<B: TrainBackend>(
     data: &dyn Samples,
     idx: &[usize],
     device: &B::Device,
@@ -240,7 +240,7 @@ pub enum Loss {
 
 impl Loss {
     /// The mean loss of a batch.
-    pub fn compute<B: AutodiffBackend>(
+    pub fn compute<B: TrainBackend>(
         self,
         pred: Tensor<B, 2>,
         target: Tensor<B, 2>,

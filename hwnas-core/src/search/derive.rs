@@ -1,6 +1,6 @@
 //! From a supernet to a concrete network and back.
 
-use burn::tensor::backend::AutodiffBackend;
+use crate::backend::TrainBackend;
 
 use super::data::Samples;
 use super::train::predict;
@@ -23,7 +23,7 @@ use crate::{Error, Result};
 /// # Errors
 /// [`Error::InvalidArch`] for indices outside the space, [`Error::Search`] for calibration data
 /// that does not fit.
-pub fn derive<B: AutodiffBackend>(
+pub fn derive<B: TrainBackend>(
     net: &Supernet<B>,
     idx: &[usize],
     calib: &dyn Samples,
@@ -72,7 +72,7 @@ pub fn derive<B: AutodiffBackend>(
 /// [`Error::Search`] for layers the supernet cannot express (non-square kernels or strides,
 /// pooling with a stride other than its window or with padding) or a network without weights;
 /// [`Error::InvalidSpace`] for layers the search space rejects (even `same` kernels).
-pub fn supernet_from_network<B: AutodiffBackend>(
+pub fn supernet_from_network<B: TrainBackend>(
     net: &Network,
     device: &B::Device,
 ) -> Result<Supernet<B>> {
@@ -146,7 +146,7 @@ pub fn space_around(net: &Network, around: &Around) -> Result<SpaceSpec> {
 ///
 /// # Errors
 /// As [`space_around`]; [`Error::Search`] for a network without weights.
-pub fn supernet_around<B: AutodiffBackend>(
+pub fn supernet_around<B: TrainBackend>(
     net: &Network,
     around: &Around,
     device: &B::Device,
@@ -296,7 +296,7 @@ fn open_up(
 }
 
 /// A supernet of `spec` (made from `net`) with `net`'s weights loaded.
-fn load_network<B: AutodiffBackend>(
+fn load_network<B: TrainBackend>(
     spec: &SpaceSpec,
     net: &Network,
     device: &B::Device,

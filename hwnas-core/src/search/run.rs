@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use burn::tensor::backend::AutodiffBackend;
+use crate::backend::TrainBackend;
 use burn::tensor::{Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
@@ -135,7 +135,7 @@ struct Meta {
 ///
 /// ```no_run
 /// # use hwnas_core::search::*; use hwnas_core::space::*; use hwnas_core::cost::*;
-/// # fn run<B: burn::tensor::backend::AutodiffBackend>(space: SpaceSpec, model: &dyn CostModel,
+/// # fn run<B: hwnas_core::backend::TrainBackend>(space: SpaceSpec, model: &dyn CostModel,
 /// #   train: Dataset, val: Dataset, device: B::Device) -> hwnas_core::Result<()> {
 /// let mut search = Search::<B>::new(&space, model, Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)])?,
 ///     vec![Budget::max("dsp", 500.0)?], SearchConfig::default(), &device)?;
@@ -143,7 +143,7 @@ struct Meta {
 /// println!("{}", result.arch);
 /// # Ok(()) }
 /// ```
-pub struct Search<B: AutodiffBackend> {
+pub struct Search<B: TrainBackend> {
     /// The supernet (weights and logits).
     pub net: Supernet<B>,
     /// The precomputed costs.
@@ -165,7 +165,7 @@ pub struct Search<B: AutodiffBackend> {
     history: Vec<EpochRecord>,
 }
 
-impl<B: AutodiffBackend> Search<B> {
+impl<B: TrainBackend> Search<B> {
     /// Prices the space, checks the budgets and builds the supernet.
     ///
     /// # Errors

@@ -1,6 +1,6 @@
 //! The precomputed cost table and the exact expected cost.
 
-use burn::tensor::backend::AutodiffBackend;
+use crate::backend::TrainBackend;
 use burn::tensor::{Tensor, TensorData};
 
 use super::metric::Metric;
@@ -156,7 +156,7 @@ impl CostTable {
 
     /// Expected resources as a differentiable `[7]` tensor (fields of
     /// [`Resources::to_array`]) for probabilities `p` (one tensor per decision).
-    pub fn expected<B: AutodiffBackend>(
+    pub fn expected<B: TrainBackend>(
         &self,
         p: &[Tensor<B, 1>],
         device: &B::Device,

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use burn::tensor::backend::AutodiffBackend;
+use crate::backend::TrainBackend;
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{self, Checkpoint};
@@ -82,7 +82,7 @@ struct TrainMeta {
 
 /// One Adam step on the weights; returns the loss, or `Err(loss)` when it is not finite (then
 /// nothing was updated).
-pub(crate) fn weight_step<B: AutodiffBackend>(
+pub(crate) fn weight_step<B: TrainBackend>(
     net: &mut Supernet<B>,
     adam: &mut Adam<B::InnerBackend>,
     (x, y): (Tensor<B, 2>, Tensor<B, 2>),
@@ -111,12 +111,12 @@ pub(crate) fn weight_step<B: AutodiffBackend>(
 ///
 /// ```no_run
 /// # use hwnas_core::search::*; use hwnas_core::supernet::Supernet;
-/// # fn go<B: burn::tensor::backend::AutodiffBackend>(net: Supernet<B>, data: &dyn Samples) -> hwnas_core::Result<()> {
+/// # fn go<B: hwnas_core::backend::TrainBackend>(net: Supernet<B>, data: &dyn Samples) -> hwnas_core::Result<()> {
 /// let mut trainer = FixedTrainer::new(net, &[], 1e-3, Loss::Mse)?;
 /// let loss = trainer.step(data, &[0, 1, 2, 3])?;
 /// # Ok(()) }
 /// ```
-pub struct FixedTrainer<B: AutodiffBackend> {
+pub struct FixedTrainer<B: TrainBackend> {
     /// The network being trained.
     pub net: Supernet<B>,
     idx: Vec<usize>,
@@ -125,7 +125,7 @@ pub struct FixedTrainer<B: AutodiffBackend> {
     steps: u64,
 }
 
-impl<B: AutodiffBackend> FixedTrainer<B> {
+impl<B: TrainBackend> FixedTrainer<B> {
     /// A trainer of the architecture `idx` of `net` (`&[]` for a space without decisions) with
     /// Adam at learning rate `lr`.
     ///
@@ -171,7 +171,7 @@ impl<B: AutodiffBackend> FixedTrainer<B> {
 ///
 /// # Errors
 /// [`Error::Io`] / [`Error::Data`] when streamed samples cannot be read.
-pub fn predict<B: AutodiffBackend>(
+pub fn predict<B: TrainBackend>(
     net: &Supernet<B>,
     idx: &[usize],
     data: &dyn Samples,
@@ -183,7 +183,7 @@ pub fn predict<B: AutodiffBackend>(
 
 /// [`predict`], also returning the targets read with the samples.
 #[allow(clippy::type_complexity)]
-fn predict_with_targets<B: AutodiffBackend>(
+fn predict_with_targets<B: TrainBackend>(
     net: &Supernet<B>,
     idx: &[usize],
     data: &dyn Samples,
@@ -207,7 +207,7 @@ fn predict_with_targets<B: AutodiffBackend>(
 ///
 /// # Errors
 /// As [`predict`].
-pub fn evaluate<B: AutodiffBackend>(
+pub fn evaluate<B: TrainBackend>(
     net: &Supernet<B>,
     idx: &[usize],
     data: &dyn Samples,
@@ -224,7 +224,7 @@ pub fn evaluate<B: AutodiffBackend>(
 /// # Errors
 /// [`Error::Search`] for an empty data set or a batch size of 0, [`Error::NonFinite`] when the
 /// loss becomes NaN.
-pub fn train_fixed<B: AutodiffBackend>(
+pub fn train_fixed<B: TrainBackend>(
     net: &mut Supernet<B>,
     idx: &[usize],
     train: &dyn Samples,
@@ -239,7 +239,7 @@ pub fn train_fixed<B: AutodiffBackend>(
 ///
 /// # Errors
 /// As [`train_fixed`], and [`Error::Stopped`] when the observer stopped the run.
-pub fn train_fixed_observed<B: AutodiffBackend>(
+pub fn train_fixed_observed<B: TrainBackend>(
     net: &mut Supernet<B>,
     idx: &[usize],
     train: &dyn Samples,

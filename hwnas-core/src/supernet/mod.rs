@@ -8,7 +8,7 @@
 mod kinds;
 mod net;
 mod params;
-mod quant;
+pub(crate) mod quant;
 #[cfg(test)]
 mod tests;
 

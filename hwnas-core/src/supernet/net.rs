@@ -1,13 +1,13 @@
 //! The weight-sharing supernet.
 
+use crate::backend::TrainBackend;
 use burn::tensor::activation::softmax;
-use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Tensor, TensorData};
 
 use super::kinds;
 pub(crate) use super::kinds::{BnIds, KernelIds};
 use super::params::{Bound, Group, ParamStore, to_vec};
-use super::quant::{fake_quant, fake_quant_mix, integer_bits_for};
+use super::quant::{fake_quant, fake_quant_mix, fake_quant_train, integer_bits_for};
 use crate::fixed::FixedType;
 use crate::ir::Activation;
 use crate::rng::{Random, SplitMix64};
@@ -16,7 +16,7 @@ use crate::{Error, Result};
 
 /// Probabilities over the options of one decision.
 #[derive(Debug, Clone)]
-pub(crate) struct Probs<B: AutodiffBackend> {
+pub(crate) struct Probs<B: TrainBackend> {
     /// One value per option (sums to 1).
     pub t: Tensor<B, 1>,
     /// `Some(i)` when `t` is exactly the one-hot vector of option `i` and needs no gradient:
@@ -26,7 +26,7 @@ pub(crate) struct Probs<B: AutodiffBackend> {
 
 /// Per-forward state: training mode, BatchNorm statistic updates, observed ranges.
 #[derive(Debug)]
-pub(crate) struct Ctx<B: AutodiffBackend> {
+pub(crate) struct Ctx<B: TrainBackend> {
     /// BatchNorm uses batch statistics and records running-statistic updates.
     pub train: bool,
     /// `(entry id, new value)` of BatchNorm running statistics.
@@ -37,7 +37,7 @@ pub(crate) struct Ctx<B: AutodiffBackend> {
     pub result_range: Vec<f32>,
 }
 
-impl<B: AutodiffBackend> Ctx<B> {
+impl<B: TrainBackend> Ctx<B> {
     /// A context for a space of `n` layers.
     pub fn new(train: bool, n: usize) -> Self {
         Ctx {
@@ -79,7 +79,7 @@ impl LayerIds {
 }
 
 /// What one forward pass carries from layer to layer.
-pub(super) struct Pass<'a, B: AutodiffBackend> {
+pub(super) struct Pass<'a, B: TrainBackend> {
     /// The autodiff leaves of the stored tensors.
     pub bound: &'a Bound<B>,
     /// One probability vector per decision.
@@ -92,7 +92,7 @@ pub(super) struct Pass<'a, B: AutodiffBackend> {
 }
 
 /// An activation between two layers.
-pub(super) enum Act<B: AutodiffBackend> {
+pub(super) enum Act<B: TrainBackend> {
     /// `[n, c, h, w]` (1-D data has `h = 1`).
     Map(Tensor<B, 4>),
     /// `[n, features]`.
@@ -107,7 +107,7 @@ pub(super) enum Act<B: AutodiffBackend> {
 /// Integer bits of quantised tensors without a fixed setting follow the observed range of the
 /// current weights / batch ([`integer_bits_for`]).
 #[derive(Debug, Clone)]
-pub struct Supernet<B: AutodiffBackend> {
+pub struct Supernet<B: TrainBackend> {
     /// The space.
     pub spec: SpaceSpec,
     /// Every stored tensor (weights, logits, BatchNorm statistics).
@@ -121,7 +121,7 @@ pub struct Supernet<B: AutodiffBackend> {
     pub(super) masks: Vec<Option<Tensor<B, 2>>>,
 }
 
-impl<B: AutodiffBackend> Supernet<B> {
+impl<B: TrainBackend> Supernet<B> {
     /// Builds the supernet with weights drawn from `seed` (Kaiming-uniform, zero biases) and
     /// zero logits.
     ///
@@ -420,7 +420,8 @@ impl<B: AutodiffBackend> Supernet<B> {
         if opts.is_empty() {
             return x;
         }
-        let q = |b: u32, x: Tensor<B, D>| fake_quant(x, &self.quant_type(b as usize, integer));
+        let q =
+            |b: u32, x: Tensor<B, D>| fake_quant_train(x, &self.quant_type(b as usize, integer));
         match self.dec(li, kind) {
             None => q(opts[0], x),
             Some(d) => match probs[d].hot {
@@ -538,16 +539,16 @@ pub(crate) fn choice_value(c: &Choice) -> usize {
     }
 }
 
-pub(super) fn max_abs<B: AutodiffBackend>(t: Tensor<B, 4>) -> f32 {
+pub(super) fn max_abs<B: TrainBackend>(t: Tensor<B, 4>) -> f32 {
     let v = t.detach().abs().max().into_data().convert::<f32>();
     v.to_vec::<f32>().map(|v| v[0]).unwrap_or(0.0)
 }
 
-pub(super) fn bcast4<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {
+pub(super) fn bcast4<B: TrainBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {
     p.reshape([1, 1, 1, 1])
 }
 
-pub(super) fn bcast2<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 2> {
+pub(super) fn bcast2<B: TrainBackend>(p: Tensor<B, 1>) -> Tensor<B, 2> {
     p.reshape([1, 1])
 }
 
@@ -555,25 +556,25 @@ pub(super) fn bcast2<B: AutodiffBackend>(p: Tensor<B, 1>) -> Tensor<B, 2> {
 /// viewed as `[n, c, h*w]`: the per-row-scalar broadcast that burn-flex runs as one SIMD pass.
 /// (A `[1, c, 1, 1]` operand is walked element by element with a strided iterator, an order of
 /// magnitude slower; the values, and so the maths, are the same.)
-fn per_channel<B: AutodiffBackend>(v: Tensor<B, 1>, n: usize) -> Tensor<B, 3> {
+fn per_channel<B: TrainBackend>(v: Tensor<B, 1>, n: usize) -> Tensor<B, 3> {
     let c = v.dims()[0];
     v.reshape([1, c]).repeat_dim(0, n).reshape([n, c, 1])
 }
 
 /// `t * v` with `v` one value per channel of the map `t`.
-pub(super) fn mul_channels<B: AutodiffBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
+pub(super) fn mul_channels<B: TrainBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
     let [n, c, h, w] = t.dims();
     (t.reshape([n, c, h * w]) * per_channel(v, n)).reshape([n, c, h, w])
 }
 
 /// `t + v` with `v` one value per channel of the map `t`.
-pub(super) fn add_channels<B: AutodiffBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
+pub(super) fn add_channels<B: TrainBackend>(t: Tensor<B, 4>, v: Tensor<B, 1>) -> Tensor<B, 4> {
     let [n, c, h, w] = t.dims();
     (t.reshape([n, c, h * w]) + per_channel(v, n)).reshape([n, c, h, w])
 }
 
 /// Nearest-neighbour upsampling of `[n, c, h, w]` to `[n, c, h * size[0], w * size[1]]`.
-pub(super) fn upsample<B: AutodiffBackend>(t: Tensor<B, 4>, size: [usize; 2]) -> Tensor<B, 4> {
+pub(super) fn upsample<B: TrainBackend>(t: Tensor<B, 4>, size: [usize; 2]) -> Tensor<B, 4> {
     if size == [1, 1] {
         return t;
     }
@@ -585,7 +586,7 @@ pub(super) fn upsample<B: AutodiffBackend>(t: Tensor<B, 4>, size: [usize; 2]) ->
 }
 
 /// `[n, c, h, w]` to `[n, h*w*c]` in channels-last order.
-pub(super) fn flatten_hwc<B: AutodiffBackend>(t: Tensor<B, 4>) -> Tensor<B, 2> {
+pub(super) fn flatten_hwc<B: TrainBackend>(t: Tensor<B, 4>) -> Tensor<B, 2> {
     let [n, c, h, w] = t.dims();
     t.permute([0, 2, 3, 1]).reshape([n, h * w * c])
 }

@@ -1,6 +1,8 @@
 //! Flat parameter storage, a seeded random generator and Adam, all checkpointable bit for bit.
 
-use burn::tensor::backend::{AutodiffBackend, Backend};
+use burn::tensor::backend::Backend;
+
+use crate::backend::TrainBackend;
 use burn::tensor::{Tensor, TensorData};
 
 /// Which optimiser (if any) owns a stored tensor.
@@ -29,7 +31,7 @@ pub(crate) struct Entry<B: Backend> {
 
 /// All tensors of a supernet.
 #[derive(Debug, Clone)]
-pub(crate) struct ParamStore<B: AutodiffBackend> {
+pub(crate) struct ParamStore<B: TrainBackend> {
     /// The entries, in creation order.
     pub entries: Vec<Entry<B::InnerBackend>>,
     /// Where they live.
@@ -38,19 +40,19 @@ pub(crate) struct ParamStore<B: AutodiffBackend> {
 
 /// The autodiff leaves of one step: one per entry.
 #[derive(Debug, Clone)]
-pub(crate) struct Bound<B: AutodiffBackend> {
+pub(crate) struct Bound<B: TrainBackend> {
     /// Leaves in entry order.
     pub leaves: Vec<Tensor<B, 1>>,
 }
 
-impl<B: AutodiffBackend> Bound<B> {
+impl<B: TrainBackend> Bound<B> {
     /// The entry `id` reshaped to `shape`.
     pub fn get<const D: usize>(&self, id: usize, shape: [usize; D]) -> Tensor<B, D> {
         self.leaves[id].clone().reshape(shape)
     }
 }
 
-impl<B: AutodiffBackend> ParamStore<B> {
+impl<B: TrainBackend> ParamStore<B> {
     /// An empty store on `device`.
     pub fn new(device: &B::Device) -> Self {
         ParamStore {
@@ -165,7 +167,7 @@ impl<B: Backend> Adam<B> {
         grads: &A::Gradients,
         group: Group,
     ) where
-        A: AutodiffBackend<InnerBackend = B>,
+        A: TrainBackend<InnerBackend = B>,
     {
         self.t += 1;
         let t = self.t as i32;

@@ -7,7 +7,9 @@
 //! computed from one, uses the firmware's value.
 
 use burn::tensor::Tensor;
-use burn::tensor::backend::{AutodiffBackend, Backend};
+use burn::tensor::backend::Backend;
+
+use crate::backend::TrainBackend;
 
 use crate::fixed::{FixedType, Overflow, Rounding};
 
@@ -71,7 +73,7 @@ fn quantized_value<B: Backend, const D: usize>(x: Tensor<B, D>, t: &FixedType) -
 ///
 /// The value may differ from the separate sum in the last bit of `f32` (the products are summed
 /// in another order).
-pub fn fake_quant_mix<B: AutodiffBackend, const D: usize>(
+pub fn fake_quant_mix<B: TrainBackend, const D: usize>(
     x: Tensor<B, D>,
     types: &[FixedType],
     p: &Tensor<B, 1>,
@@ -80,24 +82,47 @@ pub fn fake_quant_mix<B: AutodiffBackend, const D: usize>(
     let numel: usize = shape.iter().product();
     let n = types.len();
     let xi: Tensor<B::InnerBackend, 1> = x.clone().inner().reshape([numel]);
-    let mut copies = Vec::with_capacity(n);
-    let mut inside = Vec::with_capacity(n);
-    for t in types {
-        let (lo, hi) = range(t);
-        copies.push(quantized_value(xi.clone(), t).reshape([1, numel]));
-        let out = xi
-            .clone()
-            .lower_elem(lo)
-            .bool_or(xi.clone().greater_elem(hi));
-        inside.push(out.bool_not().float().reshape([1, numel]));
-    }
-    let copies = Tensor::<B, 2>::from_inner(Tensor::cat(copies, 0));
+    let [copies, inside] = B::quantized_copies(xi, types);
+    let copies = Tensor::<B, 2>::from_inner(copies);
     let p_row = p.clone().reshape([1, n]);
-    let mask = p_row.clone().inner().matmul(Tensor::cat(inside, 0));
+    let mask = p_row.clone().inner().matmul(inside);
     let mask: Tensor<B, D> = Tensor::from_inner(mask.reshape(shape));
     let value: Tensor<B, D> = p_row.matmul(copies).reshape(shape);
     let through = x * mask;
     value + (through.clone() - through.detach())
+}
+
+/// [`fake_quant`] on a training backend, with the backend's own quantisation kernel: the same
+/// value bit for bit and the same straight-through gradient (1 inside the range, 0 outside).
+pub(crate) fn fake_quant_train<B: TrainBackend, const D: usize>(
+    x: Tensor<B, D>,
+    t: &FixedType,
+) -> Tensor<B, D> {
+    let shape = x.dims();
+    let numel: usize = shape.iter().product();
+    let xi: Tensor<B::InnerBackend, 1> = x.clone().inner().reshape([numel]);
+    let [q, inside] = B::quantized_copies(xi, std::slice::from_ref(t));
+    let q: Tensor<B, D> = Tensor::from_inner(q.reshape(shape));
+    let through = x * Tensor::from_inner(inside.reshape(shape));
+    q + (through.clone() - through.detach())
+}
+
+/// burn's own ops for [`Kernels::quantized_copies`](crate::backend::Kernels::quantized_copies):
+/// `[copies, inside]`, each `[types.len(), numel]`.
+pub(crate) fn copies_with_burn<B: Backend>(
+    x: Tensor<B, 1>,
+    types: &[FixedType],
+) -> [Tensor<B, 2>; 2] {
+    let numel = x.dims()[0];
+    let mut copies = Vec::with_capacity(types.len());
+    let mut inside = Vec::with_capacity(types.len());
+    for t in types {
+        let (lo, hi) = range(t);
+        copies.push(quantized_value(x.clone(), t).reshape([1, numel]));
+        let out = x.clone().lower_elem(lo).bool_or(x.clone().greater_elem(hi));
+        inside.push(out.bool_not().float().reshape([1, numel]));
+    }
+    [Tensor::cat(copies, 0), Tensor::cat(inside, 0)]
 }
 
 /// Integer bits (sign included) that hold `max_abs` without saturating:
@@ -132,7 +157,9 @@ mod tests {
         acc.unwrap()
     }
 
-    fn host<const D: usize>(t: Tensor<<B as AutodiffBackend>::InnerBackend, D>) -> Vec<f32> {
+    fn host<const D: usize>(
+        t: Tensor<<B as burn::tensor::backend::AutodiffBackend>::InnerBackend, D>,
+    ) -> Vec<f32> {
         t.into_data().to_vec::<f32>().unwrap()
     }
 

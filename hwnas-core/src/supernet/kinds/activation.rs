@@ -2,15 +2,15 @@
 //! per-channel tensors (PReLU's slopes); the activations themselves live in
 //! `ir/op/activation.rs`.
 
+use crate::backend::TrainBackend;
 use burn::tensor::Tensor;
-use burn::tensor::backend::AutodiffBackend;
 
 use crate::space::LayerSpec;
 use crate::supernet::net::{Act, LayerIds, Pass};
 use crate::supernet::params::{Group, ParamStore};
 
 /// The activation's per-channel tensors, at their initial values.
-pub(super) fn tensors<B: AutodiffBackend>(
+pub(super) fn tensors<B: TrainBackend>(
     l: &LayerSpec,
     input: &[usize],
     store: &mut ParamStore<B>,
@@ -36,7 +36,7 @@ pub(super) fn tensors<B: AutodiffBackend>(
     }
 }
 
-pub(super) fn forward<B: AutodiffBackend>(
+pub(super) fn forward<B: TrainBackend>(
     l: &LayerSpec,
     ids: LayerIds,
     act: Act<B>,

@@ -2,8 +2,8 @@
 //! step (PyTorch's momentum), the width mask of the layer before applied again after the shift,
 //! and that layer's result bits applied after the normalisation (the export folds it).
 
+use crate::backend::TrainBackend;
 use burn::tensor::Tensor;
-use burn::tensor::backend::AutodiffBackend;
 
 use crate::space::LayerSpec;
 use crate::supernet::net::{Act, Ctx, LayerIds, Pass, Supernet, add_channels, mul_channels};
@@ -34,7 +34,7 @@ impl BnIds {
 }
 
 /// `gamma = 1`, `beta = 0` (trained) and the running statistics `mean = 0`, `variance = 1`.
-pub(super) fn tensors<B: AutodiffBackend>(
+pub(super) fn tensors<B: TrainBackend>(
     l: &LayerSpec,
     input: &[usize],
     store: &mut ParamStore<B>,
@@ -49,7 +49,7 @@ pub(super) fn tensors<B: AutodiffBackend>(
     })
 }
 
-pub(super) fn forward<B: AutodiffBackend>(
+pub(super) fn forward<B: TrainBackend>(
     net: &Supernet<B>,
     li: usize,
     bn: BnIds,
@@ -99,7 +99,7 @@ pub(super) fn forward<B: AutodiffBackend>(
 /// BatchNorm's per-channel `(scale, shift)`: from the batch statistics that `batch` computes
 /// (`(mean, var)`, each `[c]`) while training, which also updates the running statistics,
 /// else from the running statistics.
-fn affine<B: AutodiffBackend>(
+fn affine<B: TrainBackend>(
     net: &Supernet<B>,
     eps: f64,
     bn: BnIds,

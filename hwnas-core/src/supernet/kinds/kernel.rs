@@ -2,8 +2,7 @@
 //! mask, kernel size by centred sub-kernel masks, weight and result bits by mixtures of
 //! fake-quantised copies, and the on/off switch of optional layers.
 
-use burn::tensor::backend::AutodiffBackend;
-use burn::tensor::module::conv2d;
+use crate::backend::TrainBackend;
 use burn::tensor::ops::{ConvOptions, PadMode};
 use burn::tensor::{Tensor, TensorData};
 
@@ -27,7 +26,7 @@ pub(crate) struct KernelIds {
 }
 
 /// The widest kernel (Kaiming-uniform from `rng`) and a zero bias.
-pub(super) fn tensors<B: AutodiffBackend>(
+pub(super) fn tensors<B: TrainBackend>(
     l: &LayerSpec,
     input: &[usize],
     store: &mut ParamStore<B>,
@@ -59,7 +58,7 @@ pub(super) fn tensors<B: AutodiffBackend>(
 }
 
 /// The layer, mixed with its input by the on/off decision of an optional layer.
-pub(super) fn forward<B: AutodiffBackend>(
+pub(super) fn forward<B: TrainBackend>(
     net: &Supernet<B>,
     li: usize,
     ids: KernelIds,
@@ -90,7 +89,7 @@ pub(super) fn forward<B: AutodiffBackend>(
     }
 }
 
-fn kernel_layer<B: AutodiffBackend>(
+fn kernel_layer<B: TrainBackend>(
     net: &Supernet<B>,
     li: usize,
     ids: KernelIds,
@@ -164,7 +163,7 @@ fn kernel_layer<B: AutodiffBackend>(
             let opts = ConvOptions::new([sh, l.stride], pad, [1, 1], 1);
             // The bias is added here, not by conv2d: burn's conv bias gradient sums a
             // transposed copy of the output gradient; this sum runs on it as laid out.
-            Act::Map(add_channels(conv2d(x, w, None, opts), bias))
+            Act::Map(add_channels(B::conv2d_no_bias(x, w, opts), bias))
         }
     };
     // Result quantisation, unless it applies after the BatchNorm that follows.
@@ -203,7 +202,7 @@ fn kernel_layer<B: AutodiffBackend>(
 
 /// The chosen rows/filters and centred sub-kernel, in the IR's layouts (Dense
 /// `[n_in][n_out]`, Conv2D `[kh][kw][c_in][c_out]`, Conv1D `[k][c_in][c_out]`).
-pub(super) fn export<B: AutodiffBackend>(
+pub(super) fn export<B: TrainBackend>(
     net: &Supernet<B>,
     l: &LayerSpec,
     ids: KernelIds,
@@ -261,7 +260,7 @@ pub(super) fn export<B: AutodiffBackend>(
 }
 
 /// The IR's kernel and bias, permuted to the supernet's layouts.
-pub(super) fn import<B: AutodiffBackend>(
+pub(super) fn import<B: TrainBackend>(
     net: &mut Supernet<B>,
     ids: KernelIds,
     op: &Op,

@@ -8,7 +8,7 @@ mod kernel;
 mod pool;
 mod reshape;
 
-use burn::tensor::backend::AutodiffBackend;
+use crate::backend::TrainBackend;
 
 use super::net::{Act, LayerIds, Pass, Supernet};
 use super::params::ParamStore;
@@ -21,7 +21,7 @@ pub(crate) use batchnorm::BnIds;
 pub(crate) use kernel::KernelIds;
 
 /// Registers the tensors of layer `l` (input shape `input`, widest options) in `store`.
-pub(super) fn tensors<B: AutodiffBackend>(
+pub(super) fn tensors<B: TrainBackend>(
     l: &LayerSpec,
     input: &[usize],
     store: &mut ParamStore<B>,
@@ -44,7 +44,7 @@ pub(super) fn tensors<B: AutodiffBackend>(
 }
 
 /// The forward pass of layer `li`.
-pub(super) fn forward<B: AutodiffBackend>(
+pub(super) fn forward<B: TrainBackend>(
     net: &Supernet<B>,
     li: usize,
     act: Act<B>,
@@ -87,7 +87,7 @@ pub(crate) struct Channels {
 
 /// Writes the derived weights of layer `li` (IR op `op`) into `put(param, shape, data)` and
 /// moves `ch` past the layer.
-pub(crate) fn export<B: AutodiffBackend>(
+pub(crate) fn export<B: TrainBackend>(
     net: &Supernet<B>,
     li: usize,
     op: &Op,
@@ -110,7 +110,7 @@ pub(crate) fn export<B: AutodiffBackend>(
 }
 
 /// Writes per-channel tensors `(IR name, id)` at the chosen channels.
-fn export_channels<B: AutodiffBackend>(
+fn export_channels<B: TrainBackend>(
     net: &Supernet<B>,
     named: impl IntoIterator<Item = (&'static str, usize)>,
     ch: &Channels,
@@ -128,7 +128,7 @@ fn export_channels<B: AutodiffBackend>(
 }
 
 /// Loads tensors `(IR name, id)` as the IR holds them.
-fn import_named<B: AutodiffBackend>(
+fn import_named<B: TrainBackend>(
     net: &mut Supernet<B>,
     named: impl IntoIterator<Item = (&'static str, usize)>,
     get: &dyn Fn(&str) -> Result<IrTensor>,
@@ -140,7 +140,7 @@ fn import_named<B: AutodiffBackend>(
 }
 
 /// Loads the weights of IR layer `op` (read by `get(param)`) into layer `li`.
-pub(crate) fn import<B: AutodiffBackend>(
+pub(crate) fn import<B: TrainBackend>(
     net: &mut Supernet<B>,
     li: usize,
     op: &Op,

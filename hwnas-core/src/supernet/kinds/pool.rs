@@ -1,14 +1,14 @@
 //! Pooling in the supernet: max or average over each window, the operator decision as a
 //! weighted sum of both.
 
+use crate::backend::TrainBackend;
 use burn::tensor::Tensor;
-use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::module::{avg_pool2d, max_pool2d};
 
 use crate::space::{DecisionKind, PoolKind};
 use crate::supernet::net::{Act, Pass, Supernet, bcast4};
 
-pub(super) fn forward<B: AutodiffBackend>(
+pub(super) fn forward<B: TrainBackend>(
     net: &Supernet<B>,
     li: usize,
     act: Act<B>,

@@ -1,13 +1,13 @@
 //! Flatten, UpSampling and ZeroPadding in the supernet: data movement only.
 
-use burn::tensor::backend::AutodiffBackend;
+use crate::backend::TrainBackend;
 use burn::tensor::ops::PadMode;
 
 use super::Channels;
 use crate::space::{LayerKind, LayerSpec};
 use crate::supernet::net::{Act, Pass, Supernet, flatten_hwc, upsample};
 
-pub(super) fn forward<B: AutodiffBackend>(
+pub(super) fn forward<B: TrainBackend>(
     l: &LayerSpec,
     act: Act<B>,
     pass: &mut Pass<'_, B>,
@@ -39,7 +39,7 @@ pub(super) fn forward<B: AutodiffBackend>(
 
 /// After a Flatten, the derived channels are the flattened positions: `h, w, c` order over the
 /// chosen channels of the widest map.
-pub(super) fn export_flatten<B: AutodiffBackend>(net: &Supernet<B>, li: usize, ch: &mut Channels) {
+pub(super) fn export_flatten<B: TrainBackend>(net: &Supernet<B>, li: usize, ch: &mut Channels) {
     let cmax = *net.shapes[li].0.last().unwrap_or(&1);
     let chan = std::mem::take(&mut ch.chan);
     ch.chan = (0..ch.spatial)
