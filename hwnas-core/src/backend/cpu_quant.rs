@@ -40,39 +40,8 @@ impl Grid {
         }
     }
 
-    /// `quantized_value` of `supernet::quant` for one element.
-    #[inline]
-    fn quantize(&self, x: f32) -> f32 {
-        let s = x / self.lsb;
-        let r = match self.rounding {
-            Rounding::Trn => s.floor(),
-            Rounding::TrnZero => s.trunc(),
-            Rounding::Rnd => (s + 0.5).floor(),
-            Rounding::RndMinInf => (s - 0.5).ceil(),
-            Rounding::RndConv => round_ties_even(s),
-            Rounding::RndZero => sign(s) * (s.abs() - 0.5).ceil(),
-            Rounding::RndInf => sign(s) * (s.abs() + 0.5).floor(),
-        };
-        let r = match self.overflow {
-            Overflow::Sat => r.clamp(self.lo, self.hi),
-            Overflow::SatSym if self.signed => r.clamp(-self.hi, self.hi),
-            Overflow::SatSym => r.clamp(self.lo, self.hi),
-            Overflow::SatZero => {
-                if r < self.lo || r > self.hi {
-                    0.0
-                } else {
-                    r
-                }
-            }
-            Overflow::Wrap => {
-                let span = (self.hi - self.lo) + 1.0;
-                r - ((r - self.lo) / span).floor() * span
-            }
-        };
-        r * self.lsb
-    }
-
-    #[inline]
+    /// The real-range test of the straight-through mask: 1 inside, 0 outside.
+    #[inline(always)]
     fn inside(&self, x: f32) -> f32 {
         if x < self.real_lo || x > self.real_hi {
             0.0
@@ -84,13 +53,13 @@ impl Grid {
 
 /// Ties to even as burn-flex computes it, down to the sign of a zero result: burn steps an odd
 /// tie back towards zero, so `-0.5` gives `+0` where `f32::round_ties_even` gives `-0`.
-#[inline]
+#[inline(always)]
 fn round_ties_even(x: f32) -> f32 {
     if x == -0.5 { 0.0 } else { x.round_ties_even() }
 }
 
 /// burn's `sign`: -1, 0 or 1 (0 for ±0).
-#[inline]
+#[inline(always)]
 fn sign(x: f32) -> f32 {
     if x > 0.0 {
         1.0
@@ -120,30 +89,91 @@ pub(crate) fn copies(x: &[f32], types: &[FixedType]) -> [Vec<f32>; 2] {
     [q, inside]
 }
 
-/// One block of one type's copies and masks, with the CPU's rounding instructions where it has
-/// them (SSE4.1; without it `floor`, `ceil` and `round_ties_even` are library calls).
+/// One block of one type's copies and masks, compiled for the widest vector instructions the
+/// CPU has (without SSE4.1, `floor`, `ceil` and `round_ties_even` are library calls).
 fn fill(g: &Grid, x: &[f32], q: &mut [f32], inside: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { fill_avx2(g, x, q, inside) };
+            return;
+        }
         if std::arch::is_x86_feature_detected!("sse4.1") {
             // SAFETY: the CPU has SSE4.1 (checked just above).
             unsafe { fill_sse41(g, x, q, inside) };
             return;
         }
     }
-    fill_portable(g, x, q, inside);
+    fill_rounding(g, x, q, inside);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn fill_avx2(g: &Grid, x: &[f32], q: &mut [f32], inside: &mut [f32]) {
+    fill_rounding(g, x, q, inside);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse4.1")]
 unsafe fn fill_sse41(g: &Grid, x: &[f32], q: &mut [f32], inside: &mut [f32]) {
-    fill_portable(g, x, q, inside);
+    fill_rounding(g, x, q, inside);
 }
 
+/// Picks the rounding outside the loop, so that each loop is one straight vectorisable body.
 #[inline(always)]
-fn fill_portable(g: &Grid, x: &[f32], q: &mut [f32], inside: &mut [f32]) {
+fn fill_rounding(g: &Grid, x: &[f32], q: &mut [f32], inside: &mut [f32]) {
+    match g.rounding {
+        Rounding::Trn => fill_overflow(g, x, q, inside, |s| s.floor()),
+        Rounding::TrnZero => fill_overflow(g, x, q, inside, |s| s.trunc()),
+        Rounding::Rnd => fill_overflow(g, x, q, inside, |s| (s + 0.5).floor()),
+        Rounding::RndMinInf => fill_overflow(g, x, q, inside, |s| (s - 0.5).ceil()),
+        Rounding::RndConv => fill_overflow(g, x, q, inside, round_ties_even),
+        Rounding::RndZero => fill_overflow(g, x, q, inside, |s| sign(s) * (s.abs() - 0.5).ceil()),
+        Rounding::RndInf => fill_overflow(g, x, q, inside, |s| sign(s) * (s.abs() + 0.5).floor()),
+    }
+}
+
+/// Picks the overflow outside the loop.
+#[inline(always)]
+fn fill_overflow(
+    g: &Grid,
+    x: &[f32],
+    q: &mut [f32],
+    inside: &mut [f32],
+    round: impl Fn(f32) -> f32,
+) {
+    let (lo, hi) = (g.lo, g.hi);
+    match g.overflow {
+        Overflow::Sat => fill_loop(g, x, q, inside, &round, |r| r.clamp(lo, hi)),
+        Overflow::SatSym if g.signed => fill_loop(g, x, q, inside, &round, |r| r.clamp(-hi, hi)),
+        Overflow::SatSym => fill_loop(g, x, q, inside, &round, |r| r.clamp(lo, hi)),
+        Overflow::SatZero => fill_loop(g, x, q, inside, &round, |r| {
+            if r < lo || r > hi { 0.0 } else { r }
+        }),
+        Overflow::Wrap => {
+            let span = (hi - lo) + 1.0;
+            fill_loop(g, x, q, inside, &round, |r| {
+                r - ((r - lo) / span).floor() * span
+            })
+        }
+    }
+}
+
+/// The `quantized_value` of `supernet::quant` (scale, round, overflow, rescale) and the
+/// straight-through mask, element by element, in the same `f32` operations.
+#[inline(always)]
+fn fill_loop(
+    g: &Grid,
+    x: &[f32],
+    q: &mut [f32],
+    inside: &mut [f32],
+    round: impl Fn(f32) -> f32,
+    overflow: impl Fn(f32) -> f32,
+) {
+    let lsb = g.lsb;
     for ((qv, iv), &v) in q.iter_mut().zip(inside.iter_mut()).zip(x) {
-        *qv = g.quantize(v);
+        *qv = overflow(round(v / lsb)) * lsb;
         *iv = g.inside(v);
     }
 }

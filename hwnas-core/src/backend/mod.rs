@@ -252,6 +252,21 @@ fn host_tensor(values: Vec<f32>, shape: [usize; 4]) -> burn_flex::FlexTensor {
     burn_flex::FlexTensor::from_data(TensorData::new(values, Shape::new(shape)))
 }
 
+/// Runs `f` on a thread of rayon's pool, not on the calling thread.
+///
+/// The CPU kernels (hwnas's and burn-flex's) split their work over rayon's pool, whose threads
+/// spin for a while after each piece before they sleep. Called from outside the pool, a training
+/// step runs its serial parts on one more thread than there are cores, against the spinning
+/// workers; run inside the pool, the step's thread is one of the workers.
+pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if rayon::current_thread_index().is_some() {
+        return f();
+    }
+    let mut out = None;
+    rayon::scope(|_| out = Some(f()));
+    out.expect("the scope ran its closure")
+}
+
 /// The backward step of [`TrainBackend::conv2d_no_bias`].
 #[derive(Debug)]
 struct Conv2dBackward;

@@ -554,7 +554,12 @@ impl<B: TrainBackend> Search<B> {
         }
     }
 
+    /// One Adam step on the logits, on rayon's pool ([`on_pool`](crate::backend::on_pool)).
     fn arch_step(&mut self, val: &dyn Samples, tau: f64) -> Result<f64> {
+        crate::backend::on_pool(|| self.arch_step_here(val, tau))
+    }
+
+    fn arch_step_here(&mut self, val: &dyn Samples, tau: f64) -> Result<f64> {
         let bs = self.config.batch_size.min(val.len());
         let idx: Vec<usize> = (0..bs).map(|i| (self.val_pos + i) % val.len()).collect();
         self.val_pos = (self.val_pos + bs) % val.len();

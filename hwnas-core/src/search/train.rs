@@ -81,8 +81,18 @@ struct TrainMeta {
 }
 
 /// One Adam step on the weights; returns the loss, or `Err(loss)` when it is not finite (then
-/// nothing was updated).
+/// nothing was updated). Runs on rayon's pool ([`on_pool`](crate::backend::on_pool)).
 pub(crate) fn weight_step<B: TrainBackend>(
+    net: &mut Supernet<B>,
+    adam: &mut Adam<B::InnerBackend>,
+    xy: (Tensor<B, 2>, Tensor<B, 2>),
+    loss: Loss,
+    probs: impl FnOnce(&Supernet<B>, &Bound<B>) -> Vec<Probs<B>> + Send,
+) -> std::result::Result<f32, f32> {
+    crate::backend::on_pool(|| weight_step_here(net, adam, xy, loss, probs))
+}
+
+fn weight_step_here<B: TrainBackend>(
     net: &mut Supernet<B>,
     adam: &mut Adam<B::InnerBackend>,
     (x, y): (Tensor<B, 2>, Tensor<B, 2>),
@@ -184,6 +194,16 @@ pub fn predict<B: TrainBackend>(
 /// [`predict`], also returning the targets read with the samples.
 #[allow(clippy::type_complexity)]
 fn predict_with_targets<B: TrainBackend>(
+    net: &Supernet<B>,
+    idx: &[usize],
+    data: &dyn Samples,
+    batch_size: usize,
+) -> Result<(Vec<f32>, Vec<f32>, (Vec<f32>, Vec<f32>))> {
+    crate::backend::on_pool(|| predict_here(net, idx, data, batch_size))
+}
+
+#[allow(clippy::type_complexity)]
+fn predict_here<B: TrainBackend>(
     net: &Supernet<B>,
     idx: &[usize],
     data: &dyn Samples,
