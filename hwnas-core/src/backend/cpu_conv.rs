@@ -135,7 +135,11 @@ fn copy_short(dst: &mut [f32], src: &[f32]) {
 
 /// Runs `f(i, chunk)` over the `len`-sized chunks of `buf`, on the thread pool when the buffer
 /// is large enough to pay for waking it.
-fn for_each_chunk(buf: &mut [f32], len: usize, f: impl Fn(usize, &mut [f32]) + Sync + Send) {
+pub(crate) fn for_each_chunk(
+    buf: &mut [f32],
+    len: usize,
+    f: impl Fn(usize, &mut [f32]) + Sync + Send,
+) {
     const PARALLEL_ELEMENTS: usize = 1 << 15;
     if buf.len() >= PARALLEL_ELEMENTS && rayon::current_num_threads() > 1 {
         let min = (buf.len() / len / (4 * rayon::current_num_threads())).max(1);

@@ -23,6 +23,7 @@
 //! ```
 
 mod cpu_conv;
+mod cpu_pool;
 mod cpu_quant;
 
 use burn::backend::Autodiff;
@@ -36,6 +37,7 @@ use burn::tensor::ops::{ConvOptions, FloatTensor, ModuleOps};
 use burn::tensor::{DType, Shape, Tensor, TensorData, TensorMetadata, TensorPrimitive};
 
 use crate::fixed::FixedType;
+use crate::space::PoolKind;
 
 /// A backend the search can train on: automatic differentiation plus the kernels hwnas
 /// provides ([`Kernels`]).
@@ -56,6 +58,11 @@ pub trait TrainBackend: AutodiffBackend {
         weight: Tensor<Self, 4>,
         options: ConvOptions<2>,
     ) -> Tensor<Self, 4>;
+
+    /// Max or average pooling of `x` `[n, c, h, w]` over non-overlapping `kernel` windows
+    /// (stride = kernel, no padding; rows and columns that do not fill a window are dropped),
+    /// differentiable.
+    fn pool2d(x: Tensor<Self, 4>, kernel: [usize; 2], kind: PoolKind) -> Tensor<Self, 4>;
 }
 
 /// The kernels the supernet's training spends its time in: burn's by default, hwnas's own where
@@ -71,6 +78,25 @@ pub trait Kernels: Backend {
             q.into_primitive().tensor(),
             inside.into_primitive().tensor(),
         ]
+    }
+
+    /// [`TrainBackend::pool2d`]'s forward pass.
+    fn pool2d_forward(
+        x: FloatTensor<Self>,
+        kernel: [usize; 2],
+        kind: PoolKind,
+    ) -> FloatTensor<Self> {
+        burn_pool_forward::<Self>(x, kernel, kind)
+    }
+
+    /// [`TrainBackend::pool2d`]'s input gradient, given the output's.
+    fn pool2d_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernel: [usize; 2],
+        kind: PoolKind,
+    ) -> FloatTensor<Self> {
+        burn_pool_backward::<Self>(x, grad, kernel, kind)
     }
 
     /// Forward convolution without bias.
@@ -95,6 +121,44 @@ pub trait Kernels: Backend {
     }
 }
 
+/// burn's own pooling.
+fn burn_pool_forward<B: Backend>(
+    x: FloatTensor<B>,
+    kernel: [usize; 2],
+    kind: PoolKind,
+) -> FloatTensor<B> {
+    match kind {
+        PoolKind::Max => B::max_pool2d(x, kernel, kernel, [0, 0], [1, 1], false),
+        PoolKind::Avg => B::avg_pool2d(x, kernel, kernel, [0, 0], true, false),
+    }
+}
+
+/// burn's own pooling gradient (the maximum's indices recomputed from `x`).
+fn burn_pool_backward<B: Backend>(
+    x: FloatTensor<B>,
+    grad: FloatTensor<B>,
+    kernel: [usize; 2],
+    kind: PoolKind,
+) -> FloatTensor<B> {
+    match kind {
+        PoolKind::Max => {
+            let i = B::max_pool2d_with_indices(x.clone(), kernel, kernel, [0, 0], [1, 1], false);
+            B::max_pool2d_with_indices_backward(
+                x,
+                kernel,
+                kernel,
+                [0, 0],
+                [1, 1],
+                false,
+                grad,
+                i.indices,
+            )
+            .x_grad
+        }
+        PoolKind::Avg => B::avg_pool2d_backward(x, grad, kernel, kernel, [0, 0], true, false),
+    }
+}
+
 /// burn's own convolution gradients.
 fn burn_gradients<B: Backend>(
     x: FloatTensor<B>,
@@ -110,6 +174,36 @@ fn burn_gradients<B: Backend>(
 }
 
 impl Kernels for burn::backend::Flex {
+    fn pool2d_forward(
+        x: FloatTensor<Self>,
+        kernel: [usize; 2],
+        kind: PoolKind,
+    ) -> FloatTensor<Self> {
+        let Some(w) = pool_windows(&x, kernel) else {
+            return burn_pool_forward::<Self>(x, kernel, kind);
+        };
+        let (oh, ow) = w.output();
+        let x = x.to_contiguous();
+        let s = x.shape();
+        let y = cpu_pool::forward(f32s(&x), &w, kind);
+        host_tensor(y, [s[0], s[1], oh, ow])
+    }
+
+    fn pool2d_backward(
+        x: FloatTensor<Self>,
+        grad: FloatTensor<Self>,
+        kernel: [usize; 2],
+        kind: PoolKind,
+    ) -> FloatTensor<Self> {
+        let Some(w) = pool_windows(&x, kernel) else {
+            return burn_pool_backward::<Self>(x, grad, kernel, kind);
+        };
+        let (x, dy) = (x.to_contiguous(), grad.to_contiguous());
+        let s = x.shape();
+        let dx = cpu_pool::backward(f32s(&x), f32s(&dy), &w, kind);
+        host_tensor(dx, [s[0], s[1], s[2], s[3]])
+    }
+
     fn quantized_copies(x: FloatTensor<Self>, types: &[FixedType]) -> [FloatTensor<Self>; 2] {
         if x.dtype() != DType::F32 {
             let x = Tensor::<Self, 1>::from_primitive(TensorPrimitive::Float(x));
@@ -168,6 +262,21 @@ impl Kernels for burn::backend::Flex {
 
 #[cfg(feature = "cuda")]
 impl Kernels for burn::backend::Cuda {}
+
+/// The windows of a pooling the host kernels handle (`f32`, rank 4, a window of at least one
+/// element); `None` sends it to burn's own kernels.
+fn pool_windows(x: &burn_flex::FlexTensor, kernel: [usize; 2]) -> Option<cpu_pool::Windows> {
+    let s = x.shape();
+    if x.dtype() != DType::F32 || s.num_dims() != 4 || kernel.contains(&0) {
+        return None;
+    }
+    Some(cpu_pool::Windows {
+        planes: s[0] * s[1],
+        h: s[2],
+        w: s[3],
+        k: kernel,
+    })
+}
 
 /// The geometry of a convolution the host kernels handle (`f32`, groups 1, dilation 1, a
 /// kernel that fits the padded input); `None` sends it to burn's own kernels.
@@ -296,7 +405,47 @@ impl<B: Kernels> Backward<B, 2> for Conv2dBackward {
     }
 }
 
+/// The backward step of [`TrainBackend::pool2d`].
+#[derive(Debug)]
+struct Pool2dBackward;
+
+impl<B: Kernels> Backward<B, 1> for Pool2dBackward {
+    type State = (NodeId, [usize; 2], PoolKind);
+
+    fn backward(
+        self,
+        ops: Ops<Self::State, 1>,
+        grads: &mut Gradients,
+        checkpointer: &mut Checkpointer,
+    ) {
+        let [node_x] = ops.parents;
+        let grad = grads.consume::<B>(&ops.node);
+        let (x_state, kernel, kind) = ops.state;
+        let x = checkpointer.retrieve_node_output::<FloatTensor<B>>(x_state);
+        if let Some(node) = node_x {
+            grads.register::<B>(node.id, B::pool2d_backward(x, grad, kernel, kind));
+        }
+    }
+}
+
 impl<B: Kernels, C: CheckpointStrategy> TrainBackend for Autodiff<B, C> {
+    fn pool2d(x: Tensor<Self, 4>, kernel: [usize; 2], kind: PoolKind) -> Tensor<Self, 4> {
+        let x = x.into_primitive().tensor();
+        let out = match Pool2dBackward
+            .prepare::<C>([x.node.clone()])
+            .compute_bound()
+            .stateful()
+        {
+            OpsKind::Tracked(mut prep) => {
+                let x_state = prep.checkpoint(&x);
+                let y = B::pool2d_forward(x.primitive, kernel, kind);
+                prep.finish((x_state, kernel, kind), y)
+            }
+            OpsKind::UnTracked(prep) => prep.finish(B::pool2d_forward(x.primitive, kernel, kind)),
+        };
+        Tensor::from_primitive(TensorPrimitive::Float(out))
+    }
+
     fn quantized_copies(x: Tensor<B, 1>, types: &[FixedType]) -> [Tensor<B, 2>; 2] {
         B::quantized_copies(x.into_primitive().tensor(), types)
             .map(|t| Tensor::from_primitive(TensorPrimitive::Float(t)))
@@ -440,6 +589,46 @@ mod tests {
                 let t = &types[i / values.len()];
                 let v = values[i % values.len()];
                 assert_eq!(p.to_bits(), q.to_bits(), "{t} at {v}: {p} vs {q}");
+            }
+        }
+    }
+
+    /// Pooling's values and gradient equal burn's, on odd sizes (dropped rows and columns),
+    /// on ties (a ReLU's zeros: the gradient goes to the same element) and on a strided view.
+    #[test]
+    fn pooling_matches_burns() {
+        use burn::tensor::module::{avg_pool2d, max_pool2d};
+        let device = Default::default();
+        for (shape, k) in [
+            ([3, 4, 7, 3], [2, 2]),
+            ([2, 3, 9, 8], [3, 2]),
+            ([2, 2, 1, 11], [1, 3]),
+        ] {
+            let [n, c, h, w] = shape;
+            // Half the values are exact zeros, so windows tie.
+            let x0 = Tensor::<B, 4>::random([n, h, w, c], Distribution::Default, &device)
+                .sub_scalar(0.5)
+                .clamp_min(0.0)
+                .permute([0, 3, 1, 2]);
+            for kind in [PoolKind::Max, PoolKind::Avg] {
+                let y_dims = <B as TrainBackend>::pool2d(x0.clone(), k, kind).dims();
+                let dy = Tensor::<B, 4>::random(y_dims, Distribution::Default, &device);
+                let run = |ours: bool| {
+                    let x = x0.clone().require_grad();
+                    let y = match (ours, kind) {
+                        (true, _) => <B as TrainBackend>::pool2d(x.clone(), k, kind),
+                        (false, PoolKind::Max) => {
+                            max_pool2d(x.clone(), k, k, [0, 0], [1, 1], false)
+                        }
+                        (false, PoolKind::Avg) => avg_pool2d(x.clone(), k, k, [0, 0], true, false),
+                    };
+                    let g = (y.clone() * dy.clone()).sum().backward();
+                    (y.inner(), x.grad(&g).unwrap())
+                };
+                let (ya, ga) = run(true);
+                let (yb, gb) = run(false);
+                assert_eq!(ya.into_data(), yb.into_data(), "{kind:?} {shape:?}");
+                assert_eq!(ga.into_data(), gb.into_data(), "{kind:?} {shape:?}");
             }
         }
     }

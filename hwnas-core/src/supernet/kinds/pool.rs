@@ -3,7 +3,6 @@
 
 use crate::backend::TrainBackend;
 use burn::tensor::Tensor;
-use burn::tensor::module::{avg_pool2d, max_pool2d};
 
 use crate::space::{DecisionKind, PoolKind};
 use crate::supernet::net::{Act, Pass, Supernet, bcast4};
@@ -19,10 +18,7 @@ pub(super) fn forward<B: TrainBackend>(
     let Act::Map(x) = act else {
         unreachable!("validated: pooling needs a map")
     };
-    let pool = |kind: PoolKind, x: Tensor<B, 4>| match kind {
-        PoolKind::Max => max_pool2d(x, l.pool, l.pool, [0, 0], [1, 1], false),
-        PoolKind::Avg => avg_pool2d(x, l.pool, l.pool, [0, 0], true, false),
-    };
+    let pool = |kind: PoolKind, x: Tensor<B, 4>| B::pool2d(x, l.pool, kind);
     match net.dec(li, DecisionKind::Operator) {
         None => Act::Map(pool(l.pool_ops[0], x)),
         Some(d) => match probs[d].hot {
