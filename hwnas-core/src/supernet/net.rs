@@ -7,7 +7,7 @@ use burn::tensor::{Tensor, TensorData};
 use super::kinds;
 pub(crate) use super::kinds::{BnIds, KernelIds};
 use super::params::{Bound, Group, ParamStore, to_vec};
-use super::quant::{fake_quant, fake_quant_mix, fake_quant_train, integer_bits_for};
+use super::quant::{fake_quant_mix, fake_quant_train, integer_bits_for};
 use crate::fixed::FixedType;
 use crate::ir::Activation;
 use crate::rng::{Random, SplitMix64};
@@ -340,7 +340,7 @@ impl<B: TrainBackend> Supernet<B> {
         assert_eq!(probs.len(), self.alpha.len(), "one Probs per decision");
         let n = x.dims()[0];
         // The firmware receives the input as `input_t`: train on the same rounded values.
-        let x = fake_quant(x, &self.spec.input_type);
+        let x = fake_quant_train(x, &self.spec.input_type);
         let s = &self.spec.input_shape;
         let mut act = match s.len() {
             1 => Act::Flat(x),
