@@ -3,7 +3,7 @@
 //! architecture parameters or quantisation; the ratio is the overhead of the search.
 //!
 //! `cargo bench --bench supernet_step` runs criterion on the CPU, then prints hwnas's medians
-//! (3 repetitions of 10 steps) and, with `HWNAS_TORCH_PYTHON=/path/to/python` (a Python with
+//! (3 repetitions, each the median of 30 single steps) and, with `HWNAS_TORCH_PYTHON=/path/to/python` (a Python with
 //! torch), PyTorch's on the same space (`shared/bench/torch_supernet_ref.py`) in the same run and
 //! the two ratios hwnas / PyTorch. `HWNAS_SAME_RUN_ONLY=1` skips criterion;
 //! `HWNAS_PROFILE=supernet|plain` runs 40 steps of one of them and nothing else, for a profiler.
@@ -175,11 +175,16 @@ fn plain_step<B: TrainBackend>(p: &mut FixedTrainer<B>, d: &Dataset, batch: &[us
     p.step(d, batch).expect("finite loss")
 }
 
-/// `(ms per supernet step, ms per plain step, supernet loss at step 10, plain loss at step 10)`.
+/// `(median ms per supernet step, median ms per plain step, supernet loss, plain loss)` over
+/// `timed` steps after `warm` untimed ones (they warm caches and compile kernels); the losses
+/// are those of the last step, step `warm + timed`. Each step reads its loss back, so a step's
+/// time includes the device's work on CUDA too. The median of single steps, as the PyTorch
+/// reference takes it, so that a noisy neighbour's pause does not count against either side.
 fn measure<B: TrainBackend>(
     which: Which,
     device: &B::Device,
-    steps: usize,
+    warm: usize,
+    timed: usize,
 ) -> (f64, f64, f32, f32) {
     let (space, plain_space) = which.spaces();
     let features: usize = space.input_shape.iter().product();
@@ -187,26 +192,30 @@ fn measure<B: TrainBackend>(
     let batches: Vec<Vec<usize>> = vec![(0..BATCH).collect(), (BATCH..2 * BATCH).collect()];
     let mut s = search::<B>(&space, device);
     let mut p = plain::<B>(&plain_space, device);
-    // Step 1 warms caches / compiles kernels; it is excluded from the timing.
-    let mut ls = s.step(&train, &val, &batches[0]).expect("finite loss");
-    let mut lp = plain_step(&mut p, &train, &batches[0]);
-    let t = Instant::now();
-    for i in 1..steps {
+    let (mut ls, mut lp) = (f32::NAN, f32::NAN);
+    let mut ts = Vec::with_capacity(timed);
+    for i in 0..warm + timed {
+        let t = Instant::now();
         ls = s.step(&train, &val, &batches[i % 2]).expect("finite loss");
+        if i >= warm {
+            ts.push(t.elapsed().as_secs_f64() * 1e3);
+        }
     }
-    let ms_s = t.elapsed().as_secs_f64() * 1e3 / (steps - 1) as f64;
-    let t = Instant::now();
-    for i in 1..steps {
+    let mut tp = Vec::with_capacity(timed);
+    for i in 0..warm + timed {
+        let t = Instant::now();
         lp = plain_step(&mut p, &train, &batches[i % 2]);
+        if i >= warm {
+            tp.push(t.elapsed().as_secs_f64() * 1e3);
+        }
     }
-    let ms_p = t.elapsed().as_secs_f64() * 1e3 / (steps - 1) as f64;
-    (ms_s, ms_p, ls, lp)
+    (median(&mut ts), median(&mut tp), ls, lp)
 }
 
 fn gpu_check(which: Which) {
     println!("space: {}, batch {BATCH}", which.label());
     let cpu = Default::default();
-    let (cs, cp, cls, clp) = measure::<hwnas::backend::CpuAutodiff>(which, &cpu, 10);
+    let (cs, cp, cls, clp) = measure::<hwnas::backend::CpuAutodiff>(which, &cpu, 1, 9);
     println!(
         "cpu : supernet {cs:.2} ms/step, plain {cp:.2} ms/step, loss@10 supernet {cls:.6} plain {clp:.6}"
     );
@@ -217,7 +226,7 @@ fn gpu_check(which: Which) {
             return;
         }
         let dev = Default::default();
-        let (gs, gp, gls, glp) = measure::<hwnas::backend::CudaAutodiff>(which, &dev, 10);
+        let (gs, gp, gls, glp) = measure::<hwnas::backend::CudaAutodiff>(which, &dev, 1, 9);
         println!(
             "cuda: supernet {gs:.2} ms/step, plain {gp:.2} ms/step, loss@10 supernet {gls:.6} plain {glp:.6}"
         );
@@ -236,14 +245,15 @@ fn gpu_check(which: Which) {
     println!("cuda: built without the `cuda` feature; CUDA check skipped");
 }
 
-/// Median of `reps` repetitions of [`measure`] (each 10 timed steps after one warm-up step):
+/// Median of `reps` repetitions of [`measure`] (each the median of 30 timed steps after 5 warm-up
+/// steps, as the PyTorch reference measures):
 /// `(supernet ms, plain ms)`.
 fn medians(reps: usize) -> (f64, f64) {
     let device = Default::default();
     let mut sup = Vec::new();
     let mut pl = Vec::new();
     for _ in 0..reps {
-        let (s, p, _, _) = measure::<hwnas::backend::CpuAutodiff>(Which::Calo, &device, 11);
+        let (s, p, _, _) = measure::<hwnas::backend::CpuAutodiff>(Which::Calo, &device, 5, 30);
         sup.push(s);
         pl.push(p);
     }
@@ -360,7 +370,7 @@ fn report_same_run() {
     let (ms_s, ms_p) = medians(3);
     println!(
         "hwnas (cpu, burn-flex, {threads} threads): supernet step {ms_s:.2} ms, plain step \
-         {ms_p:.2} ms (medians of 3 x 10 steps); search overhead {:.2}x",
+         {ms_p:.2} ms (medians of 3 x 30 steps); search overhead {:.2}x",
         ms_s / ms_p
     );
     match torch_reference(threads) {
