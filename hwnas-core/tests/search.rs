@@ -462,6 +462,54 @@ fn kill_and_resume_is_bitwise_identical() {
     assert!(csv.starts_with("epoch,train_loss,val_loss,metric,temperature,expected_lut"));
 }
 
+/// Steps run on rayon's pool on the CPU (`backend::on_pool`); searches started on several
+/// threads at once must all finish (a step must never run nested inside another's autodiff
+/// pass) and each give what it gives alone.
+#[test]
+fn searches_on_several_threads_at_once_finish_and_agree() {
+    // Large enough that the kernels split their work over the pool (batch 128 of 14 x 7 x 4).
+    let space = SpaceSpec::builder("wide", vec![14, 7, 4])
+        .layer(LayerSpec::conv2d("conv1", &[8, 16], &[1, 3]).result_bits(&[8, 12]))
+        .layer(LayerSpec::relu("relu1"))
+        .layer(LayerSpec::max_or_avg_pool2d("pool1", [2, 2]))
+        .layer(LayerSpec::conv2d("conv2", &[16], &[3]))
+        .layer(LayerSpec::flatten("flat"))
+        .layer(LayerSpec::dense("out", &[2]))
+        .build()
+        .unwrap();
+    let data = |n: usize, seed: u64| {
+        let mut rng = SplitMix64::new(seed);
+        let x: Vec<f32> = (0..n * 392).map(|_| rng.normal() as f32).collect();
+        let y: Vec<f32> = (0..n * 2).map(|i| x[i * 7 % (n * 392)]).collect();
+        Dataset::new(x, y, 392, 2).unwrap()
+    };
+    let metric = Metric::weighted(&[("lut", 1.0), ("dsp", 55.0)]).unwrap();
+    let search = move || {
+        let (train, val) = (data(384, 1), data(256, 2));
+        let cfg = SearchConfig {
+            epochs: 2,
+            batch_size: 128,
+            ..quick_config()
+        };
+        let mut s =
+            Search::<B>::new(&space, &Analytic, metric.clone(), vec![], cfg, &dev()).unwrap();
+        s.run(&train, &val).unwrap()
+    };
+    let alone = search.clone()();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for _ in 0..4 {
+        let (tx, search) = (tx.clone(), search.clone());
+        std::thread::spawn(move || tx.send(search()).unwrap());
+    }
+    for _ in 0..4 {
+        let r = rx
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("four concurrent searches finish (no deadlock between their steps)");
+        assert_eq!(r.arch, alone.arch);
+        assert_eq!(r.history, alone.history);
+    }
+}
+
 #[test]
 fn fixed_training_resumes_without_retraining_finished_epochs() {
     let s = small_space();

@@ -45,6 +45,9 @@ use crate::space::PoolKind;
 /// Implemented for `burn::backend::Autodiff<B>` over every `B: Kernels` (burn's CPU backend
 /// and, with the `cuda` feature, its CUDA backend).
 pub trait TrainBackend: AutodiffBackend {
+    /// [`Kernels::run_step`] of the inner backend: where a step's work runs.
+    fn run_step<R: Send>(f: impl FnOnce() -> R + Send) -> R;
+
     /// [`Kernels::quantized_copies`] of the inner backend.
     fn quantized_copies(
         x: Tensor<Self::InnerBackend, 1>,
@@ -68,6 +71,12 @@ pub trait TrainBackend: AutodiffBackend {
 /// The kernels the supernet's training spends its time in: burn's by default, hwnas's own where
 /// they are faster (burn's CPU backend).
 pub trait Kernels: Backend {
+    /// Runs one training or prediction step `f`: in place by default; on burn's CPU backend on
+    /// a thread of rayon's pool ([`on_pool`]).
+    fn run_step<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+        f()
+    }
+
     /// The quantised copies of `x` (`[numel]`) for each of `types`, and where `x` lies inside
     /// each type's range (1 or 0): two `[types.len(), numel]` tensors. Values are those of
     /// [`fake_quant`](crate::supernet::fake_quant), bit for bit.
@@ -174,6 +183,10 @@ fn burn_gradients<B: Backend>(
 }
 
 impl Kernels for burn::backend::Flex {
+    fn run_step<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+        on_pool(f)
+    }
+
     fn pool2d_forward(
         x: FloatTensor<Self>,
         kernel: [usize; 2],
@@ -367,10 +380,19 @@ fn host_tensor(values: Vec<f32>, shape: [usize; 4]) -> burn_flex::FlexTensor {
 /// spin for a while after each piece before they sleep. Called from outside the pool, a training
 /// step runs its serial parts on one more thread than there are cores, against the spinning
 /// workers; run inside the pool, the step's thread is one of the workers.
+///
+/// One step at a time enters the pool (steps of other threads wait here, outside it): a worker
+/// that waits for a piece of its own step may run other queued jobs meanwhile, and a whole step
+/// of another thread run that way, inside the first step's autodiff pass, would wait for locks
+/// the first one holds.
 pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static ONE_STEP: std::sync::Mutex<()> = std::sync::Mutex::new(());
     if rayon::current_thread_index().is_some() {
         return f();
     }
+    // A step that panicked (and poisoned the lock) left nothing half-done behind it here.
+    let _one = (std::env::var_os("NOLOCK").is_none())
+        .then(|| ONE_STEP.lock().unwrap_or_else(|e| e.into_inner()));
     let mut out = None;
     rayon::scope(|_| out = Some(f()));
     out.expect("the scope ran its closure")
@@ -429,6 +451,10 @@ impl<B: Kernels> Backward<B, 1> for Pool2dBackward {
 }
 
 impl<B: Kernels, C: CheckpointStrategy> TrainBackend for Autodiff<B, C> {
+    fn run_step<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+        B::run_step(f)
+    }
+
     fn pool2d(x: Tensor<Self, 4>, kernel: [usize; 2], kind: PoolKind) -> Tensor<Self, 4> {
         let x = x.into_primitive().tensor();
         let out = match Pool2dBackward

@@ -554,9 +554,9 @@ impl<B: TrainBackend> Search<B> {
         }
     }
 
-    /// One Adam step on the logits, on rayon's pool ([`on_pool`](crate::backend::on_pool)).
+    /// One Adam step on the logits, where the backend runs steps ([`TrainBackend::run_step`]).
     fn arch_step(&mut self, val: &dyn Samples, tau: f64) -> Result<f64> {
-        crate::backend::on_pool(|| self.arch_step_here(val, tau))
+        B::run_step(|| self.arch_step_here(val, tau))
     }
 
     fn arch_step_here(&mut self, val: &dyn Samples, tau: f64) -> Result<f64> {

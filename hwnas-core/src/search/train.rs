@@ -81,7 +81,7 @@ struct TrainMeta {
 }
 
 /// One Adam step on the weights; returns the loss, or `Err(loss)` when it is not finite (then
-/// nothing was updated). Runs on rayon's pool ([`on_pool`](crate::backend::on_pool)).
+/// nothing was updated). Runs where the backend runs steps ([`TrainBackend::run_step`]).
 pub(crate) fn weight_step<B: TrainBackend>(
     net: &mut Supernet<B>,
     adam: &mut Adam<B::InnerBackend>,
@@ -89,7 +89,7 @@ pub(crate) fn weight_step<B: TrainBackend>(
     loss: Loss,
     probs: impl FnOnce(&Supernet<B>, &Bound<B>) -> Vec<Probs<B>> + Send,
 ) -> std::result::Result<f32, f32> {
-    crate::backend::on_pool(|| weight_step_here(net, adam, xy, loss, probs))
+    B::run_step(|| weight_step_here(net, adam, xy, loss, probs))
 }
 
 fn weight_step_here<B: TrainBackend>(
@@ -199,7 +199,7 @@ fn predict_with_targets<B: TrainBackend>(
     data: &dyn Samples,
     batch_size: usize,
 ) -> Result<(Vec<f32>, Vec<f32>, (Vec<f32>, Vec<f32>))> {
-    crate::backend::on_pool(|| predict_here(net, idx, data, batch_size))
+    B::run_step(|| predict_here(net, idx, data, batch_size))
 }
 
 #[allow(clippy::type_complexity)]
