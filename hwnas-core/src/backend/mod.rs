@@ -391,8 +391,7 @@ pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
         return f();
     }
     // A step that panicked (and poisoned the lock) left nothing half-done behind it here.
-    let _one = (std::env::var_os("NOLOCK").is_none())
-        .then(|| ONE_STEP.lock().unwrap_or_else(|e| e.into_inner()));
+    let _one = ONE_STEP.lock().unwrap_or_else(|e| e.into_inner());
     let mut out = None;
     rayon::scope(|_| out = Some(f()));
     out.expect("the scope ran its closure")
