@@ -70,6 +70,45 @@ fn parallelism(work: usize) -> gemm::Parallelism {
     }
 }
 
+/// `dst (m x n) = [dst +] lhs (m x k) · rhs (k x n)`, each matrix given as its first element
+/// and its column and row strides (in elements), on gemm's kernels.
+///
+/// # Safety
+/// Every element `ptr + i * rs + j * cs` of each matrix's extent must lie in its buffer, and
+/// `dst` must not overlap `lhs` or `rhs`.
+unsafe fn product(
+    [m, n, k]: [usize; 3],
+    dst: (*mut f32, usize, usize),
+    accumulate: bool,
+    lhs: (*const f32, usize, usize),
+    rhs: (*const f32, usize, usize),
+) {
+    // SAFETY: the caller's contract is gemm's.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.0,
+            dst.1 as isize,
+            dst.2 as isize,
+            accumulate,
+            lhs.0,
+            lhs.1 as isize,
+            lhs.2 as isize,
+            rhs.0,
+            rhs.1 as isize,
+            rhs.2 as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            parallelism(m * n * k),
+        );
+    }
+}
+
 /// A strided view of an NCHW input: element `(b, c, y, x)` at
 /// `offset + b * strides[0] + c * strides[1] + y * strides[2] + x * strides[3]`.
 #[derive(Debug, Clone, Copy)]
@@ -300,29 +339,15 @@ fn forward_with(
         padded_nhwc(x, g, b0, nb, &mut s.xp);
         im2col(&s.xp, g, nb, &mut s.col);
         // out[o * rows + r] = sum_k col[r * taps + k] * wt[o * taps + k]
-        // SAFETY: every pointer covers the extents and strides given: out is rows x co
-        // (column-major), col rows x taps (row-major), wt taps x co (column-major).
+        // SAFETY: out is rows x co (column-major), col rows x taps (row-major), wt taps x co
+        // (column-major), each inside its buffer; out overlaps neither.
         unsafe {
-            gemm::gemm(
-                rows,
-                g.co,
-                taps,
-                s.out.as_mut_ptr(),
-                rows as isize,
-                1,
+            product(
+                [rows, g.co, taps],
+                (s.out.as_mut_ptr(), rows, 1),
                 false,
-                s.col.as_ptr(),
-                1,
-                taps as isize,
-                wt.as_ptr(),
-                taps as isize,
-                1,
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                parallelism(rows * g.co * taps),
+                (s.col.as_ptr(), 1, taps),
+                (wt.as_ptr(), taps, 1),
             );
         }
         // [co][item][pixel] -> [item][co][pixel]
@@ -381,56 +406,28 @@ fn backward_with(
             im2col(&s.xp, g, nb, &mut s.col);
             // dwt[o * taps + k] (+)= sum_r out[o * rows + r] * col[r * taps + k]
             // SAFETY: dwt is co x taps row-major, out co x rows row-major, col rows x taps
-            // row-major; every extent is inside its buffer.
+            // row-major, each inside its buffer; dwt overlaps neither.
             unsafe {
-                gemm::gemm(
-                    g.co,
-                    taps,
-                    rows,
-                    dwt.as_mut_ptr(),
-                    1,
-                    taps as isize,
+                product(
+                    [g.co, taps, rows],
+                    (dwt.as_mut_ptr(), 1, taps),
                     b0 > 0,
-                    s.out.as_ptr(),
-                    1,
-                    rows as isize,
-                    s.col.as_ptr(),
-                    1,
-                    taps as isize,
-                    1.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    parallelism(rows * g.co * taps),
+                    (s.out.as_ptr(), 1, rows),
+                    (s.col.as_ptr(), 1, taps),
                 );
             }
         }
         if let Some(dx) = dx.as_mut() {
             // col[r * taps + k] = sum_o out[o * rows + r] * wt[o * taps + k]
             // SAFETY: col is rows x taps row-major, out rows x co column-major, wt co x taps
-            // row-major; every extent is inside its buffer.
+            // row-major, each inside its buffer; col overlaps neither.
             unsafe {
-                gemm::gemm(
-                    rows,
-                    taps,
-                    g.co,
-                    s.col.as_mut_ptr(),
-                    1,
-                    taps as isize,
+                product(
+                    [rows, taps, g.co],
+                    (s.col.as_mut_ptr(), 1, taps),
                     false,
-                    s.out.as_ptr(),
-                    rows as isize,
-                    1,
-                    wt.as_ptr(),
-                    1,
-                    taps as isize,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
-                    parallelism(rows * g.co * taps),
+                    (s.out.as_ptr(), rows, 1),
+                    (wt.as_ptr(), 1, taps),
                 );
             }
             col2im(&s.col, g, nb, &mut s.xp);
