@@ -45,6 +45,9 @@ use crate::space::PoolKind;
 /// Implemented for `burn::backend::Autodiff<B>` over every `B: Kernels` (burn's CPU backend
 /// and, with the `cuda` feature, its CUDA backend).
 pub trait TrainBackend: AutodiffBackend {
+    /// [`Kernels::max_abs`] of the inner backend, of any tensor (no gradient).
+    fn max_abs<const D: usize>(x: Tensor<Self, D>) -> f32;
+
     /// [`Kernels::run_step`] of the inner backend: where a step's work runs.
     fn run_step<R: Send>(f: impl FnOnce() -> R + Send) -> R;
 
@@ -71,6 +74,11 @@ pub trait TrainBackend: AutodiffBackend {
 /// The kernels the supernet's training spends its time in: burn's by default, hwnas's own where
 /// they are faster (burn's CPU backend).
 pub trait Kernels: Backend {
+    /// The largest magnitude in `x` (0 for an empty tensor), read back to the host.
+    fn max_abs(x: FloatTensor<Self>) -> f32 {
+        burn_max_abs::<Self>(x)
+    }
+
     /// Runs one training or prediction step `f`: in place by default; on burn's CPU backend on
     /// a thread of rayon's pool ([`on_pool`]).
     fn run_step<R: Send>(f: impl FnOnce() -> R + Send) -> R {
@@ -130,6 +138,17 @@ pub trait Kernels: Backend {
     }
 }
 
+/// burn's own largest magnitude (`abs`, then `max`, read back).
+fn burn_max_abs<B: Backend>(x: FloatTensor<B>) -> f32 {
+    let t = Tensor::<B, 1>::from_primitive(TensorPrimitive::Float(x));
+    let n = t.dims()[0];
+    if n == 0 {
+        return 0.0;
+    }
+    let v = t.abs().max().into_data().convert::<f32>();
+    v.to_vec::<f32>().map(|v| v[0]).unwrap_or(0.0)
+}
+
 /// burn's own pooling.
 fn burn_pool_forward<B: Backend>(
     x: FloatTensor<B>,
@@ -183,6 +202,14 @@ fn burn_gradients<B: Backend>(
 }
 
 impl Kernels for burn::backend::Flex {
+    fn max_abs(x: FloatTensor<Self>) -> f32 {
+        match x.as_slice::<f32>() {
+            // One pass, no intermediate tensor; NaNs are skipped (`f32::max`).
+            Some(v) => v.iter().fold(0.0f32, |m, x| m.max(x.abs())),
+            None => burn_max_abs::<Self>(x),
+        }
+    }
+
     fn run_step<R: Send>(f: impl FnOnce() -> R + Send) -> R {
         on_pool(f)
     }
@@ -450,6 +477,11 @@ impl<B: Kernels> Backward<B, 1> for Pool2dBackward {
 }
 
 impl<B: Kernels, C: CheckpointStrategy> TrainBackend for Autodiff<B, C> {
+    fn max_abs<const D: usize>(x: Tensor<Self, D>) -> f32 {
+        let n = x.shape().num_elements();
+        B::max_abs(x.inner().reshape([n]).into_primitive().tensor())
+    }
+
     fn run_step<R: Send>(f: impl FnOnce() -> R + Send) -> R {
         B::run_step(f)
     }
@@ -656,5 +688,20 @@ mod tests {
                 assert_eq!(ga.into_data(), gb.into_data(), "{kind:?} {shape:?}");
             }
         }
+    }
+
+    /// The largest magnitude equals burn's `abs().max()`, on a strided view too, and is 0 for
+    /// an empty tensor.
+    #[test]
+    fn max_abs_matches_burns() {
+        let device = Default::default();
+        let x = Tensor::<B, 4>::random([3, 5, 4, 2], Distribution::Default, &device)
+            .sub_scalar(0.7)
+            .permute([0, 3, 1, 2]);
+        let want = x.clone().abs().max().into_scalar();
+        assert_eq!(<B as TrainBackend>::max_abs(x.clone()), want);
+        assert_eq!(<B as TrainBackend>::max_abs(x.neg()), want);
+        let empty = Tensor::<B, 2>::zeros([0, 3], &device);
+        assert_eq!(<B as TrainBackend>::max_abs(empty), 0.0);
     }
 }

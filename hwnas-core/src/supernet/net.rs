@@ -540,8 +540,7 @@ pub(crate) fn choice_value(c: &Choice) -> usize {
 }
 
 pub(super) fn max_abs<B: TrainBackend>(t: Tensor<B, 4>) -> f32 {
-    let v = t.detach().abs().max().into_data().convert::<f32>();
-    v.to_vec::<f32>().map(|v| v[0]).unwrap_or(0.0)
+    B::max_abs(t)
 }
 
 pub(super) fn bcast4<B: TrainBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {
