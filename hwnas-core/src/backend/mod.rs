@@ -3,8 +3,9 @@
 //! Training needs automatic differentiation, so the search, the supernet and the trainers are
 //! generic over [`TrainBackend`]: burn's [`Autodiff`] over any backend that implements
 //! [`Kernels`]. burn's CPU backend (`Flex`) gets hwnas's own convolution (the whole batch as
-//! one matrix product, with both gradients; see `benches/README.md` for why); other backends
-//! (CUDA) keep burn's convolution.
+//! one matrix product, with both gradients), pooling, quantised copies and range reads, and runs
+//! its steps on rayon's pool (see `benches/README.md` for why); other backends (CUDA) keep
+//! burn's kernels.
 //!
 //! ```
 //! use burn::tensor::{Tensor, ops::ConvOptions};
@@ -89,12 +90,7 @@ pub trait Kernels: Backend {
     /// each type's range (1 or 0): two `[types.len(), numel]` tensors. Values are those of
     /// [`fake_quant`](crate::supernet::fake_quant), bit for bit.
     fn quantized_copies(x: FloatTensor<Self>, types: &[FixedType]) -> [FloatTensor<Self>; 2] {
-        let x = Tensor::<Self, 1>::from_primitive(TensorPrimitive::Float(x));
-        let [q, inside] = crate::supernet::quant::copies_with_burn(x, types);
-        [
-            q.into_primitive().tensor(),
-            inside.into_primitive().tensor(),
-        ]
+        burn_copies::<Self>(x, types)
     }
 
     /// [`TrainBackend::pool2d`]'s forward pass.
@@ -136,6 +132,12 @@ pub trait Kernels: Backend {
     ) -> [Option<FloatTensor<Self>>; 2] {
         burn_gradients::<Self>(x, weight, grad, options, want)
     }
+}
+
+/// burn's own quantised copies ([`copies_with_burn`](crate::supernet::quant::copies_with_burn)).
+fn burn_copies<B: Backend>(x: FloatTensor<B>, types: &[FixedType]) -> [FloatTensor<B>; 2] {
+    let x = Tensor::<B, 1>::from_primitive(TensorPrimitive::Float(x));
+    crate::supernet::quant::copies_with_burn(x, types).map(|t| t.into_primitive().tensor())
 }
 
 /// burn's own largest magnitude (`abs`, then `max`, read back).
@@ -246,12 +248,7 @@ impl Kernels for burn::backend::Flex {
 
     fn quantized_copies(x: FloatTensor<Self>, types: &[FixedType]) -> [FloatTensor<Self>; 2] {
         if x.dtype() != DType::F32 {
-            let x = Tensor::<Self, 1>::from_primitive(TensorPrimitive::Float(x));
-            let [q, inside] = crate::supernet::quant::copies_with_burn(x, types);
-            return [
-                q.into_primitive().tensor(),
-                inside.into_primitive().tensor(),
-            ];
+            return burn_copies::<Self>(x, types);
         }
         let x = x.to_contiguous();
         let numel = x.shape().num_elements();

@@ -556,32 +556,30 @@ impl<B: TrainBackend> Search<B> {
 
     /// One Adam step on the logits, where the backend runs steps ([`TrainBackend::run_step`]).
     fn arch_step(&mut self, val: &dyn Samples, tau: f64) -> Result<f64> {
-        B::run_step(|| self.arch_step_here(val, tau))
-    }
-
-    fn arch_step_here(&mut self, val: &dyn Samples, tau: f64) -> Result<f64> {
-        let bs = self.config.batch_size.min(val.len());
-        let idx: Vec<usize> = (0..bs).map(|i| (self.val_pos + i) % val.len()).collect();
-        self.val_pos = (self.val_pos + bs) % val.len();
-        let bound = self.net.store.bind(&[Group::Arch]);
-        let probs = self
-            .net
-            .probs_sampled(&bound, &mut self.rng, tau, self.config.hard, true);
-        let (x, y) = data::batch::<B>(val, &idx, self.net.device())?;
-        let mut ctx = Ctx::new(true, self.net.spec.layers.len());
-        let pred = self.net.forward(&bound, x, &probs, &mut ctx);
-        let task = self.config.loss.compute(pred, y);
-        let p = self.net.probs_expected(&bound);
-        let (cost, metric) = self.cost_term(&p);
-        let total = task + cost;
-        let v = to_vec(total.clone().detach())[0];
-        if !v.is_finite() {
-            return Err(self.non_finite(v, self.epoch));
-        }
-        let grads = total.backward();
-        self.adam_a
-            .step(&mut self.net.store, &bound, &grads, Group::Arch);
-        Ok(metric)
+        B::run_step(|| {
+            let bs = self.config.batch_size.min(val.len());
+            let idx: Vec<usize> = (0..bs).map(|i| (self.val_pos + i) % val.len()).collect();
+            self.val_pos = (self.val_pos + bs) % val.len();
+            let bound = self.net.store.bind(&[Group::Arch]);
+            let probs = self
+                .net
+                .probs_sampled(&bound, &mut self.rng, tau, self.config.hard, true);
+            let (x, y) = data::batch::<B>(val, &idx, self.net.device())?;
+            let mut ctx = Ctx::new(true, self.net.spec.layers.len());
+            let pred = self.net.forward(&bound, x, &probs, &mut ctx);
+            let task = self.config.loss.compute(pred, y);
+            let p = self.net.probs_expected(&bound);
+            let (cost, metric) = self.cost_term(&p);
+            let total = task + cost;
+            let v = to_vec(total.clone().detach())[0];
+            if !v.is_finite() {
+                return Err(self.non_finite(v, self.epoch));
+            }
+            let grads = total.backward();
+            self.adam_a
+                .step(&mut self.net.store, &bound, &grads, Group::Arch);
+            Ok(metric)
+        })
     }
 
     fn save_checkpoint(&self, path: &Path) -> Result<()> {

@@ -89,31 +89,24 @@ pub(crate) fn weight_step<B: TrainBackend>(
     loss: Loss,
     probs: impl FnOnce(&Supernet<B>, &Bound<B>) -> Vec<Probs<B>> + Send,
 ) -> std::result::Result<f32, f32> {
-    B::run_step(|| weight_step_here(net, adam, xy, loss, probs))
-}
-
-fn weight_step_here<B: TrainBackend>(
-    net: &mut Supernet<B>,
-    adam: &mut Adam<B::InnerBackend>,
-    (x, y): (Tensor<B, 2>, Tensor<B, 2>),
-    loss: Loss,
-    probs: impl FnOnce(&Supernet<B>, &Bound<B>) -> Vec<Probs<B>>,
-) -> std::result::Result<f32, f32> {
-    let bound = net.store.bind(&[Group::Weight]);
-    let p = probs(net, &bound);
-    let mut ctx = Ctx::new(true, net.spec.layers.len());
-    let pred = net.forward(&bound, x, &p, &mut ctx);
-    let l = loss.compute(pred, y);
-    let value = to_vec(l.clone().detach())[0];
-    if !value.is_finite() {
-        return Err(value);
-    }
-    let grads = l.backward();
-    adam.step(&mut net.store, &bound, &grads, Group::Weight);
-    for (id, v) in ctx.bn_updates {
-        net.store.entries[id].value = v;
-    }
-    Ok(value)
+    B::run_step(move || {
+        let (x, y) = xy;
+        let bound = net.store.bind(&[Group::Weight]);
+        let p = probs(net, &bound);
+        let mut ctx = Ctx::new(true, net.spec.layers.len());
+        let pred = net.forward(&bound, x, &p, &mut ctx);
+        let l = loss.compute(pred, y);
+        let value = to_vec(l.clone().detach())[0];
+        if !value.is_finite() {
+            return Err(value);
+        }
+        let grads = l.backward();
+        adam.step(&mut net.store, &bound, &grads, Group::Weight);
+        for (id, v) in ctx.bn_updates {
+            net.store.entries[id].value = v;
+        }
+        Ok(value)
+    })
 }
 
 /// Step-by-step training of one fixed architecture, for benchmarks and custom loops
@@ -199,28 +192,20 @@ fn predict_with_targets<B: TrainBackend>(
     data: &dyn Samples,
     batch_size: usize,
 ) -> Result<(Vec<f32>, Vec<f32>, (Vec<f32>, Vec<f32>))> {
-    B::run_step(|| predict_here(net, idx, data, batch_size))
-}
-
-#[allow(clippy::type_complexity)]
-fn predict_here<B: TrainBackend>(
-    net: &Supernet<B>,
-    idx: &[usize],
-    data: &dyn Samples,
-    batch_size: usize,
-) -> Result<(Vec<f32>, Vec<f32>, (Vec<f32>, Vec<f32>))> {
-    let bound = net.store.bind(&[]);
-    let probs = net.probs_fixed(idx);
-    let mut ctx = Ctx::new(false, net.spec.layers.len());
-    let mut out = Vec::with_capacity(data.len() * data.outputs());
-    let mut targets = Vec::with_capacity(data.len() * data.outputs());
-    let all: Vec<usize> = (0..data.len()).collect();
-    for chunk in all.chunks(batch_size.max(1)) {
-        let (x, y) = data::batch::<B>(data, chunk, net.device())?;
-        targets.extend(to_vec(y));
-        out.extend(to_vec(net.forward(&bound, x, &probs, &mut ctx)));
-    }
-    Ok((out, targets, (ctx.weight_range, ctx.result_range)))
+    B::run_step(|| {
+        let bound = net.store.bind(&[]);
+        let probs = net.probs_fixed(idx);
+        let mut ctx = Ctx::new(false, net.spec.layers.len());
+        let mut out = Vec::with_capacity(data.len() * data.outputs());
+        let mut targets = Vec::with_capacity(data.len() * data.outputs());
+        let all: Vec<usize> = (0..data.len()).collect();
+        for chunk in all.chunks(batch_size.max(1)) {
+            let (x, y) = data::batch::<B>(data, chunk, net.device())?;
+            targets.extend(to_vec(y));
+            out.extend(to_vec(net.forward(&bound, x, &probs, &mut ctx)));
+        }
+        Ok((out, targets, (ctx.weight_range, ctx.result_range)))
+    })
 }
 
 /// Metrics of the architecture `idx` on `data` (evaluation mode).

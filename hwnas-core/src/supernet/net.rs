@@ -381,8 +381,8 @@ impl<B: TrainBackend> Supernet<B> {
     ) -> Act<B> {
         let l = &self.spec.layers[li];
         let r = match &y {
-            Act::Flat(t) => max_abs(t.clone().unsqueeze::<4>()),
-            Act::Map(t) => max_abs(t.clone()),
+            Act::Flat(t) => B::max_abs(t.clone()),
+            Act::Map(t) => B::max_abs(t.clone()),
         };
         ctx.result_range[li] = ctx.result_range[li].max(r);
         if l.result_bits.is_empty() {
@@ -537,10 +537,6 @@ pub(crate) fn choice_value(c: &Choice) -> usize {
         Choice::Value(v) => *v,
         _ => 0,
     }
-}
-
-pub(super) fn max_abs<B: TrainBackend>(t: Tensor<B, 4>) -> f32 {
-    B::max_abs(t)
 }
 
 pub(super) fn bcast4<B: TrainBackend>(p: Tensor<B, 1>) -> Tensor<B, 4> {

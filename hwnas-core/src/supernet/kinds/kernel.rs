@@ -12,8 +12,7 @@ use crate::ir::{Op, Tensor as IrTensor};
 use crate::rng::{Random, SplitMix64};
 use crate::space::{DecisionKind, LayerKind, LayerSpec};
 use crate::supernet::net::{
-    Act, LayerIds, Pass, Supernet, add_channels, bcast2, bcast4, choice_value, max_abs,
-    mul_channels,
+    Act, LayerIds, Pass, Supernet, add_channels, bcast2, bcast4, choice_value, mul_channels,
 };
 use crate::supernet::params::{Group, ParamStore};
 use crate::supernet::quant::integer_bits_for;
@@ -101,11 +100,10 @@ fn kernel_layer<B: TrainBackend>(
     let wid = ids.weight;
     let shape = &net.store.entries[wid].shape;
     let bias = bound.leaves[ids.bias].clone();
-    let w_range = |w: Tensor<B, 4>| max_abs(w);
     let mut y = match act {
         Act::Flat(x) => {
             let w: Tensor<B, 2> = bound.get(wid, [shape[0], shape[1]]);
-            let r = max_abs(w.clone().unsqueeze::<4>());
+            let r = B::max_abs(w.clone());
             ctx.weight_range[li] = ctx.weight_range[li].max(r);
             let wi = l.weight_integer.unwrap_or_else(|| integer_bits_for(r));
             let w = net.quant_mix(li, DecisionKind::WeightBits, w, wi, probs);
@@ -136,7 +134,7 @@ fn kernel_layer<B: TrainBackend>(
                     }
                 }
             }
-            let r = w_range(w.clone());
+            let r = B::max_abs(w.clone());
             ctx.weight_range[li] = ctx.weight_range[li].max(r);
             let wi = l.weight_integer.unwrap_or_else(|| integer_bits_for(r));
             let w = net.quant_mix(li, DecisionKind::WeightBits, w, wi, probs);
