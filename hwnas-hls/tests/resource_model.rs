@@ -508,12 +508,13 @@ proptest! {
         abits in 1u32..24, zero in 0.0f64..0.9, s in strat(), io in io(), part in part(), t in target(),
     ) {
         let m = AnalyticModel::for_part(part, t).unwrap();
-        let c = m.coefficients(s).clone();
+        let cfg = dense_cfg(n_in, n_out, wbits, abits, rf, s, io);
+        let c = m.coefficients_for(&cfg).clone();
         let per_dsp = c.lut_mult_bit_product.max(c.lut_const_mult_bit_product)
             * c.dsp_threshold_bit_products
             / c.dsp_scale;
         let cost = |r: Resources| r.lut + per_dsp * r.dsp;
-        let a = m.layer_resources(&dense_cfg(n_in, n_out, wbits, abits, rf, s, io), zero);
+        let a = m.layer_resources(&cfg, zero);
         let b = m.layer_resources(&dense_cfg(n_in, n_out, wbits + more, abits, rf, s, io), zero);
         prop_assert!(cost(b) >= cost(a) - 1e-6, "{} bits -> {}: {} -> {}", wbits, wbits + more, cost(a), cost(b));
     }
@@ -1135,7 +1136,8 @@ proptest! {
         for (name, x, y) in [("LUT", k1.lut, k3.lut), ("FF", k1.ff, k3.ff), ("DSP", k1.dsp, k3.dsp), ("BRAM", k1.bram18, k3.bram18)] {
             prop_assert!(x <= y + 1e-9, "{name}: kernel 1 {x} > kernel 3 {y}");
         }
-        let c = m.coefficients(Strategy::Latency).clone();
+        // io_stream layers are priced with the io_stream coefficients.
+        let c = m.stream.clone();
         let per_dsp = c.lut_mult_bit_product.max(c.lut_const_mult_bit_product)
             * c.dsp_threshold_bit_products
             / c.dsp_scale;

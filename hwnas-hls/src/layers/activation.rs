@@ -446,9 +446,11 @@ pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
     };
     let mut f = Features::default();
     f.lut[ACT] = logic_per_bit * (width * cx.in_bits as usize) as f64;
-    // A combinational io_parallel activation (ReLU, LeakyReLU) registers nothing: HLS chains
-    // it into its neighbours (hls4ml notebook reports: ReLU instances with 0 FF).
-    if cx.stream || stages > 0.0 {
+    // A combinational activation (ReLU, LeakyReLU) registers nothing: HLS chains it into its
+    // neighbours (hls4ml notebook reports: ReLU instances with 0 FF; the tutorial's io_stream
+    // CNN under Vivado HLS: 13-18 FF per ReLU process). A Vitis HLS stream process registers
+    // the word it writes ([`crate::resources::AnalyticModel::layer_features`]).
+    if stages > 0.0 {
         f.ff[FF_ELEM] = (width * cx.out_bits as usize) as f64;
     }
     if let Some((entries, bits)) = table {

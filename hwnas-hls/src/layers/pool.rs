@@ -1,7 +1,7 @@
 //! Max and average pooling, 1-D and 2-D (`hls_lib/hwnas_pooling.h`).
 
 use hwnas_core::fixed::FixedType;
-use hwnas_core::ir::Op;
+use hwnas_core::ir::{Op, Padding};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 
@@ -48,15 +48,37 @@ pub(super) fn lower(cx: &LowerCx<'_>) -> Result<QOp> {
 pub(super) fn cost(cx: &CostCx<'_>) -> Features {
     match &cx.l.op {
         Op::MaxPool1D(p) | Op::AvgPool1D(p) => {
+            let padded = pads(
+                &cx.l.input_shape,
+                &[p.pool],
+                &[p.stride.unwrap_or(p.pool)],
+                p.padding,
+            );
             cx.model
-                .pool(cx.l, &[p.pool], matches!(cx.l.op, Op::AvgPool1D(_)))
+                .pool(cx.l, &[p.pool], matches!(cx.l.op, Op::AvgPool1D(_)), padded)
         }
         Op::MaxPool2D(p) | Op::AvgPool2D(p) => {
+            let padded = pads(
+                &cx.l.input_shape,
+                &p.pool,
+                &p.stride.unwrap_or(p.pool),
+                p.padding,
+            );
             cx.model
-                .pool(cx.l, &p.pool, matches!(cx.l.op, Op::AvgPool2D(_)))
+                .pool(cx.l, &p.pool, matches!(cx.l.op, Op::AvgPool2D(_)), padded)
         }
         _ => Features::default(),
     }
+}
+
+/// Whether a window of `pool` at `stride` over the spatial axes of `input` (channels last)
+/// reaches into padding somewhere.
+fn pads(input: &[usize], pool: &[usize], stride: &[usize], padding: Padding) -> bool {
+    input
+        .iter()
+        .zip(pool.iter().zip(stride))
+        .filter_map(|(&n, (&k, &s))| padding.resolve(n, k, s))
+        .any(|w| w.pad_begin + w.pad_end > 0)
 }
 
 /// `acc = (accum_t)(acc + term)` where `term = mant * 2^-frac`, as `ap_fixed`'s `+=`; `acc` is

@@ -405,10 +405,22 @@ impl AnalyticModel {
             weights,
         };
         let mut f = crate::layers::cost(&cx);
+        // An io_stream Flatten only renames the stream: hls4ml writes no process for it (the
+        // tutorial's io_stream CNNs list no Flatten instance and no FIFO of its own).
+        if stream && matches!(l.op, Op::Flatten(_)) {
+            return f;
+        }
         f.lut[LAYERS] += 1.0;
         f.ff[FF_LAYERS] += 1.0;
         if stream {
-            fifo(&mut f, out_pos, out_ch * out_bits as usize);
+            let word = out_ch * out_bits as usize;
+            fifo(&mut f, out_pos, word);
+            // Vitis HLS registers the word a DATAFLOW process writes into its FIFO; Vivado HLS
+            // writes it combinationally (hls4ml CI, Dense 1->64 + ReLU in io_stream: Vitis HLS
+            // 2023.1 and 2024.1 report 2,064 FF = 2 x 1,024 + 16, Vivado HLS 2020.1 326).
+            if self.tool == Tool::VitisHls {
+                f.ff[FF_OUT] = f.ff[FF_OUT].max(word as f64);
+            }
         }
         f
     }
@@ -644,7 +656,14 @@ impl AnalyticModel {
         }
     }
 
-    pub(crate) fn pool(&self, l: &LayerConfig, pool: &[usize], average: bool) -> Features {
+    /// A pooling layer; `padded`: some window reaches into `same` padding.
+    pub(crate) fn pool(
+        &self,
+        l: &LayerConfig,
+        pool: &[usize],
+        average: bool,
+        padded: bool,
+    ) -> Features {
         let stream = l.io == IoType::IoStream;
         let bits = l.types.input.width as usize;
         let p: usize = pool.iter().product();
@@ -670,6 +689,9 @@ impl AnalyticModel {
             timing(&mut f, 0, depth);
             if depth == 0.0 {
                 f.ff[FF_ELEM] = 0.0;
+            }
+            if average && padded && self.tool == Tool::VivadoHls {
+                rescale_dividers(&mut f, outputs, bits);
             }
         }
         f
@@ -926,6 +948,23 @@ pub(crate) fn timing(f: &mut Features, positions: usize, depth: f64) {
     f.ii = positions.max(1) as f64;
 }
 
+/// hls4ml's io_parallel average pooling over `same` padding rescales every output by
+/// `pool_size / img_overlap` (`img_overlap`: an `unsigned` counted in the unrolled window loop,
+/// `nnet_pooling.h`). Vitis HLS folds the count into constants; Vivado HLS builds one
+/// pipelined divider per output: `data_T` (`bits` wide) over a 32-bit `unsigned`, one quotient
+/// bit per stage, each stage a 33-bit subtractor holding the partial remainder and the
+/// quotient. For `ap_fixed<16,6>`: 17 stages, 21 cycles with the divider's entry and exit
+/// (hls4ml CI, Vivado HLS 2020.1, AveragePooling1D and 2D with `same` padding over 121 and
+/// 18x15 inputs: latency 21, 750-840 FF and 490-520 LUT per output; valid padding: latency 0).
+fn rescale_dividers(f: &mut Features, outputs: usize, bits: usize) {
+    const DIVISOR_BITS: usize = 33;
+    const ENTRY_EXIT_CYCLES: f64 = 4.0;
+    let stages = bits + 1;
+    f.lut[ELEM] += (outputs * stages * DIVISOR_BITS) as f64;
+    f.ff[FF_ELEM] += (outputs * stages * (DIVISOR_BITS + stages)) as f64;
+    f.latency_cycles = f.latency_cycles.max(stages as f64 + ENTRY_EXIT_CYCLES);
+}
+
 /// Register boundaries of a product-and-sum chain with `stages` registers when `lpc` adder
 /// levels fit in a cycle, each weighted by the share of the `terms` products per output whose
 /// (partial) sums cross it. Vivado HLS registers from the inputs on: the products first (the
@@ -974,9 +1013,10 @@ fn memory(f: &mut Features, depth: usize, width: usize) {
         return;
     }
     if depth <= SRL_DEPTH || depth * width < SMALL_MEMORY_BITS {
-        // SRL32: one LUT per bit per 32 entries.
+        // SRL32: one LUT per bit per 32 entries, read combinationally (no data register; the
+        // hls4ml CI's io_stream Dense 1->64 under Vivado HLS reports 326 FF with a 1,024-bit
+        // FIFO).
         f.lut[ELEM] += (width * depth.div_ceil(32)) as f64;
-        f.ff[FF_ELEM] += width as f64;
     } else {
         f.bram18 += bram18(depth, width);
     }

@@ -151,6 +151,27 @@ fn load() -> Vec<Design> {
             .unwrap_or_else(|e| panic!("{id}: {e}"))
             .total;
         let features = model.network_features(&net, io).unwrap();
+        if std::env::var("HWNAS_CORPUS_LAYERS").is_ok_and(|v| v.split(',').any(|x| x == id)) {
+            // Per layer: the features and their price under the published-fact coefficients.
+            for (layer, (cfg, f)) in net
+                .layers
+                .iter()
+                .zip(model.network_layer_features(&net, io).unwrap())
+            {
+                let Some(f) = f else { continue };
+                let r = f.price(model.coefficients_for(&cfg));
+                println!(
+                    "{id} {:<14} LUT {:>8.0} FF {:>8.0} DSP {:>6.0} lat {:>5.0} | lut {:?} ff {:?}",
+                    layer.name,
+                    r.lut,
+                    r.ff,
+                    r.dsp,
+                    r.latency_cycles,
+                    f.lut.map(|x| x.round()),
+                    f.ff.map(|x| x.round())
+                );
+            }
+        }
         let interface = model.interface(&net, io).unwrap();
         let outside = (col("mul_impl") == "fabric")
             .then_some("`config_op mul -impl fabric` in the Tcl (every multiplier in LUTs)");
@@ -194,14 +215,16 @@ fn fit_to(
             .map(|(_, o)| o)
             .collect()
     };
+    let sized = |t: &[&Design]| {
+        t.iter()
+            .filter(|o| o.coverage.parameters[1] >= SIZED_PARAMETERS)
+            .count()
+    };
     let mut train = pick(true);
-    if train.len() < MIN_TOOL_ROWS {
+    if train.len() < MIN_TOOL_ROWS || sized(&train) < MIN_SIZED_ROWS {
         train = pick(false);
     }
-    let sized = train
-        .iter()
-        .filter(|o| o.coverage.parameters[1] >= SIZED_PARAMETERS)
-        .count();
+    let sized = sized(&train);
     if train.len() < MIN_TOOL_ROWS || sized < MIN_SIZED_ROWS {
         return None;
     }
