@@ -359,7 +359,7 @@ def convert_text(row):
         "name": "d_" + re.sub(r"[^A-Za-z0-9_]", "_", row["design_id"]).lower(),
         "input": {"shape": [int(v) for v in row["input_shape"].split("x")], "type": default},
         "default_precision": default,
-        "type_preset": "name",
+        "type_preset": "model",
         "layers": layers,
     }
     return doc, zeros, weights

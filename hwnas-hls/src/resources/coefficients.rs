@@ -152,11 +152,16 @@ impl Coefficients {
     /// Defaults for post-synthesis: the csynth defaults scaled by the published
     /// csynth-to-synthesis ratios (LUT x0.48, FF x0.75, DSP x0.98, BRAM x1).
     pub fn synth_default() -> Self {
-        let c = Coefficients::csynth_default();
-        let mut s = c.clone();
-        s.set_lut_vector(c.lut_vector().map(|v| v * 0.48));
-        s.set_ff_vector(c.ff_vector().map(|v| v * 0.75));
-        s.dsp_scale = 0.98;
+        Coefficients::csynth_default().after_synthesis()
+    }
+
+    /// These csynth coefficients carried to post-synthesis by the published csynth-to-synthesis
+    /// ratios (LUT x0.48, FF x0.75, DSP x0.98, BRAM x1; `specs/resource-model.md` 3.4).
+    pub fn after_synthesis(&self) -> Self {
+        let mut s = self.clone();
+        s.set_lut_vector(self.lut_vector().map(|v| v * 0.48));
+        s.set_ff_vector(self.ff_vector().map(|v| v * 0.75));
+        s.dsp_scale = self.dsp_scale * 0.98;
         s
     }
 
@@ -179,15 +184,18 @@ impl Coefficients {
 
     /// The coefficients a model of this target and tool uses by default for layers of `io`:
     /// the fit to the public corpus of published hls4ml designs ([`super::CorpusBands::fit`])
-    /// where the corpus has enough reports of that target and io type, else
-    /// [`Coefficients::published_for_tool`].
+    /// where the corpus has enough reports of that target and io type; for post-synthesis
+    /// without a fit of its own, the csynth fit carried over by the published ratios
+    /// ([`Coefficients::after_synthesis`]); else [`Coefficients::published_for_tool`].
     pub fn default_for_tool(target: Target, tool: Tool, io: IoType) -> Self {
-        super::CorpusBands::builtin()
-            .fit(target, tool, io)
-            .map_or_else(
-                || Coefficients::published_for_tool(target, tool),
-                |f| f.coefficients.clone(),
-            )
+        let bands = super::CorpusBands::builtin();
+        if let Some(f) = bands.fit(target, tool, io) {
+            return f.coefficients.clone();
+        }
+        match (target, bands.fit(Target::Csynth, tool, io)) {
+            (Target::Synth, Some(f)) => f.coefficients.after_synthesis(),
+            _ => Coefficients::published_for_tool(target, tool),
+        }
     }
 
     /// LUT coefficients in the order of [`LUT_FEATURES`].

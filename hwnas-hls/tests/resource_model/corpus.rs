@@ -190,7 +190,8 @@ fn load() -> Vec<Design> {
     out
 }
 
-/// The coefficients fitted to the designs of `target` and `io` other than `skip` (of tool family
+/// The coefficients fitted to the reports of `target` and `io` of designs other than `skip`
+/// (every report of that design is left out) (of tool family
 /// `tool` when that family has at least [`MIN_TOOL_ROWS`] of them; else of both families),
 /// and how many designs the fit used; none when both families together have fewer, or too
 /// few designs of real size (the published-fact coefficients stay).
@@ -199,14 +200,14 @@ fn fit_to(
     target: Target,
     tool: Tool,
     io: IoType,
-    skip: Option<usize>,
+    skip: Option<&str>,
 ) -> Option<(Coefficients, usize)> {
     let pick = |same_tool: bool| -> Vec<&Design> {
         designs
             .iter()
             .enumerate()
-            .filter(|(j, o)| {
-                Some(*j) != skip
+            .filter(|(_, o)| {
+                Some(o.id.as_str()) != skip
                     && o.outside.is_none()
                     && o.family.target == target
                     && o.family.io == io
@@ -243,17 +244,28 @@ fn fit_to(
     Some((fit_linear(&feats, &measured, &prior).unwrap(), train.len()))
 }
 
+/// The coefficients for `d` fitted to all the other designs ([`fit_to`]), as
+/// [`Coefficients::default_for_tool`] chooses them: a post-synthesis report without a fit of
+/// its own gets the csynth fit carried over by the published ratios.
+fn fitted_without(designs: &[Design], d: &Design) -> Coefficients {
+    let (target, tool, io) = (d.family.target, d.tool, d.family.io);
+    let skip = Some(d.id.as_str());
+    if let Some((c, _)) = fit_to(designs, target, tool, io, skip) {
+        return c;
+    }
+    match (target, fit_to(designs, Target::Csynth, tool, io, skip)) {
+        (Target::Synth, Some((c, _))) => c.after_synthesis(),
+        _ => Coefficients::published_for_tool(target, tool),
+    }
+}
+
 /// The prediction of every design when the LUT/FF coefficients and the BRAM scale are fitted
-/// to all the other designs ([`fit_to`]).
+/// to all the other designs ([`fitted_without`]).
 fn leave_one_design_out(designs: &[Design]) -> Vec<Resources> {
     designs
         .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let c = fit_to(designs, d.family.target, d.tool, d.family.io, Some(i)).map_or_else(
-                || Coefficients::published_for_tool(d.family.target, d.tool),
-                |(c, _)| c,
-            );
+        .map(|d| {
+            let c = fitted_without(designs, d);
             let p = d.features.price(&c);
             Resources {
                 lut: p.lut + d.interface.lut,
