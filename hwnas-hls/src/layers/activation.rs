@@ -395,6 +395,9 @@ impl LayerImpl for QActivation {
     }
 }
 
+/// Width of the C `int` in which hls4ml computes table indices.
+const C_INT_BITS: usize = 32;
+
 /// The resource-model features of an activation layer: per value a comparison and
 /// multiplexer (one LUT level per input bit; two for LeakyReLU), a table read from a dual-port
 /// ROM (one per two values) and a product where the activation has one; Softmax as
@@ -427,7 +430,7 @@ pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
         Activation::Sigmoid(x)
         | Activation::Tanh(x)
         | Activation::Softplus(x)
-        | Activation::Softsign(x) => (1.0, Some((x.table_size, x.table_t.width)), None, 1.0),
+        | Activation::Softsign(x) => (0.0, Some((x.table_size, x.table_t.width)), None, 1.0),
         Activation::ELU(e) => {
             let p = t.param.map_or(1, |p| p.width);
             let product =
@@ -446,6 +449,17 @@ pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
     };
     let mut f = Features::default();
     f.lut[ACT] = logic_per_bit * (width * cx.in_bits as usize) as f64;
+    // hls4ml computes a table index in a C `int`, which csynth prices at its full 32 bits:
+    // sigmoid-like tables add an offset and clamp at both ends (an adder, a comparison and two
+    // multiplexers), ELU clamps at one end (a comparison and a multiplexer) after its sign test
+    // (hls4ml CI, Dense 1->64 + Sigmoid / ELU in io_parallel: 145-166 LUT per value beyond the
+    // Dense layer under Vivado HLS 2020.1 and Vitis HLS 2023.1-2024.1).
+    let index_ops = match a {
+        Activation::ELU(_) => 2.0,
+        _ if table.is_some() => 4.0,
+        _ => 0.0,
+    };
+    f.lut[ACT] += index_ops * (width * C_INT_BITS) as f64;
     // A combinational activation (ReLU, LeakyReLU) registers nothing: HLS chains it into its
     // neighbours (hls4ml notebook reports: ReLU instances with 0 FF; the tutorial's io_stream
     // CNN under Vivado HLS: 13-18 FF per ReLU process). A Vitis HLS stream process registers

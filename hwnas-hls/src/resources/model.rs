@@ -414,7 +414,13 @@ impl AnalyticModel {
         f.ff[FF_LAYERS] += 1.0;
         if stream {
             let word = out_ch * out_bits as usize;
-            fifo(&mut f, out_pos, word);
+            // Vivado HLS splits hls4ml's `nnet::array` stream word into one FIFO per element
+            // (Vitis HLS packs it into one).
+            let fifos = match self.tool {
+                Tool::VivadoHls => out_ch,
+                Tool::VitisHls => 1,
+            };
+            fifo(&mut f, out_pos, word, fifos);
             // Vitis HLS registers the word a DATAFLOW process writes into its FIFO; Vivado HLS
             // writes it combinationally (hls4ml CI, Dense 1->64 + ReLU in io_stream: Vitis HLS
             // 2023.1 and 2024.1 report 2,064 FF = 2 x 1,024 + 16, Vivado HLS 2020.1 326).
@@ -1022,9 +1028,25 @@ fn memory(f: &mut Features, depth: usize, width: usize) {
     }
 }
 
-/// The io_stream FIFO after a layer: hls4ml's default depth is one entry per output pixel.
-fn fifo(f: &mut Features, depth: usize, width: usize) {
-    memory(f, depth, width);
+/// The io_stream FIFOs after a layer, `fifos` FIFOs sharing a `width`-bit word: hls4ml's
+/// default depth is one entry per output pixel. Each FIFO has its own control registers: the
+/// read pointer (`ceil(log2(depth + 1)) + 1` bits), the empty and full flags and the write
+/// strobe, about as many LUT of pointer and flag logic (hls4ml CI, Vivado HLS 2020.1: a Dense
+/// 1->64 of 16-bit values in io_stream, one 64-element FIFO word, 326 FF; with two outputs
+/// 51 FF; the tutorial's io_stream CNN: about 5.5k FF and 14k LUT outside its ~400
+/// one-element FIFOs' layer instances).
+fn fifo(f: &mut Features, depth: usize, width: usize, fifos: usize) {
+    if depth == 0 || width == 0 {
+        return;
+    }
+    let fifos = fifos.max(1);
+    let element = width.div_ceil(fifos);
+    for _ in 0..fifos {
+        memory(f, depth, element);
+    }
+    let control = 4.0 + ((depth + 1) as f64).log2().ceil();
+    f.ff[FF_ELEM] += fifos as f64 * control;
+    f.lut[ELEM] += fifos as f64 * control;
 }
 
 /// Line buffers of a streaming window: `kernel_h - 1` rows of the input (or `kernel - 1`
