@@ -198,10 +198,20 @@ impl CostCx<'_> {
 
     /// The layer's multiply-accumulate kernel of `n_in x n_out` products at `positions`.
     pub fn kernel(&self, n_in: usize, n_out: usize, positions: usize) -> Features {
-        self.model.kernel(
-            self.c,
-            &kernel(self.l, n_in, n_out, positions, self.weights),
-        )
+        let k = kernel(self.l, n_in, n_out, positions, self.weights);
+        let mut f = self.model.kernel(self.c, &k);
+        if !self.stream && k.strategy == Strategy::Resource && positions > 1 {
+            // io_parallel convolutions pipeline their pixel loop at II = reuse factor, so the
+            // positions of a Resource kernel overlap (hls4ml CI, Conv2D 4x4/4 over 28x28x3 to
+            // 7x7x32 at reuse factor 1: latency 51-52, II 49-53 under Vivado HLS 2020.1 and
+            // Vitis HLS 2024.1); io_stream ones run one position's weight loop after another.
+            let rf = effective_reuse_factor(n_in, n_out, k.reuse_factor, k.strategy) as f64;
+            let p = positions as f64;
+            let one = f.latency_cycles / p;
+            f.latency_cycles = (p - 1.0) * rf + one;
+            f.ii = p * rf;
+        }
+        f
     }
 }
 
@@ -455,8 +465,13 @@ impl AnalyticModel {
         // from memory and keep them.
         let mults = if resource { per_cycle } else { nz.min(limit) };
         let bit_products = (k.weight_bits * k.input_bits) as f64;
-        // A Latency multiplier that serves a single weight multiplies by a constant.
-        let constant = !resource && nz <= limit;
+        // A Latency multiplier that serves a single weight multiplies by a constant. Vitis HLS
+        // keeps every known weight a constant even when the multiplier limit binds: the easy
+        // ones stay shifts and adders in LUTs and only the hard ones share the `limit` DSPs
+        // (ArgyKokk, Vitis HLS 2021.1, ARRHYTHMIA fc1 274x8: 119 DSP and 26.6k LUT in 9 cycles
+        // at reuse factor 1, 13 DSP and 24.9k LUT in 15 cycles at 100).
+        let shared_constants = self.tool == Tool::VitisHls && hard.is_some();
+        let constant = !resource && (nz <= limit || shared_constants);
         let mult = if constant { CONST_MULT } else { LUT_MULT };
         let mut f = Features::default();
         let in_dsp = if bit_products >= c.dsp_threshold_bit_products {
@@ -505,6 +520,9 @@ impl AnalyticModel {
         // (Latency), operands only (Resource: weights come from memory).
         f.lut[MUX] = if resource {
             (n - mults).max(0.0) * k.input_bits as f64
+        } else if constant {
+            // Only the hard constants beyond the limit share a DSP.
+            (hard.unwrap_or(0.0).min(nz) - limit).max(0.0) * (k.input_bits + k.weight_bits) as f64
         } else {
             (nz - mults).max(0.0) * (k.input_bits + k.weight_bits) as f64
         };
@@ -857,6 +875,20 @@ impl CostModel for AnalyticModel {
     /// io_stream layers are a DATAFLOW pipeline.
     fn latency_adds_slowest_ii(&self, io: IoType) -> bool {
         io == IoType::IoStream
+    }
+
+    /// As [`CostModel::network_timing`]'s rule, except that a Vitis HLS DATAFLOW top does not
+    /// start its next call before the current one is done: its interval is at least its
+    /// latency (hls4ml CI, io_stream Dense + activation: Vitis HLS 2023.1 and 2024.1 report
+    /// II = latency, 2 and 4; Vivado HLS 2020.1 II 1 for the same designs).
+    fn network_timing(&self, layers: &[Resources], io: IoType) -> (f64, f64) {
+        let mut ii = layers.iter().map(|r| r.ii).fold(0.0, f64::max);
+        let shares: f64 = layers.iter().map(|r| latency_share(r, io)).sum();
+        let latency = shares + if io == IoType::IoStream { ii } else { 0.0 };
+        if io == IoType::IoStream && self.tool == Tool::VitisHls {
+            ii = ii.max(latency);
+        }
+        (latency, ii)
     }
 }
 
