@@ -499,6 +499,9 @@ def main():
     totals = [r for r in rows if r["row_type"] == "total"]
     os.makedirs(OUT, exist_ok=True)
     published, skipped, done = [], [], set()
+    # Pruning is a fact of the design, not of one report: a synthesis row whose notes do not
+    # repeat it takes it from the design's csynth row.
+    pruned = {}
     for r in totals:
         parts = r["architecture"].split(" ; ")
         try:
@@ -509,6 +512,10 @@ def main():
         except Unsupported as e:
             skipped.append((r["design_id"], r["target"], str(e)))
             continue
+        if zeros == 0 and r["design_id"] in pruned:
+            zeros, weights = pruned[r["design_id"]]
+        elif zeros:
+            pruned.setdefault(r["design_id"], (zeros, weights))
         if r["design_id"] not in done:
             committed = committed_weights(r, doc)
             if committed:
