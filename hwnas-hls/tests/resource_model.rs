@@ -1175,3 +1175,27 @@ fn canonical_signed_digit_terms() {
         assert!(t <= (128 - n.unsigned_abs().leading_zeros()) / 2 + 1, "{n}");
     }
 }
+
+/// Latency layers over the unroll limit are named as what the model does not capture; layers
+/// within it are not.
+#[test]
+fn layers_over_the_unroll_limit_are_flagged() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let model = AnalyticModel::for_part("xc7z007s-clg225-2", Target::Csynth).unwrap();
+    // HAR MLP: fc1 is 561x20 = 11,220 weights, the other layers at most 64x64.
+    let har = Network::load(&dir.join("tests/data/public_corpus/AKE19.json")).unwrap();
+    let notes = model.unmodelled(&har, IoType::IoParallel).unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("`fc1`") && notes[0].contains("11220"),
+        "{}",
+        notes[0]
+    );
+    let jet = Network::load(&dir.join("../examples/nets/jet_mlp.json")).unwrap();
+    assert!(
+        model
+            .unmodelled(&jet, IoType::IoParallel)
+            .unwrap()
+            .is_empty()
+    );
+}

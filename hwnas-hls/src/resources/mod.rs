@@ -16,6 +16,7 @@ pub use bands::{Band, CorpusBands, CorpusFit, Coverage, Family, METRICS, quantil
 pub use coefficients::{Coefficients, FF_FEATURES, LUT_FEATURES, Target};
 pub use model::{
     AnalyticModel, DEFAULT_CLOCK_NS, EMITTED_CLOCK_UNCERTAINTY, Features, Kernel, LayerEstimate,
-    NetworkEstimate, WeightShares, bram18, csd_terms, kernel_dims, latency_share, weight_shares,
+    NetworkEstimate, UNROLL_LIMIT, WeightShares, bram18, csd_terms, kernel_dims, latency_share,
+    weight_shares,
 };
 pub use tool::Tool;

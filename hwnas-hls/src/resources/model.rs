@@ -89,6 +89,9 @@ const RESOURCE_LOOP_OVERHEAD: f64 = 2.0;
 pub const EMITTED_CLOCK_UNCERTAINTY: f64 = 0.125;
 /// hls4ml's default clock period (ns).
 pub const DEFAULT_CLOCK_NS: f64 = 5.0;
+/// The most weights of a Latency-strategy layer that Vivado HLS and Vitis HLS unroll fully
+/// (the hls4ml tutorial's "Vivado-enforced unroll limit of 4096").
+pub const UNROLL_LIMIT: usize = 4096;
 /// Delay of one adder level of an adder tree (a 16-24 bit carry-chain adder plus local
 /// routing, about 0.7 ns on UltraScale+ at speed grade -1/-2): at 5 ns HLS chains six levels per
 /// cycle, so a Dense layer with up to 64 inputs sums in one cycle after its multipliers.
@@ -795,6 +798,35 @@ impl AnalyticModel {
             r.ff = (elems * a.input_type.width as usize) as f64;
         }
         Ok(r)
+    }
+
+    /// What the model knows it does not capture for `net`, one sentence per layer concerned:
+    /// Latency-strategy kernels of more than [`UNROLL_LIMIT`] weights, which HLS does not unroll
+    /// fully (the public corpus's HAR MLPs, 561x20 and 196x56 weights under Vitis HLS 2021.1:
+    /// 192 and 48 cycles for a layer the model, which assumes a full unroll, gives 5-10, and
+    /// 3-4 times its FF).
+    ///
+    /// # Errors
+    /// The errors of [`Network::analyze`].
+    pub fn unmodelled(&self, net: &Network, io: IoType) -> Result<Vec<String>> {
+        let configs = LayerConfig::of_network(net, io).map_err(Error::Core)?;
+        Ok(net
+            .layers
+            .iter()
+            .zip(&configs)
+            .filter_map(|(layer, cfg)| {
+                let (n_in, n_out) = kernel_dims(cfg)?;
+                let weights = n_in * n_out;
+                (cfg.hls.strategy == Strategy::Latency && weights > UNROLL_LIMIT).then(|| {
+                    format!(
+                        "layer `{}` has {weights} weights under the Latency strategy, over the \
+                         {UNROLL_LIMIT} that HLS unrolls fully; its latency and FF may be several \
+                         times the estimate (use the Resource strategy, or split the layer)",
+                        layer.name
+                    )
+                })
+            })
+            .collect())
     }
 
     /// Per-layer estimate of a whole network: BatchNorm directly after a Dense or Conv layer is

@@ -90,6 +90,7 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
     let outside = band.map_or_else(Vec::new, |b| {
         Coverage::of(&net).map_or_else(|_| Vec::new(), |c| b.coverage.outside(&c))
     });
+    let unmodelled = model.unmodelled(&net, io)?;
     if a.json {
         let doc = serde_json::json!({
             "network": net.name,
@@ -101,6 +102,7 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
             "family": family.to_string(),
             "error_band": band,
             "outside_corpus": outside,
+            "unmodelled": unmodelled,
         });
         outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return Ok(());
@@ -218,6 +220,9 @@ pub fn run(a: EstimateArgs) -> Result<(), hwnas::hls::Error> {
             "warning: the public corpus has no published {family} design; this estimate is \
              unchecked against synthesis"
         ),
+    }
+    for why in &unmodelled {
+        outln!("warning: {why}");
     }
     if util.max() > 100.0 {
         outln!("does not fit: {:.0}% of the scarcest resource", util.max());
