@@ -31,6 +31,10 @@ fn corpus_dir() -> PathBuf {
 /// One published report of one design, with the model's view of it.
 struct Design {
     id: String,
+    /// The network without its name: designs that share it (the same CI test under another
+    /// tool version, the same notebook model on another part) are one design to the
+    /// cross-validation.
+    network: String,
     family: Family,
     tool: Tool,
     /// Why the row is outside what the model can be asked (a Tcl directive the IR cannot
@@ -128,7 +132,12 @@ fn load() -> Vec<Design> {
         let row: Vec<&str> = line.split(',').collect();
         let col = |k: &str| row[header.iter().position(|h| *h == k).unwrap()];
         let id = col("design_id").to_string();
-        let mut net = Network::load(&dir.join(format!("{id}.json"))).unwrap();
+        let doc_path = dir.join(format!("{id}.json"));
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&doc_path).unwrap()).unwrap();
+        doc.as_object_mut().unwrap().remove("name");
+        let network = doc.to_string();
+        let mut net = Network::load(&doc_path).unwrap();
         if !net.has_weights() {
             let seed = id.bytes().fold(7u64, |h, b| h * 31 + b as u64);
             give_stand_in_weights(&mut net, col("layer_zeros"), col("stand_in"), seed);
@@ -177,6 +186,7 @@ fn load() -> Vec<Design> {
             .then_some("`config_op mul -impl fabric` in the Tcl (every multiplier in LUTs)");
         out.push(Design {
             id,
+            network,
             family: Family::of(&net, io, target),
             tool,
             outside,
@@ -190,8 +200,8 @@ fn load() -> Vec<Design> {
     out
 }
 
-/// The coefficients fitted to the reports of `target` and `io` of designs other than `skip`
-/// (every report of that design is left out) (of tool family
+/// The coefficients fitted to the reports of `target` and `io` of designs other than `skip`'s
+/// (every report of a design with the same network is left out) (of tool family
 /// `tool` when that family has at least [`MIN_TOOL_ROWS`] of them; else of both families),
 /// and how many designs the fit used; none when both families together have fewer, or too
 /// few designs of real size (the published-fact coefficients stay).
@@ -200,15 +210,16 @@ fn fit_to(
     target: Target,
     tool: Tool,
     io: IoType,
-    skip: Option<&str>,
+    skip: Option<(&Design, LeaveOut)>,
 ) -> Option<(Coefficients, usize)> {
     let pick = |same_tool: bool| -> Vec<&Design> {
         designs
             .iter()
             .enumerate()
             .filter(|(_, o)| {
-                Some(o.id.as_str()) != skip
-                    && o.outside.is_none()
+                skip.is_none_or(|(d, how)| {
+                    d.id != o.id && (how == LeaveOut::Design || d.network != o.network)
+                }) && o.outside.is_none()
                     && o.family.target == target
                     && o.family.io == io
                     && (!same_tool || o.tool == tool)
@@ -246,12 +257,22 @@ fn fit_to(
     Some((fit_linear(&feats, &measured, &prior).unwrap(), train.len()))
 }
 
+/// What a fit for one design leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LeaveOut {
+    /// Every report of the design (its csynth and synthesis reports).
+    Design,
+    /// Also every design with the same network (the same CI test under another tool version,
+    /// the same notebook model on another part or tool version).
+    Network,
+}
+
 /// The coefficients for `d` fitted to all the other designs ([`fit_to`]), as
 /// [`Coefficients::default_for_tool`] chooses them: a post-synthesis report without a fit of
 /// its own gets the csynth fit carried over by the published ratios.
-fn fitted_without(designs: &[Design], d: &Design) -> Coefficients {
+fn fitted_without(designs: &[Design], d: &Design, how: LeaveOut) -> Coefficients {
     let (target, tool, io) = (d.family.target, d.tool, d.family.io);
-    let skip = Some(d.id.as_str());
+    let skip = Some((d, how));
     if let Some((c, _)) = fit_to(designs, target, tool, io, skip) {
         return c;
     }
@@ -263,11 +284,11 @@ fn fitted_without(designs: &[Design], d: &Design) -> Coefficients {
 
 /// The prediction of every design when the LUT/FF coefficients and the BRAM scale are fitted
 /// to all the other designs ([`fitted_without`]).
-fn leave_one_design_out(designs: &[Design]) -> Vec<Resources> {
+fn leave_one_out(designs: &[Design], how: LeaveOut) -> Vec<Resources> {
     designs
         .iter()
         .map(|d| {
-            let c = fitted_without(designs, d);
+            let c = fitted_without(designs, d, how);
             let p = d.features.price(&c);
             Resources {
                 lut: p.lut + d.interface.lut,
@@ -372,7 +393,7 @@ fn print_table(title: &str, fam: &BTreeMap<String, (usize, [Vec<f64>; 6], Covera
 fn public_corpus_leave_one_design_out() {
     let designs = load();
     let defaults: Vec<Resources> = designs.iter().map(|d| d.estimate).collect();
-    let loo = leave_one_design_out(&designs);
+    let loo = leave_one_out(&designs, LeaveOut::Design);
     if std::env::var_os("HWNAS_CORPUS_DETAIL").is_some() {
         for (d, p) in designs.iter().zip(&loo) {
             let v = [p.dsp, p.lut, p.ff, p.bram18, p.latency_cycles, p.ii];
@@ -406,6 +427,19 @@ fn public_corpus_leave_one_design_out() {
     print_table(
         "leave-one-design-out refit of the LUT and FF coefficients",
         &fam,
+    );
+    // The stricter check: designs that share a network are left out together.
+    let networks = designs
+        .iter()
+        .map(|d| &d.network)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    print_table(
+        &format!(
+            "leave-one-network-out refit ({networks} distinct networks; reports of the same \
+             network under other tools, versions or parts left out too)"
+        ),
+        &by_family(&designs, &leave_one_out(&designs, LeaveOut::Network)),
     );
     let mut outside: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in &designs {
