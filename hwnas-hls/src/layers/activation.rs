@@ -450,13 +450,14 @@ pub(super) fn cost(cx: &CostCx<'_>, a: &Activation) -> Features {
     let mut f = Features::default();
     f.lut[ACT] = logic_per_bit * (width * cx.in_bits as usize) as f64;
     // hls4ml computes a table index in a C `int`, which csynth prices at its full 32 bits:
-    // sigmoid-like tables add an offset and clamp at both ends (an adder, a comparison and two
-    // multiplexers), ELU clamps at one end (a comparison and a multiplexer) after its sign test
-    // (hls4ml CI, Dense 1->64 + Sigmoid / ELU in io_parallel: 145-166 LUT per value beyond the
-    // Dense layer under Vivado HLS 2020.1 and Vitis HLS 2023.1-2024.1).
+    // sigmoid-like tables add an offset, then compare with the top and clamp (the bottom clamp
+    // is a sign test); ELU, whose index is its negated input, only clamps. Per value that is
+    // three and one 32-bit operations besides the sign test (hls4ml CI, Dense 1->64 + Sigmoid
+    // / ELU, both io types: 110-165 LUT per sigmoid value, about 65 per ELU value beyond the
+    // Dense layer, Vivado HLS 2020.1 and Vitis HLS 2023.1-2024.1).
     let index_ops = match a {
-        Activation::ELU(_) => 2.0,
-        _ if table.is_some() => 4.0,
+        Activation::ELU(_) => 1.0,
+        _ if table.is_some() => 3.0,
         _ => 0.0,
     };
     f.lut[ACT] += index_ops * (width * C_INT_BITS) as f64;
