@@ -510,13 +510,8 @@ proptest! {
         let m = AnalyticModel::for_part(part, t).unwrap();
         let cfg = dense_cfg(n_in, n_out, wbits, abits, rf, s, io);
         let c = m.coefficients_for(&cfg).clone();
-        // A product in a DSP also takes its addition (of the wider layer's accumulator) into
-        // the slice's post-adder.
-        let wide = dense_cfg(n_in, n_out, wbits + more, abits, rf, s, io);
-        let acc = f64::from(wide.types.accum.map_or(wide.types.result.width, |a| a.width));
-        let per_dsp = (c.lut_mult_bit_product.max(c.lut_const_mult_bit_product)
+        let per_dsp = c.lut_mult_bit_product.max(c.lut_const_mult_bit_product)
             * c.dsp_threshold_bit_products
-            + c.lut_nonzero_adder_bit * acc)
             / c.dsp_scale;
         let cost = |r: Resources| r.lut + per_dsp * r.dsp;
         let a = m.layer_resources(&cfg, zero);
@@ -1141,13 +1136,10 @@ proptest! {
         for (name, x, y) in [("LUT", k1.lut, k3.lut), ("FF", k1.ff, k3.ff), ("DSP", k1.dsp, k3.dsp), ("BRAM", k1.bram18, k3.bram18)] {
             prop_assert!(x <= y + 1e-9, "{name}: kernel 1 {x} > kernel 3 {y}");
         }
-        // io_stream layers are priced with the io_stream coefficients; a product in a DSP
-        // also takes its addition into the slice's post-adder.
+        // io_stream layers are priced with the io_stream coefficients.
         let c = m.stream.clone();
-        let acc = conv_cfg(h, c_in, f, 3, wbits, rf, Strategy::Latency, IoType::IoStream).types.accum.unwrap().width;
-        let per_dsp = (c.lut_mult_bit_product.max(c.lut_const_mult_bit_product)
+        let per_dsp = c.lut_mult_bit_product.max(c.lut_const_mult_bit_product)
             * c.dsp_threshold_bit_products
-            + c.lut_nonzero_adder_bit * f64::from(acc))
             / c.dsp_scale;
         let narrow = m.layer_cost(&conv_cfg(h, c_in, f, 3, wbits - less, rf, Strategy::Latency, IoType::IoStream));
         prop_assert!(narrow.lut + per_dsp * narrow.dsp <= k3.lut + per_dsp * k3.dsp + 1e-6);

@@ -635,10 +635,7 @@ impl AnalyticModel {
             f.ff[FF_NZ_ADDER] = mults * acc;
         } else {
             f.lut[ADDER] = n * acc;
-            // A product in a DSP takes its addition into the slice's post-adder (`P = A * B + C`:
-            // the hls4ml CI's Dense 1->64 on DSPs, whose only additions are the biases, reports
-            // 381-602 LUT where 64 adders of 16 bits alone would be 1,024).
-            f.lut[NZ_ADDER] = (nz - in_dsp).max(0.0) * acc;
+            f.lut[NZ_ADDER] = nz * acc;
             f.ff[FF_ADDER] = reg_share * boundaries * n * acc;
             f.ff[FF_NZ_ADDER] = reg_share * boundaries * nz * acc;
         }
