@@ -510,12 +510,17 @@ impl AnalyticModel {
             };
             0.0
         };
-        let lut_mults = (mults - in_dsp).max(0.0);
         // Every Latency weight is a constant, shared multiplier or not: the easy ones are
         // shifts and adders whatever the reuse factor (ArgyKokk: fewer FF at reuse factor 2 and
-        // 100 than at 1).
-        let reg_share = if mults > 0.0 && !resource {
-            (in_dsp + CONST_LUT_REGISTER_SHARE * lut_mults) / mults
+        // 100 than at 1). Known constants count per product (the hard ones through a DSP,
+        // shared or not), others per multiplier.
+        let (dsp_products, products) = match hard {
+            Some(h) if constant => (h.min(nz), nz),
+            _ => (in_dsp, mults),
+        };
+        let reg_share = if products > 0.0 && !resource {
+            (dsp_products + CONST_LUT_REGISTER_SHARE * (products - dsp_products).max(0.0))
+                / products
         } else {
             1.0
         };
