@@ -1058,10 +1058,13 @@ fn rederive_meets_tighter_budgets_without_training_the_weights() {
 }
 
 /// A model whose layers form a DATAFLOW pipeline: the table's latency is the sum of the
-/// layers' shares plus the slowest interval, for one architecture and in expectation.
+/// layers' shares plus the slowest interval, for one architecture and in expectation; where
+/// the network waits for its latency, its interval is that latency, as `network_timing` says.
 #[test]
 fn cost_table_composes_latency_as_the_model_says() {
-    struct Dataflow;
+    struct Dataflow {
+        waits: bool,
+    }
     impl CostModel for Dataflow {
         fn layer_cost(&self, l: &LayerConfig) -> Resources {
             let rf = l.hls.reuse_factor as f64;
@@ -1077,19 +1080,16 @@ fn cost_table_composes_latency_as_the_model_says() {
         fn latency_adds_slowest_ii(&self, _: hwnas_core::cost::IoType) -> bool {
             true
         }
+        fn ii_waits_for_latency(&self, _: hwnas_core::cost::IoType) -> bool {
+            self.waits
+        }
     }
     let s = small_space();
-    let table = CostTable::build(&s, &Dataflow, hwnas_core::cost::IoType::IoStream).unwrap();
+    let io = hwnas_core::cost::IoType::IoStream;
     let idx = vec![0; s.decisions().len()];
     let arch = s.arch_from_indices(&idx).unwrap();
     let net = concrete(&s, &arch);
-    let layers = LayerConfig::of_network(&net, hwnas_core::cost::IoType::IoStream).unwrap();
-    let direct = Dataflow.network_cost(&layers);
-    let r = table.cost_of(&idx);
-    assert_eq!(r.latency_cycles, direct.latency_cycles);
-    assert_eq!(r.ii, direct.ii);
-    // Every layer adds 3 cycles of depth; the slowest interval once.
-    assert_eq!(r.latency_cycles, 3.0 * layers.len() as f64 + r.ii);
+    let layers = LayerConfig::of_network(&net, io).unwrap();
     let onehot: Vec<Vec<f64>> = s
         .decisions()
         .iter()
@@ -1099,8 +1099,30 @@ fn cost_table_composes_latency_as_the_model_says() {
                 .collect()
         })
         .collect();
-    assert_eq!(
-        table.expected_host(&onehot).latency_cycles,
-        r.latency_cycles
-    );
+    for waits in [false, true] {
+        let model = Dataflow { waits };
+        let table = CostTable::build(&s, &model, io).unwrap();
+        let direct = model.network_cost(&layers);
+        let r = table.cost_of(&idx);
+        assert_eq!(r.latency_cycles, direct.latency_cycles);
+        assert_eq!(r.ii, direct.ii);
+        // Every layer adds 3 cycles of depth; the slowest interval (10 cycles) once.
+        assert_eq!(r.latency_cycles, 3.0 * layers.len() as f64 + 10.0);
+        assert_eq!(r.ii, if waits { r.latency_cycles } else { 10.0 });
+        let e = table.expected_host(&onehot);
+        assert_eq!((e.latency_cycles, e.ii), (r.latency_cycles, r.ii));
+        let p: Vec<burn::tensor::Tensor<B, 1>> = onehot
+            .iter()
+            .map(|v| {
+                let v: Vec<f32> = v.iter().map(|&x| x as f32).collect();
+                burn::tensor::Tensor::from_floats(v.as_slice(), &dev())
+            })
+            .collect();
+        let t: Vec<f32> = table
+            .expected::<B>(&p, &dev())
+            .into_data()
+            .to_vec()
+            .unwrap();
+        assert_eq!((t[5] as f64, t[6] as f64), (r.latency_cycles, r.ii));
+    }
 }

@@ -100,9 +100,18 @@ pub trait CostModel: Sync {
         false
     }
 
+    /// Whether the network takes its next input only when the current one is done, so that
+    /// its initiation interval is at least its latency (a DATAFLOW top that does not overlap
+    /// its calls). Default: no.
+    fn ii_waits_for_latency(&self, io: IoType) -> bool {
+        let _ = io;
+        false
+    }
+
     /// `(latency, II)` of a network whose layers (in order) cost `layers`: the sum of their
     /// [`CostModel::latency_share`]s (plus the slowest interval where
-    /// [`CostModel::latency_adds_slowest_ii`]), and the slowest initiation interval.
+    /// [`CostModel::latency_adds_slowest_ii`]), and the slowest initiation interval (at least
+    /// the latency where [`CostModel::ii_waits_for_latency`]).
     fn network_timing(&self, layers: &[Resources], io: IoType) -> (f64, f64) {
         let ii = layers.iter().map(|r| r.ii).fold(0.0, f64::max);
         let shares: f64 = layers.iter().map(|r| self.latency_share(r, io)).sum();
@@ -111,7 +120,12 @@ pub trait CostModel: Sync {
         } else {
             0.0
         };
-        (shares + slowest, ii)
+        let latency = shares + slowest;
+        if self.ii_waits_for_latency(io) {
+            (latency, ii.max(latency))
+        } else {
+            (latency, ii)
+        }
     }
 
     /// Resources of layers that run one after another: areas add, timing as

@@ -28,7 +28,8 @@ pub struct LayerTable {
 /// interval is the largest expected per-layer interval, and the latency is the sum of the
 /// layers' latency shares (each entry's `latency_cycles` holds its
 /// [`CostModel::latency_share`]) plus, for a model whose layers form a DATAFLOW pipeline, that
-/// largest interval.
+/// largest interval; where the model's network waits for its latency
+/// ([`CostModel::ii_waits_for_latency`]), the interval is at least the latency.
 #[derive(Debug, Clone)]
 pub struct CostTable {
     /// One table per space layer.
@@ -36,6 +37,9 @@ pub struct CostTable {
     /// Whether the network's latency includes the slowest interval
     /// ([`CostModel::latency_adds_slowest_ii`]).
     pub latency_adds_slowest_ii: bool,
+    /// Whether the network's interval is at least its latency
+    /// ([`CostModel::ii_waits_for_latency`]).
+    pub ii_waits_for_latency: bool,
 }
 
 impl CostTable {
@@ -92,6 +96,7 @@ impl CostTable {
         Ok(CostTable {
             layers,
             latency_adds_slowest_ii: model.latency_adds_slowest_ii(io),
+            ii_waits_for_latency: model.ii_waits_for_latency(io),
         })
     }
 
@@ -122,6 +127,9 @@ impl CostTable {
         if self.latency_adds_slowest_ii {
             r.latency_cycles += r.ii;
         }
+        if self.ii_waits_for_latency {
+            r.ii = r.ii.max(r.latency_cycles);
+        }
         r
     }
 
@@ -150,6 +158,9 @@ impl CostTable {
         sum[6] = ii;
         if self.latency_adds_slowest_ii {
             sum[5] += ii;
+        }
+        if self.ii_waits_for_latency {
+            sum[6] = sum[6].max(sum[5]);
         }
         Resources::from_array(sum)
     }
@@ -196,6 +207,11 @@ impl CostTable {
             sums.clone().slice(5..6) + ii.clone()
         } else {
             sums.clone().slice(5..6)
+        };
+        let ii = if self.ii_waits_for_latency {
+            ii.max_pair(latency.clone())
+        } else {
+            ii
         };
         Tensor::cat(vec![sums.slice(0..5), latency, ii], 0)
     }

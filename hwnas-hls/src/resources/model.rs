@@ -914,18 +914,11 @@ impl CostModel for AnalyticModel {
         io == IoType::IoStream
     }
 
-    /// As [`CostModel::network_timing`]'s rule, except that a Vitis HLS DATAFLOW top does not
-    /// start its next call before the current one is done: its interval is at least its
-    /// latency (hls4ml CI, io_stream Dense + activation: Vitis HLS 2023.1 and 2024.1 report
+    /// A Vitis HLS DATAFLOW top does not start its next call before the current one is done
+    /// (hls4ml CI, io_stream Dense + activation: Vitis HLS 2023.1 and 2024.1 report
     /// II = latency, 2 and 4; Vivado HLS 2020.1 II 1 for the same designs).
-    fn network_timing(&self, layers: &[Resources], io: IoType) -> (f64, f64) {
-        let mut ii = layers.iter().map(|r| r.ii).fold(0.0, f64::max);
-        let shares: f64 = layers.iter().map(|r| latency_share(r, io)).sum();
-        let latency = shares + if io == IoType::IoStream { ii } else { 0.0 };
-        if io == IoType::IoStream && self.tool == Tool::VitisHls {
-            ii = ii.max(latency);
-        }
-        (latency, ii)
+    fn ii_waits_for_latency(&self, io: IoType) -> bool {
+        io == IoType::IoStream && self.tool == Tool::VitisHls
     }
 }
 
